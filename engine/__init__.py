@@ -1,0 +1,63 @@
+"""Puyang IP-incentive eligibility engine: the plan's incentive clauses as rules.
+
+The public API::
+
+    from engine import load_rulebook, read_application, evaluate, render_text
+
+    rulebook = load_rulebook()                      # rules/ beside the package
+    app = read_application("applications/p1-eligible.yaml", rulebook)
+    assessment = evaluate(app, rulebook)            # rules fire in durable_rules
+    print(render_text(assessment, rulebook.by_id(assessment.ruleset_id)))
+"""
+
+from .decision import Assessment, AwardRef, CriterionResult, Decision
+from .errors import (
+    ApplicationError,
+    EngineError,
+    EngineInconsistencyError,
+    InputError,
+    InternalError,
+    Problem,
+    RuleFileError,
+    StoreError,
+    UsageError,
+)
+from .evaluate import EmptyLedger, Evaluator, Ledger, evaluate
+from .explain import assessment_json, render_text
+from .intake import iter_applications, read_application
+from .model import Application, Claim
+from .rulebook import Rulebook, Ruleset, load_rulebook, load_ruleset, load_ruleset_files
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Application",
+    "ApplicationError",
+    "Assessment",
+    "AwardRef",
+    "Claim",
+    "CriterionResult",
+    "Decision",
+    "EmptyLedger",
+    "EngineError",
+    "EngineInconsistencyError",
+    "Evaluator",
+    "InputError",
+    "InternalError",
+    "Ledger",
+    "Problem",
+    "RuleFileError",
+    "Rulebook",
+    "Ruleset",
+    "StoreError",
+    "UsageError",
+    "__version__",
+    "assessment_json",
+    "evaluate",
+    "iter_applications",
+    "load_rulebook",
+    "load_ruleset",
+    "load_ruleset_files",
+    "read_application",
+    "render_text",
+]

@@ -1,0 +1,113 @@
+"""The one tree of errors the engine raises.
+
+::
+
+    EngineError                      root: everything the engine raises on purpose
+    ├── InputError                   something a person wrote is wrong; exit code 2
+    │   ├── RuleFileError            every problem found in a rule file, each with file:line
+    │   ├── ApplicationError         every problem found in an application file
+    │   ├── StoreError               the store cannot be used as asked (wrong file, conflict)
+    │   └── UsageError               a command was called in a way that cannot work
+    └── InternalError                a fault of the engine itself, never of the input
+        └── EngineInconsistencyError the inference engine's verdicts do not add up
+                                     (a criterion with no verdict or two, or a
+                                     durable_rules failure translated from its raw text)
+
+An ``InputError`` carries a list of :class:`Problem`; its message lists them all,
+one per line, as ``file:line path: message`` with a hint after a blank line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "ApplicationError",
+    "EngineError",
+    "EngineInconsistencyError",
+    "InputError",
+    "InternalError",
+    "Problem",
+    "RuleFileError",
+    "StoreError",
+    "UsageError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one place of one file."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+    hint: str | None = None
+
+    def location(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where} {self.path}" if self.path else where
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.hint:
+            text += f"\n\n  hint: {self.hint}"
+        return text
+
+
+class EngineError(Exception):
+    """Root of every error the engine raises on purpose."""
+
+
+class InputError(EngineError):
+    """Something a person wrote or asked for is wrong. The CLI exits with code 2."""
+
+    def __init__(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(file="", line=None, path="", message=problems)]
+        self.problems: list[Problem] = list(problems)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        return "\n".join(_render_problem(p) for p in self.problems)
+
+
+def _render_problem(problem: Problem) -> str:
+    if not problem.file and not problem.path:
+        text = problem.message
+        return text + (f"\n\n  hint: {problem.hint}" if problem.hint else "")
+    return str(problem)
+
+
+class RuleFileError(InputError):
+    """Every problem found while loading a rule file (or a ruleset folder)."""
+
+
+class ApplicationError(InputError):
+    """Every problem found in an application file."""
+
+
+class StoreError(InputError):
+    """The decision store cannot be used as asked."""
+
+
+class UsageError(InputError):
+    """A command was called in a way that cannot work."""
+
+
+@dataclass
+class InternalError(EngineError):
+    """A fault of the engine itself. Never caused by input; always a bug to report."""
+
+    message: str
+    details: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class EngineInconsistencyError(InternalError):
+    """The inference engine answered something that cannot be a decision."""

@@ -1,0 +1,338 @@
+"""Evaluating an application: claims in order, verdicts from the rules, decisions.
+
+For each claim, in the order the application lists them:
+
+1. the ruleset in force on the submission date is chosen (:class:`Rulebook`);
+2. the ledger says what the programme's limits already hold — awards recorded
+   in the store and those granted to earlier claims of this application;
+3. the claim becomes one fact, and the inference engine (or, for testing, the
+   oracle) gives every criterion and derived condition its verdict;
+4. the outcome follows the contract: any *not met* → ineligible; else any
+   *unknown* or discretionary point → needs review; else eligible;
+5. the amount is computed in ``Decimal`` from the programme's award, the cap
+   room shown step by step; an eligible award is added to the ledger before the
+   next claim is taken.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
+
+from .decision import (
+    ELIGIBLE,
+    INELIGIBLE,
+    NEEDS_REVIEW,
+    NOT_MET,
+    UNKNOWN,
+    Arithmetic,
+    Assessment,
+    AwardRef,
+    CriterionResult,
+    Decision,
+    DerivedResult,
+)
+from .facts import FACTS, LedgerView, application_field, application_part, build_fact, lookup
+from .model import Application, Claim
+from .money import percent_of, to_money
+from .rulebook import Program, Rulebook, Ruleset
+from .rulebook.ruleset import Period
+
+__all__ = ["EmptyLedger", "Evaluator", "Ledger", "evaluate"]
+
+ZERO = Decimal("0.00")
+
+
+class Ledger(Protocol):
+    """What earlier decisions already awarded, for the limits that span applications."""
+
+    def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]: ...
+
+    def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]: ...
+
+
+class EmptyLedger:
+    """No earlier decisions: the self-check, which stores nothing."""
+
+    def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]:
+        return ()
+
+    def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
+        return ()
+
+
+@dataclass
+class _Overlay:
+    """Awards granted to earlier claims of the application being evaluated."""
+
+    ledger: Ledger
+    ruleset_id: str
+    by_patent: dict[tuple[str, str], list[AwardRef]] = field(default_factory=dict)
+    by_enterprise: dict[tuple[str, str], list[AwardRef]] = field(default_factory=dict)
+
+    def patent(self, program: str, patent: str) -> tuple[AwardRef, ...]:
+        return self.ledger.patent_awards(self.ruleset_id, program, patent) + tuple(
+            self.by_patent.get((program, patent), ())
+        )
+
+    def enterprise(self, program: str, code: str) -> tuple[AwardRef, ...]:
+        return self.ledger.enterprise_awards(self.ruleset_id, program, code) + tuple(
+            self.by_enterprise.get((program, code), ())
+        )
+
+
+class Verdicts(Protocol):
+    def verdicts(self, fact: dict[str, Any], period: Period) -> dict[tuple[str, str], str]: ...
+
+
+class Evaluator:
+    """Evaluates applications against a rulebook through one backend.
+
+    ``backend="durable_rules"`` (the default) runs the compiled rules in the
+    inference engine; ``backend="oracle"`` runs the same rule files in plain
+    Python, for differential testing.
+    """
+
+    def __init__(self, rulebook: Rulebook, *, backend: str = "durable_rules") -> None:
+        if backend not in ("durable_rules", "oracle"):
+            raise ValueError(f"unknown backend {backend!r}")
+        self.rulebook = rulebook
+        self.backend = backend
+        self._engines: dict[str, Verdicts] = {}
+
+    def engine_for(self, ruleset: Ruleset) -> Verdicts:
+        engine = self._engines.get(ruleset.name)
+        if engine is None:
+            if self.backend == "oracle":
+                from .rulebook.oracle import OracleRuleset
+
+                engine = OracleRuleset(ruleset)
+            else:
+                from .rulebook.compiler import compile_ruleset
+
+                engine = compile_ruleset(ruleset)
+            self._engines[ruleset.name] = engine
+        return engine
+
+    def ruleset_for(self, app: Application) -> Ruleset:
+        return self.rulebook.select(app.submitted_on, tuple(c.program for c in app.claims))
+
+    def evaluate(
+        self, app: Application, ledger: Ledger | None = None, ruleset: Ruleset | None = None
+    ) -> Assessment:
+        ruleset = ruleset or self.ruleset_for(app)
+        engine = self.engine_for(ruleset)
+        overlay = _Overlay(ledger or EmptyLedger(), ruleset.id)
+        period = ruleset.period_of(app.submitted_on)
+        part = application_part(app)
+        decisions = []
+        for number, claim in enumerate(app.claims, start=1):
+            program = ruleset.programs[claim.program]
+            decision = self._decide(app, ruleset, program, period, engine, part, number, claim, overlay)
+            decisions.append(decision)
+            if decision.outcome == ELIGIBLE and decision.amount:
+                ref = AwardRef(decision.amount, claim=number)
+                if program.once_per and decision.patent:
+                    overlay.by_patent.setdefault((program.id, decision.patent), []).append(ref)
+                if decision.cap_key:
+                    overlay.by_enterprise.setdefault((program.id, decision.cap_key), []).append(ref)
+        applicant = app.applicant
+        return Assessment(
+            application_id=app.id,
+            submitted_on=app.submitted_on,
+            applicant_type=applicant.type,
+            applicant_name=applicant.name,
+            credit_code=applicant.credit_code,
+            id_number=applicant.id_number,
+            ruleset_id=ruleset.id,
+            ruleset_version=ruleset.version,
+            document=ruleset.policy.document,
+            title=ruleset.policy.title,
+            in_force=ruleset.in_force(app.submitted_on),
+            decisions=tuple(decisions),
+            engine=self.backend,
+        )
+
+    def _decide(
+        self,
+        app: Application,
+        ruleset: Ruleset,
+        program: Program,
+        period: Period,
+        engine: Verdicts,
+        part: dict[str, Any],
+        number: int,
+        claim: Claim,
+        overlay: _Overlay,
+    ) -> Decision:
+        patent = claim.patent.number if claim.patent is not None else None
+        patent_refs: tuple[AwardRef, ...] = ()
+        if program.once_per and patent:
+            patent_refs = overlay.patent(program.id, patent)
+        cap_key = app.applicant.credit_code if program.award.cap_per else None
+        cap_refs = overlay.enterprise(program.id, cap_key) if cap_key else ()
+        used = to_money(sum((r.amount for r in cap_refs), ZERO))
+        view = LedgerView(already_awarded=bool(patent_refs), awarded_total=used)
+        fact = build_fact(part, claim, view)
+        verdicts = engine.verdicts(fact, period)
+
+        criteria = []
+        for criterion in program.criteria:
+            if not ruleset.active(criterion, period):
+                continue
+            status = verdicts[("criterion", criterion.id)]
+            review = status == NOT_MET and criterion.on_fail == "needs_review"
+            if review:
+                status = UNKNOWN
+            values = {path: lookup(fact, path) for path in criterion.facts}
+            missing: tuple[str, ...] = ()
+            if status == UNKNOWN and not review:
+                missing = _missing(fact, criterion.facts, number)
+            earlier: tuple[AwardRef, ...] = ()
+            if "ledger.already_awarded" in criterion.facts:
+                earlier = patent_refs
+            elif "ledger.awarded_total" in criterion.facts:
+                earlier = cap_refs
+            criteria.append(
+                CriterionResult(
+                    criterion.id,
+                    criterion.code,
+                    criterion.kind,
+                    criterion.label,
+                    criterion.clause,
+                    criterion.quote,
+                    status,
+                    values,
+                    missing,
+                    criterion.explain,
+                    criterion.hint,
+                    criterion.discretionary,
+                    review,
+                    criterion.interpretation,
+                    earlier,
+                )
+            )
+        derived = tuple(
+            DerivedResult(d, ruleset.derived[d].label, ruleset.derived[d].source, verdicts[("derived", d)])
+            for d in program.derived
+        )
+        statuses = {c.status for c in criteria}
+        if NOT_MET in statuses:
+            outcome = INELIGIBLE
+        elif UNKNOWN in statuses:
+            outcome = NEEDS_REVIEW
+        else:
+            outcome = ELIGIBLE
+
+        amount, maximums, arithmetic = self._award(ruleset, program, app, claim, outcome, used, cap_refs)
+        all_missing: list[str] = []
+        for c in criteria:
+            for m in c.missing:
+                if m not in all_missing:
+                    all_missing.append(m)
+        return Decision(
+            claim=number,
+            program=program.id,
+            program_code=program.code,
+            program_label=program.label,
+            clause=program.clause,
+            quote=program.quote,
+            outcome=outcome,
+            amount=amount,
+            maximums=maximums,
+            criteria=tuple(criteria),
+            derived=derived,
+            missing=tuple(all_missing),
+            arithmetic=arithmetic,
+            patent=patent,
+            cap_key=cap_key,
+        )
+
+    def _award(
+        self,
+        ruleset: Ruleset,
+        program: Program,
+        app: Application,
+        claim: Claim,
+        outcome: str,
+        used: Decimal,
+        earlier: tuple[AwardRef, ...],
+    ) -> tuple[Decimal | None, dict[str, Decimal] | None, Arithmetic | None]:
+        award = program.award
+        when = app.submitted_on
+        if award.maximums is not None:
+            maximums = {key: ruleset.param_value(op.param, when) for key, op in award.maximums.items()}
+            return None, maximums, None
+        if outcome == INELIGIBLE:
+            return None, None, None
+        if award.fixed is not None:
+            value = to_money(ruleset.param_value(award.fixed.param, when))
+            return value, None, Arithmetic("fixed", gross=value, amount=value)
+        assert award.rate is not None
+        rate = ruleset.param_value(award.rate.param, when)
+        base = getattr(claim, award.base or "")
+        if base is None:
+            return None, None, Arithmetic("rate", rate=rate)
+        gross = percent_of(base, rate)
+        if award.cap is None:
+            return gross, None, Arithmetic("rate", base=base, rate=rate, gross=gross, amount=gross)
+        cap = to_money(ruleset.param_value(award.cap.param, when))
+        room = max(cap - used, ZERO)
+        amount = min(gross, room)
+        return (
+            amount,
+            None,
+            Arithmetic(
+                "rate",
+                base=base,
+                rate=rate,
+                gross=gross,
+                cap=cap,
+                used=used,
+                earlier=earlier,
+                room=room,
+                amount=amount,
+            ),
+        )
+
+
+def _missing(fact: dict[str, Any], paths: tuple[str, ...], claim_no: int) -> tuple[str, ...]:
+    """The application fields whose absence left a criterion open, named at the
+    highest level that is absent (``claims[1].industrialization`` rather than
+    each of its fields)."""
+    out: list[str] = []
+    for path in paths:
+        if FACTS[path].scope == "ledger" or lookup(fact, path) is not None:
+            continue
+        parts = path.split(".")
+        cut = len(parts)
+        for i in range(1, len(parts)):
+            if lookup(fact, ".".join(parts[:i])) is None:
+                cut = i
+                break
+        field_path = application_field(path, claim_no)
+        if field_path is None:
+            continue
+        if cut < len(parts) and FACTS[path].source is None:
+            field_path = application_field(path, claim_no) or ""
+            drop = len(parts) - cut
+            field_path = ".".join(field_path.split(".")[: len(field_path.split(".")) - drop])
+        if field_path not in out:
+            out.append(field_path)
+    return tuple(out)
+
+
+_DEFAULT: dict[tuple[int, str], Evaluator] = {}
+
+
+def evaluate(
+    app: Application, rulebook: Rulebook, ledger: Ledger | None = None, *, backend: str = "durable_rules"
+) -> Assessment:
+    """Evaluate one application (claims in order) and explain every decision."""
+    key = (id(rulebook), backend)
+    evaluator = _DEFAULT.get(key)
+    if evaluator is None or evaluator.rulebook is not rulebook:
+        evaluator = Evaluator(rulebook, backend=backend)
+        _DEFAULT[key] = evaluator
+    return evaluator.evaluate(app, ledger)

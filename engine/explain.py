@@ -1,0 +1,466 @@
+"""Decisions in words: the contract's JSON, and text in Chinese (default) or English.
+
+Every line rests on the rule files: the criterion's label and clause, its
+explanation template filled with the facts it read, the parameters in force,
+the policy's own words. Nothing is invented here; templates are plain text
+with ``{fact.path}`` and ``{param:name}`` holes, filled, never executed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from . import identifiers
+from .decision import (
+    ELIGIBLE,
+    INELIGIBLE,
+    MET,
+    NEEDS_REVIEW,
+    NOT_MET,
+    Assessment,
+    AwardRef,
+    CriterionResult,
+    Decision,
+)
+from .facts import FACTS, decode_date, plain_value
+from .money import format_yuan, from_fen
+from .rulebook import Ruleset
+from .rulebook.conditions import UNSET
+
+__all__ = ["assessment_json", "criterion_explanation", "decision_summary", "render_text"]
+
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "invention": ("发明专利", "invention patent"),
+    "utility_model": ("实用新型", "utility model"),
+    "design": ("外观设计", "design"),
+    "enterprise": ("企业", "enterprise"),
+    "individual": ("个人", "individual"),
+    "university": ("高等院校", "university"),
+    "research_institute": ("科研机构", "research institution"),
+    "assignment": ("转让", "assignment"),
+    "license": ("许可", "licence"),
+    "none": ("无", "none"),
+    "gold": ("金奖", "gold award"),
+    "silver": ("银奖", "silver award"),
+    "excellence": ("优秀奖", "award of excellence"),
+}
+COUNTRIES = {"CN": ("中国", "CN")}
+OUTCOME = {
+    ELIGIBLE: ("符合条件", "ELIGIBLE"),
+    INELIGIBLE: ("不符合条件", "INELIGIBLE"),
+    NEEDS_REVIEW: ("待评审", "NEEDS REVIEW"),
+}
+MARK = {MET: "✔", NOT_MET: "✘", "unknown": "?"}
+MAXIMUM_LABELS = {
+    "housing_m2": ("住房面积不超过 {v} 平方米", "housing of at most {v} m²"),
+    "research_fund_per_year": ("科研经费补贴每年最高 {v} 元", "research fund of at most {v} yuan a year"),
+}
+_HOLE = re.compile(r"\{([^{}]+)\}")
+
+
+def _zh(lang: str) -> bool:
+    return lang != "en"
+
+
+def show_value(path: str, value: Any, lang: str) -> str:
+    """A fact value as a person reads it."""
+    zh = _zh(lang)
+    if value is None:
+        return "（未提供）" if zh else "(not given)"
+    spec = FACTS[path]
+    if spec.type == "date":
+        return decode_date(value)
+    if spec.type == "money":
+        return format_yuan(from_fen(value))
+    if spec.type == "bool":
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if spec.type == "enum":
+        labels = VALUE_LABELS.get(value)
+        return labels[0 if zh else 1] if labels else str(value)
+    if spec.type == "division":
+        return show_division(value, lang)
+    if path == "seller.country":
+        return COUNTRIES.get(value, (value, value))[0 if zh else 1]
+    if spec.type == "text_list":
+        return ("、" if zh else ", ").join(value)
+    return str(value)
+
+
+def show_division(code: str, lang: str) -> str:
+    try:
+        division = identifiers.resolve_division(code)
+    except identifiers.IdentifierError:
+        return code
+    name = division.name_zh if _zh(lang) else division.name_en
+    return f"{code} {name}" if code[:1].isdigit() else name
+
+
+def show_param(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
+    value = ruleset.param_value(name, when)
+    if value is UNSET:
+        return "（未设定）" if _zh(lang) else "(not set)"
+    ptype = "date" if name.startswith("policy_") else ruleset.parameters[name].type
+    if ptype == "money":
+        return format_yuan(value)
+    if ptype == "rate":
+        return f"{(value * 100).normalize():f}%"
+    if ptype == "date":
+        return value.isoformat()
+    if ptype == "divisions":
+        return ("、" if _zh(lang) else ", ").join(show_division(c, lang) for c in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+    def hole(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name.startswith("param:"):
+            return show_param(ruleset, name[6:], when, lang)
+        return show_value(name, result.facts.get(name), lang)
+
+    return _HOLE.sub(hole, template)
+
+
+def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+    """One line: what the criterion found, from its template or its label and facts."""
+    zh = _zh(lang)
+    template = getattr(result.explain, result.status)
+    if result.review and result.explain.not_met is not None:
+        template = result.explain.not_met
+    if template is not None:
+        text = _fill(template.zh if zh else template.en, result, ruleset, when, lang)
+    else:
+        label = result.label.zh if zh else result.label.en
+        shown = ("，" if zh else ", ").join(
+            f"{FACTS[p].zh if zh else FACTS[p].en} {show_value(p, v, lang)}"
+            for p, v in result.facts.items()
+            if FACTS[p].scope != "ledger"
+        )
+        if result.status == MET:
+            text = label + (f"（{shown}）" if zh and shown else f" ({shown})" if shown else "")
+        elif result.status == NOT_MET:
+            text = (f"不满足“{label}”" if zh else f"not met: {label}") + (
+                f"：{shown}" if zh and shown else f": {shown}" if shown else ""
+            )
+        else:
+            text = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}") + (
+                f"：{shown}" if zh and shown else f": {shown}" if shown else ""
+            )
+    if result.missing:
+        gap = ", ".join(result.missing)
+        text += f"（缺少 {gap}）" if zh else f" (missing {gap})"
+    return text
+
+
+def _ref(ref: AwardRef, lang: str) -> str:
+    zh = _zh(lang)
+    if ref.claim is not None:
+        return f"第{ref.claim}项" if zh else f"claim {ref.claim}"
+    where = ref.decision or "?"
+    if ref.application:
+        return (
+            f"决定 {where}（申请 {ref.application}）"
+            if zh
+            else f"decision {where} (application {ref.application})"
+        )
+    return f"决定 {where}" if zh else f"decision {where}"
+
+
+def arithmetic_line(decision: Decision, lang: str) -> str | None:
+    a = decision.arithmetic
+    if a is None:
+        return None
+    zh = _zh(lang)
+    if a.kind == "fixed":
+        return (
+            (
+                f"计算：每项奖励 {format_yuan(a.amount)} 元"
+                if zh
+                else f"Arithmetic: {format_yuan(a.amount)} yuan per patent"
+            )
+            if a.amount
+            else None
+        )
+    if a.base is None:
+        return (
+            "计算：技术交易额未提供，无法计算奖励"
+            if zh
+            else "Arithmetic: no transaction amount given, the reward cannot be computed"
+        )
+    rate = f"{(a.rate * 100).normalize():f}%" if a.rate is not None else "?"
+    gross = f"{format_yuan(a.base)} × {rate} = {format_yuan(a.gross)}" if a.gross is not None else ""
+    if a.cap is None:
+        return f"计算：{gross}" if zh else f"Arithmetic: {gross}"
+    if len(a.earlier) == 1:
+        earlier = _ref(a.earlier[0], lang)
+    else:
+        earlier = " + ".join(f"{_ref(r, lang)} {format_yuan(r.amount)}" for r in a.earlier)
+    used = format_yuan(a.used or Decimal("0"))
+    if zh:
+        room = (
+            f"本企业累计上限 {format_yuan(a.cap)}，已用 {used}"
+            + (f"（{earlier}）" if earlier else "")
+            + f"，剩余 {format_yuan(a.room)}"
+        )
+        return f"计算：技术交易额 {gross}；{room} → 奖励 {format_yuan(a.amount)}"
+    room = (
+        f"cap {format_yuan(a.cap)} per enterprise, used {used}"
+        + (f" ({earlier})" if earlier else "")
+        + f", room {format_yuan(a.room)}"
+    )
+    return f"Arithmetic: {gross}; {room} → {format_yuan(a.amount)}"
+
+
+def decision_summary(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> str:
+    """The one sentence a decision opens with."""
+    zh = _zh(lang)
+    if decision.outcome == INELIGIBLE:
+        reasons = [
+            f"{criterion_explanation(c, ruleset, when, lang)}（{c.clause}）"
+            if zh
+            else f"{criterion_explanation(c, ruleset, when, lang)} ({c.clause})"
+            for c in decision.criteria
+            if c.status == NOT_MET
+        ]
+        return (
+            ("不符合条件：" + "；".join(reasons) + "。")
+            if zh
+            else ("Not eligible: " + "; ".join(reasons) + ".")
+        )
+    if decision.outcome == NEEDS_REVIEW:
+        open_points = [c for c in decision.criteria if c.status == "unknown"]
+        reasons = []
+        for c in open_points:
+            if c.discretionary:
+                label = c.label.zh if zh else c.label.en
+                reasons.append(
+                    f"“{label}”须由评审小组认定" if zh else f"“{label}” is for the review panel to judge"
+                )
+            else:
+                reasons.append(criterion_explanation(c, ruleset, when, lang))
+        rest = len(open_points) < len(decision.criteria)
+        tail = ("其余条件均已满足。" if zh else " All other criteria are met.") if rest else ""
+        return (
+            ("待评审：" + "；".join(reasons) + "。" + tail)
+            if zh
+            else ("Needs review: " + "; ".join(reasons) + "." + tail)
+        )
+    if decision.amount is not None:
+        capped = decision.arithmetic is not None and decision.arithmetic.capped
+        if zh:
+            return f"符合条件：奖励 {format_yuan(decision.amount)} 元（{decision.clause}）" + (
+                "，受单个企业上限限制。" if capped else "。"
+            )
+        return f"Eligible: {format_yuan(decision.amount)} yuan ({decision.clause})" + (
+            ", limited by the per-enterprise cap." if capped else "."
+        )
+    return f"符合条件（{decision.clause}）。" if zh else f"Eligible ({decision.clause})."
+
+
+def _maximums(decision: Decision, lang: str) -> str | None:
+    if not decision.maximums:
+        return None
+    zh = _zh(lang)
+    parts = []
+    for key, value in decision.maximums.items():
+        shown = format_yuan(value) if key != "housing_m2" else f"{value.normalize():f}"
+        zh_t, en_t = MAXIMUM_LABELS.get(key, (key + " {v}", key + " {v}"))
+        parts.append((zh_t if zh else en_t).format(v=shown))
+    return ("可获奖励上限：" + "；".join(parts)) if zh else ("Maximum award: " + "; ".join(parts))
+
+
+# ------------------------------------------------------------------ JSON
+
+
+def _maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None:
+    if maximums is None:
+        return None
+    return {k: (f"{v.normalize():f}" if k == "housing_m2" else str(v)) for k, v in maximums.items()}
+
+
+def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> dict[str, Any]:
+    zh = _zh(lang)
+    criteria = []
+    for c in decision.criteria:
+        item: dict[str, Any] = {
+            "id": c.id,
+            "status": c.status,
+            "clause": c.clause,
+            "explanation": criterion_explanation(c, ruleset, when, lang),
+            "label": c.label.zh if zh else c.label.en,
+            "quote": c.quote,
+            "facts": {p: plain_value(FACTS[p], v) for p, v in c.facts.items()},
+            "missing": list(c.missing),
+        }
+        if c.code:
+            item["code"] = c.code
+        if c.kind != "criterion":
+            item["kind"] = c.kind
+        if c.discretionary:
+            item["discretionary"] = True
+        if c.review:
+            item["review"] = True
+        if c.interpretation is not None:
+            item["interpretation"] = c.interpretation.zh if zh else c.interpretation.en
+        if c.earlier:
+            item["earlier_awards"] = [r.to_json() for r in c.earlier]
+        if c.status != MET:
+            item["hint"] = c.hint.zh if zh else c.hint.en
+        criteria.append(item)
+    out: dict[str, Any] = {
+        "claim": decision.claim,
+        "program": decision.program,
+        "outcome": decision.outcome,
+        "amount": str(decision.amount)
+        if decision.amount is not None and decision.outcome != INELIGIBLE
+        else None,
+        "maximums": _maximums_json(decision.maximums),
+        "criteria": criteria,
+        "missing": list(decision.missing),
+        "summary": decision_summary(decision, ruleset, when, lang),
+        "clause": decision.clause,
+    }
+    if decision.arithmetic is not None:
+        out["arithmetic"] = decision.arithmetic.to_json()
+    if decision.derived:
+        out["derived"] = [
+            {"id": d.id, "status": d.status, "label": d.label.zh if zh else d.label.en}
+            for d in decision.derived
+        ]
+    return out
+
+
+def applicant_json(assessment: Assessment) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": assessment.applicant_type, "name": assessment.applicant_name}
+    if assessment.credit_code:
+        out["credit_code"] = assessment.credit_code
+    if assessment.id_number:
+        out["id_number"] = identifiers.mask_id_number(assessment.id_number)
+    return out
+
+
+def assessment_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> dict[str, Any]:
+    """The contract's decision object for one application (plus additive fields)."""
+    when = assessment.submitted_on
+    return {
+        "application": assessment.application_id,
+        "ruleset": {"id": assessment.ruleset_id, "version": assessment.ruleset_version},
+        "decisions": [decision_json(d, ruleset, when, lang) for d in assessment.decisions],
+        "submitted_on": when.isoformat(),
+        "applicant": applicant_json(assessment),
+        "policy": {
+            "document": assessment.document,
+            "title": assessment.title.zh if _zh(lang) else assessment.title.en,
+            "in_force": assessment.in_force,
+        },
+        "total": str(assessment.total),
+        "engine": assessment.engine,
+    }
+
+
+# ------------------------------------------------------------------ text
+
+
+def _who(assessment: Assessment) -> str:
+    if assessment.credit_code:
+        return f"{assessment.applicant_name}（{assessment.credit_code}）"
+    if assessment.id_number:
+        return f"{assessment.applicant_name}（{identifiers.mask_id_number(assessment.id_number)}）"
+    return assessment.applicant_name
+
+
+def render_text(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> str:
+    """What a reviewer signs off from and an applicant acts on."""
+    zh = _zh(lang)
+    when = assessment.submitted_on
+    version = assessment.ruleset_version
+    short = version[:13] + "…" if len(version) > 14 else version
+    lines: list[str] = []
+    if zh:
+        lines.append(f"申请 {assessment.application_id} · {_who(assessment)} · 提交日期 {when}")
+        lines.append(f"适用政策：{assessment.document} {assessment.title.zh}（规则版本 {short}）")
+    else:
+        who = _who(assessment).replace("（", " (").replace("）", ")")
+        lines.append(f"Application {assessment.application_id} · {who} · submitted {when}")
+        lines.append(f"Policy: {assessment.document} {assessment.title.en} (rules {short})")
+    for d in assessment.decisions:
+        lines.append("")
+        lines.extend(_decision_lines(d, ruleset, when, lang))
+    total = assessment.total
+    lines.append("")
+    lines.append(f"合计奖励 {format_yuan(total)} 元" if zh else f"Total award {format_yuan(total)} yuan")
+    pending = [d for d in assessment.decisions if d.outcome == NEEDS_REVIEW]
+    if pending:
+        lines.append(f"另有 {len(pending)} 项待评审" if zh else f"{len(pending)} claim(s) await review")
+    seen: list[str] = []
+    for d in assessment.decisions:
+        if d.quote not in seen:
+            seen.append(d.quote)
+            lines.append(
+                f"政策原文（{d.clause}）：“{d.quote}”" if zh else f"Policy text ({d.clause}): “{d.quote}”"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> list[str]:
+    zh = _zh(lang)
+    label = d.program_label.zh if zh else d.program_label.en
+    outcome = OUTCOME[d.outcome][0 if zh else 1]
+    head = (
+        f"第{d.claim}项 {label} · {d.clause} · {outcome}"
+        if zh
+        else f"Claim {d.claim} · {label} · {d.clause} · {outcome}"
+    )
+    capped = d.arithmetic is not None and d.arithmetic.capped
+    if d.amount is not None and d.outcome == ELIGIBLE:
+        head += (
+            f" · 奖励 {format_yuan(d.amount)} 元" + ("（受单个企业上限限制）" if capped else "")
+            if zh
+            else f" · {format_yuan(d.amount)} yuan"
+            + (" (limited by the per-enterprise cap)" if capped else "")
+        )
+    elif d.amount is not None and d.outcome == NEEDS_REVIEW:
+        head += (
+            f" · 核实后拟奖励 {format_yuan(d.amount)} 元"
+            if zh
+            else f" · {format_yuan(d.amount)} yuan once settled"
+        )
+    lines = [head]
+    if d.outcome != ELIGIBLE:
+        lines.append("  " + decision_summary(d, ruleset, when, lang))
+    maximums = _maximums(d, lang)
+    if maximums:
+        lines.append("  " + maximums)
+    if d.outcome != INELIGIBLE:
+        arithmetic = arithmetic_line(d, lang)
+        if arithmetic:
+            lines.append("  " + arithmetic)
+    order = {NOT_MET: 0, "unknown": 1, MET: 2}
+    derived = [x for x in d.derived if x.id != "high-value"]
+    for c in sorted(d.criteria, key=lambda c: order[c.status]):
+        text = c.label.zh if zh else c.label.en
+        line = (
+            f"  {MARK[c.status]} {text}：{criterion_explanation(c, ruleset, when, lang)}"
+            if zh
+            else f"  {MARK[c.status]} {text}: {criterion_explanation(c, ruleset, when, lang)}"
+        )
+        if c.clause != d.clause:
+            line += f" · {c.clause}"
+        if c.interpretation is not None:
+            line += "（解释性适用）" if zh else " (interpretation)"
+        lines.append(line)
+        if c.id == "high-value-patent" and derived:
+            for x in derived:
+                name = x.label.zh if zh else x.label.en
+                lines.append(f"      {MARK[x.status]} {name}")
+    hints = [c.hint.zh if zh else c.hint.en for c in d.criteria if c.status != MET]
+    if hints:
+        lines.append(("  如何满足：" if zh else "  What to do: ") + (" " if not zh else "").join(hints))
+    if d.missing:
+        lines.append(("  缺少信息：" if zh else "  Missing: ") + ", ".join(d.missing))
+    return lines

@@ -1,0 +1,298 @@
+"""The closed vocabulary of facts a rule may read, and how a claim becomes one.
+
+Every fact a rule file names must be listed here, with its type; the loader
+refuses anything else (with a did-you-mean). A claim is turned into one flat,
+small *fact*: the application's facts, the claim's facts and the ledger's,
+encoded the way the inference engine compares them exactly:
+
+* dates as integers ``YYYYMMDD`` (so "N years later" is ``+ N*10000``);
+* money as integer fen;
+* divisions as canonical codes; names in canonical form.
+
+An absent value is simply left out: it is *unknown* to the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from .model import Application, Claim
+from .money import from_fen, to_fen
+
+__all__ = [
+    "FACTS",
+    "FactSpec",
+    "LedgerView",
+    "application_field",
+    "build_fact",
+    "decode_date",
+    "encode_date",
+    "lookup",
+]
+
+FactType = Literal["date", "bool", "money", "text", "enum", "division", "text_list", "category"]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    path: str
+    type: FactType
+    zh: str
+    en: str
+    scope: Literal["application", "claim", "ledger"]
+    values: tuple[str, ...] = ()
+    source: str | None = None  # the application field it comes from, when not `path`
+
+
+def _f(
+    path: str,
+    type_: FactType,
+    zh: str,
+    en: str,
+    scope: str = "claim",
+    values: tuple[str, ...] = (),
+    source: str | None = None,
+) -> FactSpec:
+    return FactSpec(path, type_, zh, en, scope, values, source)  # type: ignore[arg-type]
+
+
+FACTS: dict[str, FactSpec] = {
+    spec.path: spec
+    for spec in (
+        _f("submitted_on", "date", "提交日期", "submission date", "application"),
+        _f(
+            "applicant.type",
+            "enum",
+            "申请人类型",
+            "applicant type",
+            "application",
+            ("enterprise", "individual"),
+        ),
+        _f("applicant.name", "text", "申请人名称", "applicant name", "application"),
+        _f(
+            "applicant.category",
+            "category",
+            "统一社会信用代码登记类别",
+            "credit-code category",
+            "application",
+            source="applicant.credit_code",
+        ),
+        _f("applicant.division", "division", "申请人所在地", "applicant's division", "application"),
+        _f(
+            "applicant.infringement_record",
+            "bool",
+            "知识产权侵权失信记录",
+            "IP-infringement credit record",
+            "application",
+        ),
+        _f("patent.number", "text", "专利号", "patent number"),
+        _f("patent.kind", "enum", "专利类型", "patent kind", values=("invention", "utility_model", "design")),
+        _f("patent.holder", "text", "专利权人", "patentee of record"),
+        _f("patent.filed_on", "date", "申请日", "filing date"),
+        _f("patent.granted_on", "date", "授权日", "grant date"),
+        _f("patent.in_force", "bool", "专利有效", "patent in force"),
+        _f("patent.abnormal", "bool", "非正常专利申请认定", "flagged as abnormal application"),
+        _f("patent.inventors", "text_list", "发明人", "inventors"),
+        _f(
+            "patent.high_value.strategic_emerging_industry",
+            "bool",
+            "属于战略性新兴产业",
+            "strategic emerging industry",
+        ),
+        _f(
+            "patent.high_value.overseas_family_granted",
+            "bool",
+            "海外同族专利已授权",
+            "family patent granted abroad",
+        ),
+        _f("patent.high_value.pledge_financing", "money", "质押融资金额", "pledge financing"),
+        _f(
+            "patent.high_value.china_patent_award",
+            "enum",
+            "中国专利奖",
+            "China Patent Award",
+            values=("none", "gold", "silver", "excellence"),
+        ),
+        _f(
+            "patent.high_value.national_science_award",
+            "bool",
+            "国家科学技术奖",
+            "national science and technology award",
+        ),
+        _f("industrialization.division", "division", "产业化地点", "industrialization site"),
+        _f("industrialization.started_on", "date", "产业化开始日期", "industrialization start"),
+        _f(
+            "technology_from_outside_puyang",
+            "bool",
+            "技术来自濮阳市以外",
+            "technology comes from outside Puyang",
+        ),
+        _f(
+            "seller.type",
+            "enum",
+            "卖方类型",
+            "seller type",
+            values=("university", "research_institute", "individual", "enterprise"),
+        ),
+        _f("seller.name", "text", "卖方名称", "seller name"),
+        _f("seller.country", "text", "卖方国家或地区", "seller country"),
+        _f("deal", "enum", "交易方式", "kind of deal", values=("assignment", "license")),
+        _f("related_party", "bool", "关联交易", "related-party transaction"),
+        _f("transaction_amount", "money", "技术交易额", "transaction amount"),
+        _f("contract_registered", "bool", "技术合同认定登记", "technology contract registered"),
+        _f("implemented", "bool", "已实施转化", "put into implementation"),
+        _f("owns_ip", "bool", "拥有自主知识产权", "owns the IP"),
+        _f("transformed_in_puyang", "bool", "在濮阳实现成果转化", "results transformed in Puyang"),
+        _f("benefits", "text", "经济社会效益陈述", "statement of benefits"),
+        _f(
+            "ledger.already_awarded",
+            "bool",
+            "该专利已获本项奖励",
+            "already awarded under this programme",
+            "ledger",
+        ),
+        _f(
+            "ledger.awarded_total",
+            "money",
+            "本企业本项已获奖励合计",
+            "awarded to this enterprise under this programme",
+            "ledger",
+        ),
+    )
+}
+
+
+def encode_date(value: date) -> int:
+    """``date(2024, 3, 15)`` -> ``20240315``."""
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def decode_date(value: int) -> str:
+    text = f"{value:08d}"
+    return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """What the limits already hold for this claim, when the claim is evaluated."""
+
+    already_awarded: bool = False
+    awarded_total: Decimal = Decimal("0.00")
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        out[key] = value
+    elif isinstance(value, date):
+        out[key] = encode_date(value)
+    elif isinstance(value, Decimal):
+        out[key] = to_fen(value)
+    else:
+        out[key] = value
+
+
+def application_part(app: Application) -> dict[str, Any]:
+    """The application-wide part of every claim's fact (computed once)."""
+    applicant: dict[str, Any] = {}
+    a = app.applicant
+    _put(applicant, "type", a.type)
+    _put(applicant, "name", a.name)
+    _put(applicant, "category", a.credit_category)
+    _put(applicant, "division", a.division)
+    _put(applicant, "infringement_record", a.infringement_record)
+    return {"submitted_on": encode_date(app.submitted_on), "applicant": applicant}
+
+
+def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> dict[str, Any]:
+    """One claim as the single flat fact the rules match against."""
+    fact: dict[str, Any] = dict(app_part)
+    fact["program"] = claim.program
+    p = claim.patent
+    if p is not None:
+        patent: dict[str, Any] = {}
+        _put(patent, "number", p.number)
+        _put(patent, "kind", p.kind)
+        _put(patent, "holder", p.holder)
+        _put(patent, "filed_on", p.filed_on)
+        _put(patent, "granted_on", p.granted_on)
+        _put(patent, "in_force", p.in_force)
+        _put(patent, "abnormal", p.abnormal)
+        if p.inventors:
+            patent["inventors"] = list(p.inventors)
+        if p.high_value is not None:
+            hv = p.high_value
+            patent["high_value"] = {
+                "strategic_emerging_industry": hv.strategic_emerging_industry,
+                "overseas_family_granted": hv.overseas_family_granted,
+                "pledge_financing": to_fen(hv.pledge_financing),
+                "china_patent_award": hv.china_patent_award,
+                "national_science_award": hv.national_science_award,
+            }
+        fact["patent"] = patent
+    if claim.industrialization is not None:
+        site: dict[str, Any] = {}
+        _put(site, "division", claim.industrialization.division)
+        _put(site, "started_on", claim.industrialization.started_on)
+        fact["industrialization"] = site
+    if claim.seller is not None:
+        seller: dict[str, Any] = {}
+        _put(seller, "type", claim.seller.type)
+        _put(seller, "name", claim.seller.name)
+        _put(seller, "country", claim.seller.country)
+        fact["seller"] = seller
+    for key in (
+        "technology_from_outside_puyang",
+        "deal",
+        "related_party",
+        "transaction_amount",
+        "contract_registered",
+        "implemented",
+        "owns_ip",
+        "transformed_in_puyang",
+        "benefits",
+    ):
+        _put(fact, key, getattr(claim, key))
+    fact["ledger"] = {
+        "already_awarded": ledger.already_awarded,
+        "awarded_total": to_fen(ledger.awarded_total),
+    }
+    return fact
+
+
+def lookup(fact: dict[str, Any], path: str) -> Any:
+    """The value at a dotted path, or ``None`` when any part is absent."""
+    node: Any = fact
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+        if node is None:
+            return None
+    return node
+
+
+def application_field(path: str, claim_no: int) -> str | None:
+    """Where in the application file a fact comes from (None for ledger facts)."""
+    spec = FACTS[path]
+    source = spec.source or path
+    if spec.scope == "ledger":
+        return None
+    if spec.scope == "application":
+        return source
+    return f"claims[{claim_no}].{source}"
+
+
+def plain_value(spec: FactSpec, value: Any) -> Any:
+    """An encoded fact value back in the application's own terms (for JSON)."""
+    if value is None:
+        return None
+    if spec.type == "date":
+        return decode_date(value)
+    if spec.type == "money":
+        return str(from_fen(value))
+    return value

@@ -1,0 +1,267 @@
+"""The application, exactly as CONTRACT.md format 1 describes it.
+
+Identifiers are validated and made canonical here (credit codes, patent
+numbers, ID numbers, divisions); money is ``Decimal``; dates are real dates.
+Which programme a claim names, and which claim fields it may carry, depends on
+the rules in force, so that is checked by :mod:`engine.intake` against the
+rulebook, not here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from . import identifiers
+from .money import parse_money
+
+__all__ = [
+    "Applicant",
+    "Application",
+    "Claim",
+    "HighValue",
+    "Industrialization",
+    "Patent",
+    "Seller",
+    "canonical_name",
+]
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        raise ValueError(f"a date is written YYYY-MM-DD, got {value!r}")
+    y, m, d = (int(x) for x in _DATE.match(value.strip()).groups())  # type: ignore[union-attr]
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date") from None
+
+
+def _money(value: Any) -> Decimal:
+    return parse_money(value)
+
+
+def _positive_money(value: Any) -> Decimal:
+    return parse_money(value, positive=True)
+
+
+def canonical_name(value: str) -> str:
+    """Names compared by the rules: NFKC (full-width brackets and letters made
+    plain), inner white space removed.
+
+    >>> canonical_name(" 濮阳市龙丰（新材料）有限公司 ")
+    '濮阳市龙丰(新材料)有限公司'
+    """
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a name is text, got {type(value).__name__}")
+    name = canonical_name(value)
+    if not name:
+        raise ValueError("a name cannot be empty")
+    return name
+
+
+def _division(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"a division is a 6-digit code or a place name, got {value!r}")
+    try:
+        return identifiers.resolve_division(value).code
+    except identifiers.IdentifierError as exc:
+        raise _from_identifier(exc) from None
+
+
+def _fail(message: str, hint: str | None = None, field: str | None = None) -> PydanticCustomError:
+    """An error whose message, hint and (for cross-field checks) field survive
+    pydantic's wrapping; :mod:`engine.intake` turns them into a Problem."""
+    return PydanticCustomError(
+        "engine", "{message}", {"message": message, "hint": hint or "", "field": field or ""}
+    )
+
+
+def _from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:
+    return _fail(exc.message, exc.hint)
+
+
+def _strict_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"must be true or false, got {value!r}")
+
+
+Date = Annotated[date, BeforeValidator(_parse_date)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
+PositiveMoney = Annotated[Decimal, BeforeValidator(_positive_money)]
+Name = Annotated[str, BeforeValidator(_name)]
+DivisionCode = Annotated[str, BeforeValidator(_division)]
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Applicant(_Model):
+    type: Literal["enterprise", "individual"]
+    name: Name
+    credit_code: str | None = None
+    division: DivisionCode | None = None
+    infringement_record: Bool = False
+    id_number: str | None = None
+
+    @field_validator("credit_code")
+    @classmethod
+    def _credit_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return identifiers.normalize_credit_code(value)
+        except identifiers.IdentifierError as exc:
+            raise _from_identifier(exc) from None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return identifiers.normalize_id_number(value)
+        except identifiers.IdentifierError as exc:
+            raise _from_identifier(exc) from None
+
+    @model_validator(mode="after")
+    def _enterprise_needs_code(self) -> Applicant:
+        if self.type == "enterprise" and self.credit_code is None:
+            raise _fail(
+                "required for an enterprise applicant (统一社会信用代码)",
+                "the 18-character code printed on the business licence",
+                field="credit_code",
+            )
+        return self
+
+    @property
+    def credit_category(self) -> str | None:
+        return identifiers.credit_code_category(self.credit_code) if self.credit_code else None
+
+
+class HighValue(_Model):
+    """CNIPA's five categories. Absent fields read as false / 0 / none."""
+
+    strategic_emerging_industry: Bool = False
+    overseas_family_granted: Bool = False
+    pledge_financing: Money = Decimal("0.00")
+    china_patent_award: Literal["none", "gold", "silver", "excellence"] = "none"
+    national_science_award: Bool = False
+
+
+class Patent(_Model):
+    number: str
+    kind: Literal["invention", "utility_model", "design"] | None = None
+    holder: Name | None = None
+    filed_on: Date | None = None
+    granted_on: Date | None = None
+    in_force: Bool | None = None
+    abnormal: Bool = False
+    inventors: list[Name] | None = Field(default=None, min_length=1)
+    high_value: HighValue | None = None
+
+    @field_validator("number")
+    @classmethod
+    def _number(cls, value: str) -> str:
+        try:
+            return identifiers.parse_patent_number(value).number
+        except identifiers.IdentifierError as exc:
+            raise _from_identifier(exc) from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Patent:
+        parsed = identifiers.parse_patent_number(self.number)
+        if self.kind is None:
+            object.__setattr__(self, "kind", parsed.kind)
+        elif self.kind != parsed.kind:
+            raise _fail(
+                f"declared {self.kind}, but type digit {parsed.type_digit} of "
+                f"{self.number} makes it {parsed.kind}",
+                "the type digit is the 5th digit of a 12-digit number (3rd of an 8-digit one): "
+                "1 or 8 invention, 2 or 9 utility model, 3 design",
+                field="kind",
+            )
+        if self.filed_on is not None and not parsed.pct and self.filed_on.year != parsed.year:
+            raise _fail(
+                f"{self.filed_on} is in {self.filed_on.year}, but application number "
+                f"{parsed.application_number} was filed in {parsed.year}",
+                "the first digits of a Chinese application number are its filing year",
+                field="filed_on",
+            )
+        if self.filed_on and self.granted_on and self.granted_on < self.filed_on:
+            raise _fail(f"{self.granted_on} is before filed_on {self.filed_on}", field="granted_on")
+        return self
+
+    @property
+    def type_digit(self) -> int:
+        return identifiers.parse_patent_number(self.number).type_digit
+
+
+class Industrialization(_Model):
+    division: DivisionCode | None = None
+    started_on: Date | None = None
+
+
+class Seller(_Model):
+    type: Literal["university", "research_institute", "individual", "enterprise"] | None = None
+    name: Name | None = None
+    country: str = "CN"
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value: Any) -> str:
+        if isinstance(value, bool):
+            raise _fail(
+                f"YAML read this as {str(value).lower()}",
+                'quote two-letter codes that YAML takes for yes/no, e.g. country: "NO"',
+            )
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+            raise ValueError(f"country is an ISO 3166 two-letter code such as CN, got {value!r}")
+        return value.strip().upper()
+
+
+class Claim(_Model):
+    """One claim. Which fields a programme needs is declared in its rule file."""
+
+    program: str
+    patent: Patent | None = None
+    industrialization: Industrialization | None = None
+    technology_from_outside_puyang: Bool | None = None
+    seller: Seller | None = None
+    deal: Literal["assignment", "license"] | None = None
+    related_party: Bool | None = None
+    transaction_amount: PositiveMoney | None = None
+    contract_registered: Bool | None = None
+    implemented: Bool | None = None
+    owns_ip: Bool | None = None
+    transformed_in_puyang: Bool | None = None
+    benefits: str | None = None
+
+
+class Application(_Model):
+    format: Literal[1]
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
+    submitted_on: Date
+    applicant: Applicant
+    claims: list[Claim] = Field(min_length=1)
+
+    def canonical(self) -> dict[str, Any]:
+        """The canonical input: what is stored, hashed and replayed."""
+        return self.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,96 @@
+"""Every ruleset the engine knows, and which one governs an application.
+
+``rules/`` holds one folder per policy. A later policy is added as a new
+folder beside the old ones; nothing of the old folder changes, and decisions
+made under it keep replaying under exactly its version.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..errors import Problem, RuleFileError
+from .loader import load_ruleset
+from .ruleset import Ruleset
+
+__all__ = ["Rulebook", "default_rules_dir", "load_rulebook"]
+
+
+def default_rules_dir() -> Path:
+    """``$SUBSIDY_RULES``, else the ``rules/`` folder beside the ``engine`` package."""
+    env = os.environ.get("SUBSIDY_RULES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+@dataclass
+class Rulebook:
+    rulesets: tuple[Ruleset, ...]
+
+    def select(self, submitted_on: date, programs: tuple[str, ...] = ()) -> Ruleset:
+        """The ruleset governing an application submitted on ``submitted_on``.
+
+        The one in force that day (the most recent if several are); when none is,
+        the one that last came into force before that day, else the earliest —
+        whose own in-force criterion then makes every claim ineligible. Rulesets
+        that define the claimed programmes are preferred.
+        """
+        candidates = [r for r in self.rulesets if all(p in r.programs for p in programs)]
+        if not candidates:
+            candidates = list(self.rulesets)
+        in_force = [r for r in candidates if r.in_force(submitted_on)]
+        if in_force:
+            return max(in_force, key=lambda r: r.policy.in_force.from_)
+        started = [r for r in candidates if r.policy.in_force.from_ <= submitted_on]
+        if started:
+            return max(started, key=lambda r: r.policy.in_force.from_)
+        return min(candidates, key=lambda r: r.policy.in_force.from_)
+
+    def by_id(self, ruleset_id: str) -> Ruleset:
+        for ruleset in self.rulesets:
+            if ruleset.id == ruleset_id:
+                return ruleset
+        raise KeyError(ruleset_id)
+
+    def programs(self) -> dict[str, list[Ruleset]]:
+        out: dict[str, list[Ruleset]] = {}
+        for ruleset in self.rulesets:
+            for program in ruleset.programs:
+                out.setdefault(program, []).append(ruleset)
+        return out
+
+    def announced(self) -> dict[str, tuple[Ruleset, object]]:
+        return {a.id: (r, a) for r in self.rulesets for a in r.policy.announced}
+
+
+def load_rulebook(folder: str | Path | None = None) -> Rulebook:
+    """Load every ruleset folder (one with a ``policy.yaml``) under ``folder``;
+    every problem in every file is reported at once."""
+    root = Path(folder) if folder is not None else default_rules_dir()
+    if (root / "policy.yaml").is_file():
+        folders = [root]
+    elif root.is_dir():
+        folders = sorted(p for p in root.iterdir() if (p / "policy.yaml").is_file())
+    else:
+        raise RuleFileError(
+            [Problem(str(root), None, "", "no such rules folder", "pass --rules DIR or set SUBSIDY_RULES")]
+        )
+    if not folders:
+        raise RuleFileError([Problem(str(root), None, "", "no ruleset folders (with a policy.yaml) here")])
+    problems: list[Problem] = []
+    rulesets: list[Ruleset] = []
+    for path in folders:
+        try:
+            rulesets.append(load_ruleset(path))
+        except RuleFileError as exc:
+            problems.extend(exc.problems)
+    ids = [r.id for r in rulesets]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(Problem(str(root), None, "", f"two ruleset folders share the id '{dup}'"))
+    if problems:
+        raise RuleFileError(problems)
+    return Rulebook(tuple(rulesets))

@@ -1,0 +1,192 @@
+"""A loaded ruleset: the policy, its parameters, programmes and criteria, ready to run.
+
+Built only by :mod:`engine.rulebook.loader`; everything here is immutable once
+built, so one ruleset can serve any number of evaluations and threads.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from ..facts import encode_date
+from ..money import to_fen
+from .conditions import UNSET, Condition, bind, derived_refs
+from .schema import AwardSpec, ExplainSpec, PolicySpec, Text
+
+__all__ = ["Criterion", "Derived", "Parameter", "Program", "Ruleset"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    label: Text
+    type: str
+    clause: str
+    quote: str | None
+    source: Text | None
+    interpretation: Text | None
+    unit: str | None
+    values: tuple[tuple[date, Any], ...]  # (from, value) in the plain Python form
+    unset: Text | None
+
+    def value_at(self, when: date) -> Any:
+        """The value in force on ``when``; before the first date, the first value.
+        ``UNSET`` when the parameter has no value at all."""
+        if not self.values:
+            return UNSET
+        chosen = self.values[0][1]
+        for start, value in self.values:
+            if start <= when:
+                chosen = value
+        return chosen
+
+    def encoded_at(self, when: date) -> Any:
+        """The value as conditions compare it (fen, YYYYMMDD, codes)."""
+        value = self.value_at(when)
+        if value is UNSET:
+            return UNSET
+        if self.type == "money":
+            return to_fen(value)
+        if self.type == "date":
+            return encode_date(value)
+        return value
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    code: str | None
+    kind: str  # "criterion" | "disqualifier"
+    label: Text
+    clause: str
+    quote: str
+    condition: Condition | None
+    discretionary: bool
+    on_fail: str  # "not_met", or "needs_review" where a failed test calls for a reviewer
+    applies_if: str | None
+    interpretation: Text | None
+    explain: ExplainSpec
+    hint: Text
+    facts: tuple[str, ...]
+    params: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Derived:
+    id: str
+    label: Text
+    source: Text
+    condition: Condition
+    explain: ExplainSpec
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    id: str
+    code: str
+    label: Text
+    clause: str
+    quote: str
+    applicant: str
+    claim_fields: tuple[str, ...]
+    award: AwardSpec
+    once_per: str | None
+    criteria: tuple[Criterion, ...]
+    derived: tuple[str, ...]  # derived conditions reported with this programme's decisions
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time in which every parameter keeps one value."""
+
+    index: int
+    start: date | None  # None: from the beginning of time
+    end: date | None  # None: open-ended; otherwise exclusive
+
+
+@dataclass
+class Ruleset:
+    id: str
+    version: str
+    policy: PolicySpec
+    parameters: dict[str, Parameter]
+    programs: dict[str, Program]
+    derived: dict[str, Derived]
+    source_text: str
+    files: dict[str, bytes]
+    folder: Path | None = None
+    _bound: dict[tuple[int, str, str, str, bool], Condition] = field(default_factory=dict, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The inference-engine name of this version: unique per content."""
+        return f"{self.id}@{self.version}"
+
+    def in_force(self, when: date) -> bool:
+        return self.policy.in_force.from_ <= when <= self.policy.in_force.to
+
+    def param_value(self, name: str, when: date) -> Any:
+        if name == "policy_in_force_from":
+            return self.policy.in_force.from_
+        if name == "policy_in_force_to":
+            return self.policy.in_force.to
+        return self.parameters[name].value_at(when)
+
+    @cached_property
+    def periods(self) -> tuple[Period, ...]:
+        changes = sorted({start for p in self.parameters.values() for start, _ in p.values[1:]})
+        bounds: list[date | None] = [None, *changes, None]
+        return tuple(Period(i, bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1))
+
+    def period_of(self, when: date) -> Period:
+        starts = [p.start for p in self.periods[1:]]
+        return self.periods[bisect.bisect_right(starts, when)]  # type: ignore[type-var]
+
+    def encoded_params(self, period: Period) -> dict[str, Any]:
+        when = period.start or date.min
+        out = {name: p.encoded_at(when) for name, p in self.parameters.items()}
+        out["policy_in_force_from"] = encode_date(self.policy.in_force.from_)
+        out["policy_in_force_to"] = encode_date(self.policy.in_force.to)
+        return out
+
+    def active(self, criterion: Criterion, period: Period) -> bool:
+        """Whether an interpretation switch leaves the criterion on in this period."""
+        if criterion.applies_if is None:
+            return True
+        return bool(self.parameters[criterion.applies_if].value_at(period.start or date.min))
+
+    def bound(self, period: Period, program: str, kind: str, item_id: str, inline: bool = True) -> Condition:
+        """A criterion's or derived condition's tree with this period's parameters
+        (derived references inlined, or kept for the engine's staged derivation)."""
+        key = (period.index, program, kind, item_id, inline)
+        cond = self._bound.get(key)
+        if cond is None:
+            params = self.encoded_params(period)
+            raw_derived = {d.id: d.condition for d in self.derived.values()}
+            if kind == "derived":
+                source: Condition | None = self.derived[item_id].condition
+            else:
+                source = next(c for c in self.programs[program].criteria if c.id == item_id).condition
+            assert source is not None
+            cond = bind(source, params, raw_derived, inline)
+            self._bound[key] = cond
+        return cond
+
+    def derived_level(self, derived_id: str) -> int:
+        """0 for a derived condition on facts only; else one more than what it names."""
+        refs = derived_refs(self.derived[derived_id].condition)
+        return 1 + max(self.derived_level(r) for r in refs) if refs else 0
+
+    def stage(self, program: str, kind: str, item_id: str) -> int:
+        """When the engine can decide an item: after the derived conditions it names."""
+        if kind == "derived":
+            return self.derived_level(item_id)
+        criterion = next(c for c in self.programs[program].criteria if c.id == item_id)
+        refs = derived_refs(criterion.condition) if criterion.condition is not None else []
+        return 1 + max(self.derived_level(r) for r in refs) if refs else 0
