@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .rulebook.ruleset import Criterion
 from .rulebook.schema import ExplainSpec, Text
 
 __all__ = [
@@ -51,23 +52,65 @@ class AwardRef:
         return out
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CriterionResult:
-    id: str
-    code: str | None
-    kind: str  # criterion | disqualifier
-    label: Text
-    clause: str
-    quote: str
+    """One criterion's verdict on one claim, with what it read.
+
+    Cheap to build while the rules fire: it points at the criterion of the rule
+    file and at the claim's fact rather than copying them."""
+
+    criterion: Criterion
     status: str
-    facts: dict[str, Any]  # fact path -> encoded value (None when absent)
-    missing: tuple[str, ...]  # application fields that would settle it
-    explain: ExplainSpec
-    hint: Text
-    discretionary: bool = False
+    fact: dict[str, Any]  # the claim's flat fact, shared by all criteria of the claim
+    missing: tuple[str, ...] = ()  # application fields that would settle it
     review: bool = False  # a failed test that calls for a reviewer rather than a refusal
-    interpretation: Text | None = None
     earlier: tuple[AwardRef, ...] = ()  # for limits: the awards that used the room
+
+    @property
+    def id(self) -> str:
+        return self.criterion.id
+
+    @property
+    def code(self) -> str | None:
+        return self.criterion.code
+
+    @property
+    def kind(self) -> str:
+        return self.criterion.kind
+
+    @property
+    def label(self) -> Text:
+        return self.criterion.label
+
+    @property
+    def clause(self) -> str:
+        return self.criterion.clause
+
+    @property
+    def quote(self) -> str:
+        return self.criterion.quote
+
+    @property
+    def explain(self) -> ExplainSpec:
+        return self.criterion.explain
+
+    @property
+    def hint(self) -> Text:
+        return self.criterion.hint
+
+    @property
+    def discretionary(self) -> bool:
+        return self.criterion.discretionary
+
+    @property
+    def interpretation(self) -> Text | None:
+        return self.criterion.interpretation
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The facts the criterion read or shows (encoded; None when absent)."""
+        fact = self.fact
+        return {path: fact.get(path) for path in self.criterion.facts}
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from .decision import (
     Decision,
     DerivedResult,
 )
-from .facts import FACTS, LedgerView, application_field, application_part, build_fact, lookup
+from .facts import FACTS, LedgerView, application_field, application_part, build_fact
 from .model import Application, Claim
 from .money import percent_of, to_money
 from .rulebook import Program, Rulebook, Ruleset
@@ -178,41 +178,20 @@ class Evaluator:
         verdicts = engine.verdicts(fact, period)
 
         criteria = []
-        for criterion in program.criteria:
-            if not ruleset.active(criterion, period):
-                continue
+        for criterion in ruleset.active_criteria(program.id, period):
             status = verdicts[("criterion", criterion.id)]
             review = status == NOT_MET and criterion.on_fail == "needs_review"
             if review:
                 status = UNKNOWN
-            values = {path: lookup(fact, path) for path in criterion.facts}
             missing: tuple[str, ...] = ()
             if status == UNKNOWN and not review:
                 missing = _missing(fact, criterion.facts, number)
             earlier: tuple[AwardRef, ...] = ()
-            if "ledger.already_awarded" in criterion.facts:
+            if criterion.limit == "once_per":
                 earlier = patent_refs
-            elif "ledger.awarded_total" in criterion.facts:
+            elif criterion.limit == "cap":
                 earlier = cap_refs
-            criteria.append(
-                CriterionResult(
-                    criterion.id,
-                    criterion.code,
-                    criterion.kind,
-                    criterion.label,
-                    criterion.clause,
-                    criterion.quote,
-                    status,
-                    values,
-                    missing,
-                    criterion.explain,
-                    criterion.hint,
-                    criterion.discretionary,
-                    review,
-                    criterion.interpretation,
-                    earlier,
-                )
-            )
+            criteria.append(CriterionResult(criterion, status, fact, missing, review, earlier))
         derived = tuple(
             DerivedResult(d, ruleset.derived[d].label, ruleset.derived[d].source, verdicts[("derived", d)])
             for d in program.derived
@@ -261,11 +240,11 @@ class Evaluator:
     ) -> tuple[Decimal | None, dict[str, Decimal] | None, Arithmetic | None]:
         award = program.award
         when = app.submitted_on
+        if outcome == INELIGIBLE:
+            return None, None, None
         if award.maximums is not None:
             maximums = {key: ruleset.param_value(op.param, when) for key, op in award.maximums.items()}
             return None, maximums, None
-        if outcome == INELIGIBLE:
-            return None, None, None
         if award.fixed is not None:
             value = to_money(ruleset.param_value(award.fixed.param, when))
             return value, None, Arithmetic("fixed", gross=value, amount=value)
@@ -303,21 +282,19 @@ def _missing(fact: dict[str, Any], paths: tuple[str, ...], claim_no: int) -> tup
     each of its fields)."""
     out: list[str] = []
     for path in paths:
-        if FACTS[path].scope == "ledger" or lookup(fact, path) is not None:
+        spec = FACTS[path]
+        if spec.scope == "ledger" or path in fact:
             continue
-        parts = path.split(".")
-        cut = len(parts)
-        for i in range(1, len(parts)):
-            if lookup(fact, ".".join(parts[:i])) is None:
-                cut = i
-                break
         field_path = application_field(path, claim_no)
         if field_path is None:
             continue
-        if cut < len(parts) and FACTS[path].source is None:
-            field_path = application_field(path, claim_no) or ""
-            drop = len(parts) - cut
-            field_path = ".".join(field_path.split(".")[: len(field_path.split(".")) - drop])
+        if spec.source is None:
+            parts = path.split(".")
+            for i in range(1, len(parts)):
+                if ".".join(parts[:i]) not in fact:
+                    drop = len(parts) - i
+                    field_path = ".".join(field_path.split(".")[:-drop])
+                    break
         if field_path not in out:
             out.append(field_path)
     return tuple(out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any
 
@@ -116,14 +117,23 @@ def show_param(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
     return str(value)
 
 
-def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
-    def hole(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name.startswith("param:"):
-            return show_param(ruleset, name[6:], when, lang)
-        return show_value(name, result.facts.get(name), lang)
+@lru_cache(maxsize=1024)
+def _parts(template: str) -> tuple[str, ...]:
+    """A template split once into text and holes: even items text, odd items hole names."""
+    return tuple(_HOLE.split(template))
 
-    return _HOLE.sub(hole, template)
+
+def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+    parts = _parts(template)
+    out = []
+    for i, part in enumerate(parts):
+        if not i % 2:
+            out.append(part)
+        elif part.startswith("param:"):
+            out.append(show_param(ruleset, part[6:], when, lang))
+        else:
+            out.append(show_value(part, result.fact.get(part), lang))
+    return "".join(out)
 
 
 def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
@@ -325,6 +335,8 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         "summary": decision_summary(decision, ruleset, when, lang),
         "clause": decision.clause,
     }
+    if decision.patent:
+        out["patent"] = decision.patent
     if decision.arithmetic is not None:
         out["arithmetic"] = decision.arithmetic.to_json()
     if decision.derived:
@@ -464,3 +476,39 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
     if d.missing:
         lines.append(("  缺少信息：" if zh else "  Missing: ") + ", ".join(d.missing))
     return lines
+
+
+# ------------------------------------------------------- recorded decisions
+
+
+def render_recorded(content: dict[str, Any], settlements: list[dict[str, Any]], record_hash: str) -> str:
+    """A recorded decision as it was recorded (its explanations are stored in Chinese)."""
+    result = content["result"]
+    applicant = result["applicant"]
+    who = applicant["name"] + (f"（{applicant.get('credit_code') or applicant.get('id_number')}）"
+                               if applicant.get("credit_code") or applicant.get("id_number") else "")
+    lines = [
+        f"申请 {result['application']} · {who} · 提交日期 {result['submitted_on']}",
+        f"适用政策：{result['policy']['document']} {result['policy']['title']}",
+        f"规则版本 {content['ruleset']['version']} · 记录于 {content['recorded_at']} · 来源 {content['source']}",
+        f"记录哈希 {record_hash}",
+    ]
+    settled = {s["decision"]: s for s in settlements}
+    for d in result["decisions"]:
+        outcome = OUTCOME[d["outcome"]][0]
+        head = f"第{d['claim']}项 [{d['decision']}] {d['program']} · {d['clause']} · {outcome}"
+        if d["amount"] is not None:
+            head += f" · {'奖励' if d['outcome'] == ELIGIBLE else '拟奖励'} {format_yuan(Decimal(d['amount']))} 元"
+        lines += ["", head, "  " + d["summary"]]
+        for c in d["criteria"]:
+            lines.append(f"  {MARK[c['status']]} {c['label']}：{c['explanation']}")
+        if d["missing"]:
+            lines.append("  缺少信息：" + ", ".join(d["missing"]))
+        s = settled.get(d["decision"])
+        if s is not None:
+            amount = f"，金额 {format_yuan(Decimal(s['amount']))} 元" if s.get("amount") else ""
+            lines.append(f"  ⇒ 评审结论：{OUTCOME[s['outcome']][0]}{amount}（{s['reviewer']}，{s['recorded_at']}）"
+                         f"：{s['reason']}")
+    lines.append("")
+    lines.append(f"合计奖励 {format_yuan(Decimal(result['total']))} 元")
+    return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ __all__ = [
     "decode_date",
     "encode_date",
     "lookup",
+    "nested",
 ]
 
 FactType = Literal["date", "bool", "money", "text", "enum", "division", "text_list", "category"]
@@ -196,55 +197,58 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
         out[key] = value
 
 
+# Sections of a claim: when a section is given at all, its name is a key of the
+# fact (value True), so that "the whole block is missing" can be told apart.
+SECTIONS = ("patent", "patent.high_value", "industrialization", "seller")
+
+
 def application_part(app: Application) -> dict[str, Any]:
     """The application-wide part of every claim's fact (computed once)."""
-    applicant: dict[str, Any] = {}
     a = app.applicant
-    _put(applicant, "type", a.type)
-    _put(applicant, "name", a.name)
-    _put(applicant, "category", a.credit_category)
-    _put(applicant, "division", a.division)
-    _put(applicant, "infringement_record", a.infringement_record)
-    return {"submitted_on": encode_date(app.submitted_on), "applicant": applicant}
+    out: dict[str, Any] = {"submitted_on": encode_date(app.submitted_on), "applicant": True}
+    _put(out, "applicant.type", a.type)
+    _put(out, "applicant.name", a.name)
+    _put(out, "applicant.category", a.credit_category)
+    _put(out, "applicant.division", a.division)
+    _put(out, "applicant.infringement_record", a.infringement_record)
+    return out
 
 
 def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> dict[str, Any]:
-    """One claim as the single flat fact the rules match against."""
+    """One claim as a flat fact ``{dotted.path: encoded value}``; absent facts are left out."""
     fact: dict[str, Any] = dict(app_part)
     fact["program"] = claim.program
     p = claim.patent
     if p is not None:
-        patent: dict[str, Any] = {}
-        _put(patent, "number", p.number)
-        _put(patent, "kind", p.kind)
-        _put(patent, "holder", p.holder)
-        _put(patent, "filed_on", p.filed_on)
-        _put(patent, "granted_on", p.granted_on)
-        _put(patent, "in_force", p.in_force)
-        _put(patent, "abnormal", p.abnormal)
+        fact["patent"] = True
+        _put(fact, "patent.number", p.number)
+        _put(fact, "patent.kind", p.kind)
+        _put(fact, "patent.holder", p.holder)
+        _put(fact, "patent.filed_on", p.filed_on)
+        _put(fact, "patent.granted_on", p.granted_on)
+        _put(fact, "patent.in_force", p.in_force)
+        _put(fact, "patent.abnormal", p.abnormal)
         if p.inventors:
-            patent["inventors"] = list(p.inventors)
-        if p.high_value is not None:
-            hv = p.high_value
-            patent["high_value"] = {
-                "strategic_emerging_industry": hv.strategic_emerging_industry,
-                "overseas_family_granted": hv.overseas_family_granted,
-                "pledge_financing": to_fen(hv.pledge_financing),
-                "china_patent_award": hv.china_patent_award,
-                "national_science_award": hv.national_science_award,
-            }
-        fact["patent"] = patent
-    if claim.industrialization is not None:
-        site: dict[str, Any] = {}
-        _put(site, "division", claim.industrialization.division)
-        _put(site, "started_on", claim.industrialization.started_on)
-        fact["industrialization"] = site
-    if claim.seller is not None:
-        seller: dict[str, Any] = {}
-        _put(seller, "type", claim.seller.type)
-        _put(seller, "name", claim.seller.name)
-        _put(seller, "country", claim.seller.country)
-        fact["seller"] = seller
+            fact["patent.inventors"] = list(p.inventors)
+        hv = p.high_value
+        if hv is not None:
+            fact["patent.high_value"] = True
+            fact["patent.high_value.strategic_emerging_industry"] = hv.strategic_emerging_industry
+            fact["patent.high_value.overseas_family_granted"] = hv.overseas_family_granted
+            fact["patent.high_value.pledge_financing"] = to_fen(hv.pledge_financing)
+            fact["patent.high_value.china_patent_award"] = hv.china_patent_award
+            fact["patent.high_value.national_science_award"] = hv.national_science_award
+    site = claim.industrialization
+    if site is not None:
+        fact["industrialization"] = True
+        _put(fact, "industrialization.division", site.division)
+        _put(fact, "industrialization.started_on", site.started_on)
+    seller = claim.seller
+    if seller is not None:
+        fact["seller"] = True
+        _put(fact, "seller.type", seller.type)
+        _put(fact, "seller.name", seller.name)
+        _put(fact, "seller.country", seller.country)
     for key in (
         "technology_from_outside_puyang",
         "deal",
@@ -257,23 +261,28 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
         "benefits",
     ):
         _put(fact, key, getattr(claim, key))
-    fact["ledger"] = {
-        "already_awarded": ledger.already_awarded,
-        "awarded_total": to_fen(ledger.awarded_total),
-    }
+    fact["ledger.already_awarded"] = ledger.already_awarded
+    fact["ledger.awarded_total"] = to_fen(ledger.awarded_total)
     return fact
 
 
 def lookup(fact: dict[str, Any], path: str) -> Any:
-    """The value at a dotted path, or ``None`` when any part is absent."""
-    node: Any = fact
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-        if node is None:
-            return None
-    return node
+    """The value at a dotted path of a flat fact, or ``None`` when absent."""
+    return fact.get(path)
+
+
+def nested(fact: dict[str, Any], paths: tuple[tuple[str, list[str]], ...]) -> dict[str, Any]:
+    """The nested form of some facts, as the inference engine matches dotted paths."""
+    out: dict[str, Any] = {}
+    for path, parts in paths:
+        value = fact.get(path)
+        if value is None:
+            continue
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return out
 
 
 def application_field(path: str, claim_no: int) -> str | None:

@@ -13,10 +13,18 @@ durable_rules 2.0.28 is measured to be safe:
   and it keeps the C core from freeing a session in which nothing ran;
 * money is integer fen and dates are ``YYYYMMDD`` integers, typed at load time
   so strings and numbers are never compared;
-* one **fresh session per claim**, deleted afterwards; no background threads:
-  the agenda is drained synchronously through the engine's C interface;
-* each ruleset version is registered under ``<id>@sha256:…``, so versions live
-  side by side in one process.
+* one **fresh session per claim and stage**, deleted afterwards; no background
+  threads: the agenda is drained synchronously through the engine's C interface;
+* each programme of each ruleset version is registered as its own engine
+  ruleset, ``<id>@sha256:…/<programme>``, so versions live side by side in one
+  process and a claim only meets its own programme's rules;
+* the engine is shown only the facts the programme's rules read.
+
+A derived condition (is the patent high-value? which category?) is decided
+by its own rules. A criterion that names one is compiled with the reference
+inlined when the pattern fits the engine's expression limit; otherwise the
+derived verdict is decided in an earlier *stage* and recorded in the next
+stage's fact (``derived_``) for the criterion's rules to read.
 
 The verdicts are read from the rules that fired. Anything but exactly one
 verdict per criterion raises :class:`EngineInconsistencyError`: a sabotaged or
@@ -30,80 +38,104 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import durable_rules_engine as _core
 
 from ..errors import EngineInconsistencyError
-from .patterns import FALSE, TRUE, all_of, derived_key, patterns
+from ..facts import nested
+from .patterns import FALSE, MAX_EXPRESSIONS, TRUE, all_of, derived_key, expression_count, patterns
 from .ruleset import Period, Program, Ruleset
 
-__all__ = ["CompiledRuleset", "compile_definition", "compile_ruleset", "plan"]
+__all__ = ["CompiledRuleset", "ComplexityError", "ProgramPlan", "compile_program", "compile_ruleset"]
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 SEEN = "seen"
+Item = tuple[str, str]  # ("criterion" | "derived", id)
+
+
+class ComplexityError(ValueError):
+    """A condition too large for the engine even when its derived parts are staged."""
 
 
 @dataclass(frozen=True)
 class RuleKey:
-    program: str
-    kind: str  # "criterion" | "derived"
+    kind: str
     item: str
     status: str
 
 
-def plan(ruleset: Ruleset, program: Program, period: Period) -> list[list[tuple[str, str]]]:
-    """The items the engine decides for a claim of ``program``, stage by stage:
-    derived conditions before whatever names them."""
-    stages: dict[int, list[tuple[str, str]]] = {}
-    for criterion in program.criteria:
-        if not ruleset.active(criterion, period):
-            continue
-        stage = ruleset.stage(program.id, "criterion", criterion.id)
-        stages.setdefault(stage, []).append(("criterion", criterion.id))
-    for derived in program.derived:
-        stages.setdefault(ruleset.stage(program.id, "derived", derived), []).append(("derived", derived))
-    return [stages.get(i, []) for i in range(max(stages) + 1)] if stages else []
+@dataclass(frozen=True)
+class ProgramPlan:
+    """What the engine decides for one programme, per period and stage."""
+
+    definition: dict[str, Any]
+    meaning: dict[str, RuleKey]
+    stages: dict[int, tuple[tuple[Item, ...], ...]]  # period index -> items per stage
 
 
-def item_patterns(
-    ruleset: Ruleset, program: Program, period: Period, kind: str, item_id: str
-) -> tuple[Any, Any, Any]:
+def _day(value: date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def _anchor(period: Period, stage: int) -> list[Any]:
+    anchor: list[Any] = [{"kind_": "claim"}, {"stage_": stage}]
+    if period.start is not None:
+        anchor.append({"$gte": {"submitted_on": _day(period.start)}})
+    if period.end is not None:
+        anchor.append({"$lt": {"submitted_on": _day(period.end)}})
+    return anchor
+
+
+def _staged(
+    ruleset: Ruleset, program: Program, period: Period, kind: str, item: str
+) -> tuple[int, tuple[Any, Any, Any]]:
+    """The earliest stage at which an item's patterns fit the engine, and the patterns.
+
+    At stage *s* the derived conditions of level < *s* are already decided and
+    may be read as facts; everything else is inlined."""
     if kind == "criterion":
-        criterion = next(c for c in program.criteria if c.id == item_id)
+        criterion = next(c for c in program.criteria if c.id == item)
         if criterion.discretionary:
-            return FALSE, FALSE, TRUE  # the panel decides: always open
-    return patterns(ruleset.bound(period, program.id, kind, item_id, inline=False))
+            return 0, (FALSE, FALSE, TRUE)  # the panel decides: always open
+    levels = {d: ruleset.derived_level(d) for d in ruleset.derived}
+    top = max(levels.values(), default=0) + 1
+    for stage in range(top + 1):
+        keep = frozenset(d for d, level in levels.items() if level < stage)
+        triple = patterns(ruleset.bound(period, program.id, kind, item, keep))
+        anchor = _anchor(period, stage)
+        if all(p is FALSE or expression_count(all_of([*anchor, p])) <= MAX_EXPRESSIONS for p in triple):
+            return stage, triple
+    raise ComplexityError(
+        f"{kind} '{item}' of {program.id} is too large for the inference engine (more than "
+        f"{MAX_EXPRESSIONS} expressions per rule); split it into derived conditions"
+    )
 
 
-def compile_definition(ruleset: Ruleset) -> tuple[dict[str, Any], dict[str, RuleKey]]:
-    """The durable_rules definition of a ruleset (pure JSON) and what each rule means."""
+def compile_program(ruleset: Ruleset, program: Program) -> ProgramPlan:
+    """The durable_rules definition (pure JSON) of one programme, and what each rule means."""
     definition: dict[str, Any] = {}
     meaning: dict[str, RuleKey] = {}
+    stages: dict[int, tuple[tuple[Item, ...], ...]] = {}
     counter = itertools.count()
     for period in ruleset.periods:
-        guard: list[Any] = []
-        if period.start is not None:
-            guard.append({"$gte": {"submitted_on": _day(period.start)}})
-        if period.end is not None:
-            guard.append({"$lt": {"submitted_on": _day(period.end)}})
-        for program in ruleset.programs.values():
-            for stage, items in enumerate(plan(ruleset, program, period)):
-                anchor = [{"kind_": "claim"}, {"stage_": stage}, {"program": program.id}, *guard]
-                for kind, item_id in items:
-                    triple = item_patterns(ruleset, program, period, kind, item_id)
-                    for status, pattern in zip((MET, NOT_MET, UNKNOWN), triple, strict=True):
-                        if pattern is FALSE:
-                            continue
-                        name = f"r{next(counter)}"
-                        definition[name] = {"all": [{"m": all_of([*anchor, pattern])}]}
-                        meaning[name] = RuleKey(program.id, kind, item_id, status)
+        items: list[Item] = [("criterion", c.id) for c in program.criteria if ruleset.active(c, period)]
+        items += [("derived", d) for d in program.derived]
+        by_stage: dict[int, list[Item]] = {}
+        for kind, item in items:
+            stage, triple = _staged(ruleset, program, period, kind, item)
+            by_stage.setdefault(stage, []).append((kind, item))
+            anchor = _anchor(period, stage)
+            for status, pattern in zip((MET, NOT_MET, UNKNOWN), triple, strict=True):
+                if pattern is FALSE:
+                    continue
+                name = f"r{next(counter)}"
+                definition[name] = {"all": [{"m": all_of([*anchor, pattern])}]}
+                meaning[name] = RuleKey(kind, item, status)
+        stages[period.index] = tuple(tuple(by_stage.get(i, ())) for i in range(max(by_stage, default=-1) + 1))
     definition[SEEN] = {"all": [{"m": {"kind_": "claim"}}]}
-    return definition, meaning
-
-
-def _day(value: Any) -> int:
-    return value.year * 10000 + value.month * 100 + value.day
+    return ProgramPlan(definition, meaning, stages)
 
 
 _SIDS = itertools.count()
@@ -111,120 +143,125 @@ _PREFIX = f"{os.getpid():x}"
 _LOCK = threading.Lock()
 
 
-class CompiledRuleset:
-    """One ruleset version, registered in the durable_rules engine."""
+class _EngineProgram:
+    """One programme of one ruleset version, registered in durable_rules."""
 
-    def __init__(self, ruleset: Ruleset, definition: dict[str, Any], meaning: dict[str, RuleKey]) -> None:
-        self.ruleset = ruleset
-        self.meaning = meaning
-        self.rule_count = len(definition)
-        text = json.dumps(definition, ensure_ascii=False, sort_keys=True)
+    def __init__(self, name: str, plan: ProgramPlan, facts: tuple[str, ...]) -> None:
+        self.name = name
+        self.plan = plan
+        self.facts = tuple((path, path.split(".")) for path in facts)
+        text = json.dumps(plan.definition, ensure_ascii=False, sort_keys=True)
         try:
-            self._handle = _core.create_ruleset(ruleset.name, text)
+            self.handle = _core.create_ruleset(name, text)
         except Exception as exc:  # durable raises bare Exceptions with codes only
             raise EngineInconsistencyError(
-                f"durable_rules refused the compiled ruleset {ruleset.name}: {_translate(exc)}"
+                f"durable_rules refused the compiled ruleset {name}: {_translate(exc)}"
             ) from None
-        self._plans: dict[tuple[str, int], list[list[tuple[str, str]]]] = {}
 
-    def verdicts(self, fact: dict[str, Any], period: Period) -> dict[tuple[str, str], str]:
+    def project(self, fact: dict[str, Any]) -> dict[str, Any]:
+        """Only the facts this programme's rules read, nested as the engine matches them."""
+        return nested(fact, self.facts)
+
+
+class CompiledRuleset:
+    """One ruleset version, compiled and registered in the durable_rules engine."""
+
+    def __init__(self, ruleset: Ruleset, plans: dict[str, ProgramPlan] | None = None) -> None:
+        self.ruleset = ruleset
+        plans = plans or {pid: compile_program(ruleset, p) for pid, p in ruleset.programs.items()}
+        self.programs = {
+            pid: _EngineProgram(f"{ruleset.name}/{pid}", plan, ruleset.engine_facts[pid])
+            for pid, plan in plans.items()
+        }
+        self.rule_count = sum(len(p.plan.definition) for p in self.programs.values())
+
+    def verdicts(self, fact: dict[str, Any], period: Period) -> dict[Item, str]:
         """Decide one claim: a fresh session per stage, each stage's fact carrying
         the derived verdicts of the stages before. Returns ``{(kind, id): status}``."""
-        program_id = fact["program"]
-        stages = self._plan(program_id, period)
-        out: dict[tuple[str, str], str] = {}
+        engine = self.programs[fact["program"]]
+        base = engine.project(fact)
+        out: dict[Item, str] = {}
         derived: dict[str, str] = {}
-        for stage, items in enumerate(stages):
-            message = dict(fact, kind_="claim", stage_=stage)
+        for stage, items in enumerate(engine.plan.stages[period.index]):
+            message = dict(base, kind_="claim", stage_=stage)
             if derived:
                 message["derived_"] = dict(derived)
             with _LOCK:  # the C core is not re-entrant across sessions
                 sid = f"{_PREFIX}-{next(_SIDS)}"
                 message["sid"] = message["id"] = sid
-                fired = self._fire(message)
-            found = self._read(fired, program_id, items)
+                fired = _fire(engine.handle, message)
+            found = _read(fired, engine, items)
             out.update(found)
             for (kind, item), status in found.items():
                 if kind == "derived":
                     derived[derived_key(item)[len("derived_.") :]] = status
         return out
 
-    def _plan(self, program_id: str, period: Period) -> list[list[tuple[str, str]]]:
-        key = (program_id, period.index)
-        found = self._plans.get(key)
-        if found is None:
-            found = plan(self.ruleset, self.ruleset.programs[program_id], period)
-            self._plans[key] = found
-        return found
 
-    def _fire(self, message: dict[str, Any]) -> list[str]:
-        handle = self._handle
-        text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+def _fire(handle: int, message: dict[str, Any]) -> list[str]:
+    """Assert one fact in its own session, drain the agenda, delete the session."""
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    try:
+        code, state = _core.assert_fact(handle, text)
+    except Exception as exc:
+        raise EngineInconsistencyError(f"durable_rules could not take the claim: {_translate(exc)}") from None
+    if code == 1:
+        raise EngineInconsistencyError("no rule matched the claim, not even the catch-all")
+    if code == 2:
+        raise EngineInconsistencyError("durable_rules took the claim for one it had already seen")
+    fired: list[str] = []
+    try:
+        started = _core.start_action_for_state(handle, state)
+        if started is not None:
+            pending = started[1]
+            while pending:
+                # the agenda entry is {"<rule name>": {...}}; rule names are plain ASCII
+                fired.append(pending[2 : pending.index('"', 2)])
+                pending = _core.complete_and_start_action(handle, state)
+    except Exception as exc:
+        raise EngineInconsistencyError(
+            f"durable_rules failed while firing rules: {_translate(exc)}"
+        ) from None
+    finally:
         try:
-            result = _core.assert_fact(handle, text)
-        except Exception as exc:
-            raise EngineInconsistencyError(
-                f"durable_rules could not take the claim: {_translate(exc)}"
-            ) from None
-        code, state = result
-        if code == 1:
-            raise EngineInconsistencyError("no rule matched the claim, not even the catch-all")
-        if code == 2:
-            raise EngineInconsistencyError("durable_rules took the claim for one it had already seen")
-        fired: list[str] = []
-        try:
-            started = _core.start_action_for_state(handle, state)
-            if started is not None:
-                pending = started[1]
-                while pending:
-                    # the agenda entry is {"<rule name>": {...}}; rule names are plain ASCII
-                    fired.append(pending[2 : pending.index('"', 2)])
-                    pending = _core.complete_and_start_action(handle, state)
-        except Exception as exc:
-            raise EngineInconsistencyError(
-                f"durable_rules failed while firing rules: {_translate(exc)}"
-            ) from None
-        finally:
-            try:
-                _core.delete_state(handle, message["sid"])
-            except Exception:  # pragma: no cover - deleting a live session does not fail
-                pass
-        return fired
+            _core.delete_state(handle, message["sid"])
+        except Exception:  # pragma: no cover - deleting a live session does not fail
+            pass
+    return fired
 
-    def _read(
-        self, fired: list[str], program_id: str, items: list[tuple[str, str]]
-    ) -> dict[tuple[str, str], str]:
-        if SEEN not in fired:
+
+def _read(fired: list[str], engine: _EngineProgram, items: tuple[Item, ...]) -> dict[Item, str]:
+    """The verdicts of one stage; anything but one verdict per expected item is a fault."""
+    if SEEN not in fired:
+        raise EngineInconsistencyError(
+            "the catch-all rule did not fire: the claim was not evaluated", {"fired": fired}
+        )
+    meaning = engine.plan.meaning
+    out: dict[Item, str] = {}
+    for name in fired:
+        if name == SEEN:
+            continue
+        key = meaning.get(name)
+        if key is None:
+            raise EngineInconsistencyError(f"an unknown rule {name} fired in {engine.name}", {"fired": fired})
+        slot = (key.kind, key.item)
+        earlier = out.get(slot)
+        if earlier is not None and earlier != key.status:
             raise EngineInconsistencyError(
-                "the catch-all rule did not fire: the claim was not evaluated", {"fired": fired}
+                f"{key.kind} '{key.item}' got two verdicts: {earlier} and {key.status}", {"fired": fired}
             )
-        out: dict[tuple[str, str], str] = {}
-        for name in fired:
-            if name == SEEN:
-                continue
-            key = self.meaning.get(name)
-            if key is None or key.program != program_id:
-                raise EngineInconsistencyError(
-                    f"rule {name} fired for a claim it does not concern",
-                    {"fired": fired, "program": program_id},
-                )
-            slot = (key.kind, key.item)
-            if slot in out:
-                raise EngineInconsistencyError(
-                    f"{key.kind} '{key.item}' got two verdicts: {out[slot]} and {key.status}",
-                    {"fired": fired},
-                )
-            out[slot] = key.status
+        # an $or whose branches both hold fires its rule once per branch: same verdict
+        out[slot] = key.status
+    if len(out) != len(items) or any(item not in out for item in items):
         missing = [item for item in items if item not in out]
-        if missing or len(out) != len(items):
-            kind, item = (missing or sorted(set(out) - set(items)))[0]
-            raise EngineInconsistencyError(
-                f"{kind} '{item}' of {program_id} got no verdict from the engine"
-                if missing
-                else f"{kind} '{item}' was decided at the wrong stage",
-                {"fired": fired},
-            )
-        return out
+        if missing:
+            kind, item = missing[0]
+            message = f"{kind} '{item}' of {engine.name} got no verdict from the engine"
+        else:
+            kind, item = sorted(set(out) - set(items))[0]
+            message = f"{kind} '{item}' was decided at the wrong stage"
+        raise EngineInconsistencyError(message, {"fired": fired})
+    return out
 
 
 def _translate(exc: Exception) -> str:
@@ -232,6 +269,7 @@ def _translate(exc: Exception) -> str:
     text = str(exc)
     known = {
         "102": "a list where a value was expected",
+        "113": "a rule with more expressions than the engine allows",
         "202": "an operator or value the engine does not know",
         "302": "too many properties in one fact",
         "309": "no such session",
@@ -247,10 +285,9 @@ _COMPILED: dict[str, CompiledRuleset] = {}
 
 
 def compile_ruleset(ruleset: Ruleset) -> CompiledRuleset:
-    """The registered engine ruleset for this version (compiled once per process)."""
+    """The registered engine rulesets for this version (compiled once per process)."""
     compiled = _COMPILED.get(ruleset.name)
     if compiled is None:
-        definition, meaning = compile_definition(ruleset)
-        compiled = CompiledRuleset(ruleset, definition, meaning)
+        compiled = CompiledRuleset(ruleset)
         _COMPILED[ruleset.name] = compiled
     return compiled

@@ -28,7 +28,7 @@ from typing import Any, Callable, Union
 
 from .. import identifiers
 from ..errors import Problem
-from ..facts import FACTS, FactSpec, encode_date, lookup
+from ..facts import FACTS, FactSpec, encode_date
 from ..money import MoneyError, parse_money, to_fen
 
 __all__ = [
@@ -457,11 +457,11 @@ def params_used(cond: Condition) -> list[str]:
 
 
 def bind(
-    cond: Condition, params: dict[str, Any], derived: dict[str, Condition], inline: bool = True
+    cond: Condition, params: dict[str, Any], derived: dict[str, Condition], keep: frozenset[str] = frozenset()
 ) -> Condition:
-    """Replace parameters by their values (or UNSET); with ``inline``, replace
-    derived references by their (bound) conditions too. The oracle inlines; the
-    inference engine keeps the references and derives them by rules first."""
+    """Replace parameters by their values (or UNSET) and derived references by
+    their bound conditions — except those named in ``keep``, which stay
+    references: the inference engine derives them by rules in an earlier stage."""
 
     def go(c: Condition) -> Condition:
         if isinstance(c, All):
@@ -471,7 +471,7 @@ def bind(
         if isinstance(c, Not):
             return Not(go(c.item))
         if isinstance(c, DerivedRef):
-            return go(derived[c.name]) if inline else c
+            return c if c.name in keep else go(derived[c.name])
         if isinstance(c, Compare):
             operand = c.operand
             if isinstance(operand, ParamRef):
@@ -525,20 +525,21 @@ def _compare(op: str, left: Any, right: Any) -> bool:
 def evaluate(cond: Condition, fact: dict[str, Any]) -> str:
     """Kleene's three-valued truth of a *bound* condition on an encoded fact."""
     if isinstance(cond, Compare):
-        left = lookup(fact, cond.fact)
+        left = fact.get(cond.fact)
         operand = cond.operand
         if left is None or operand is UNSET:
             return UNKNOWN
         if isinstance(operand, FactRef):
-            right = lookup(fact, operand.path)
+            right = fact.get(operand.path)
             if right is None:
                 return UNKNOWN
-            right = right + 10000 * int(operand.add_years)  # type: ignore[arg-type]
+            if operand.add_years:
+                right = right + 10000 * int(operand.add_years)  # type: ignore[arg-type]
         else:
             right = operand
         return MET if _compare(cond.op, left, right) else NOT_MET
     if isinstance(cond, Present):
-        return MET if (lookup(fact, cond.fact) is not None) == cond.present else NOT_MET
+        return MET if (fact.get(cond.fact) is not None) == cond.present else NOT_MET
     if isinstance(cond, All):
         results = [evaluate(c, fact) for c in cond.items]
         if NOT_MET in results:

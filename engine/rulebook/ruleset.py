@@ -15,7 +15,7 @@ from typing import Any
 
 from ..facts import encode_date
 from ..money import to_fen
-from .conditions import UNSET, Condition, bind, derived_refs
+from .conditions import UNSET, Condition, bind, derived_refs, fact_paths
 from .schema import AwardSpec, ExplainSpec, PolicySpec, Text
 
 __all__ = ["Criterion", "Derived", "Parameter", "Program", "Ruleset"]
@@ -75,6 +75,15 @@ class Criterion:
     facts: tuple[str, ...]
     params: tuple[str, ...]
 
+    @property
+    def limit(self) -> str | None:
+        """Which limit across claims and applications the criterion enforces, if any."""
+        if "ledger.already_awarded" in self.facts:
+            return "once_per"
+        if "ledger.awarded_total" in self.facts:
+            return "cap"
+        return None
+
 
 @dataclass(frozen=True)
 class Derived:
@@ -121,7 +130,8 @@ class Ruleset:
     source_text: str
     files: dict[str, bytes]
     folder: Path | None = None
-    _bound: dict[tuple[int, str, str, str, bool], Condition] = field(default_factory=dict, repr=False)
+    _active: dict[tuple[str, int], tuple[Criterion, ...]] = field(default_factory=dict, repr=False)
+    _bound: dict[tuple[int, str, str, str, frozenset[str]], Condition] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -155,16 +165,27 @@ class Ruleset:
         out["policy_in_force_to"] = encode_date(self.policy.in_force.to)
         return out
 
+    def active_criteria(self, program: str, period: Period) -> tuple[Criterion, ...]:
+        """The programme's criteria that the interpretation switches leave on."""
+        key = (program, period.index)
+        found = self._active.get(key)
+        if found is None:
+            found = tuple(c for c in self.programs[program].criteria if self.active(c, period))
+            self._active[key] = found
+        return found
+
     def active(self, criterion: Criterion, period: Period) -> bool:
         """Whether an interpretation switch leaves the criterion on in this period."""
         if criterion.applies_if is None:
             return True
         return bool(self.parameters[criterion.applies_if].value_at(period.start or date.min))
 
-    def bound(self, period: Period, program: str, kind: str, item_id: str, inline: bool = True) -> Condition:
-        """A criterion's or derived condition's tree with this period's parameters
-        (derived references inlined, or kept for the engine's staged derivation)."""
-        key = (period.index, program, kind, item_id, inline)
+    def bound(
+        self, period: Period, program: str, kind: str, item_id: str, keep: frozenset[str] = frozenset()
+    ) -> Condition:
+        """A criterion's or derived condition's tree with this period's parameters,
+        derived references inlined except those in ``keep``."""
+        key = (period.index, program, kind, item_id, keep)
         cond = self._bound.get(key)
         if cond is None:
             params = self.encoded_params(period)
@@ -174,7 +195,7 @@ class Ruleset:
             else:
                 source = next(c for c in self.programs[program].criteria if c.id == item_id).condition
             assert source is not None
-            cond = bind(source, params, raw_derived, inline)
+            cond = bind(source, params, raw_derived, keep)
             self._bound[key] = cond
         return cond
 
@@ -183,10 +204,17 @@ class Ruleset:
         refs = derived_refs(self.derived[derived_id].condition)
         return 1 + max(self.derived_level(r) for r in refs) if refs else 0
 
-    def stage(self, program: str, kind: str, item_id: str) -> int:
-        """When the engine can decide an item: after the derived conditions it names."""
-        if kind == "derived":
-            return self.derived_level(item_id)
-        criterion = next(c for c in self.programs[program].criteria if c.id == item_id)
-        refs = derived_refs(criterion.condition) if criterion.condition is not None else []
-        return 1 + max(self.derived_level(r) for r in refs) if refs else 0
+    @cached_property
+    def engine_facts(self) -> dict[str, tuple[str, ...]]:
+        """Per programme, the facts its rules read (what the engine is shown)."""
+        raw = {d.id: d.condition for d in self.derived.values()}
+        out: dict[str, tuple[str, ...]] = {}
+        for program in self.programs.values():
+            paths: list[str] = []
+            for criterion in program.criteria:
+                if criterion.condition is not None:
+                    for path in fact_paths(criterion.condition, raw):
+                        if path not in paths:
+                            paths.append(path)
+            out[program.id] = tuple(paths)
+        return out

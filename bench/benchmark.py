@@ -1,0 +1,151 @@
+"""Benchmarks: prints figures, never fails on them.
+
+    python bench/benchmark.py                 # every section, default sizes
+    python bench/benchmark.py eval --n 20000  # one section
+
+Sections
+  eval    in-process evaluation of N generated applications (seeded), with full
+          explanations, through durable_rules and through the oracle, side by side
+  cold    a cold `subsidy check` of one sample file, as a new process each time
+  screen  `subsidy screen` of N generated applications from one .jsonl file into
+          a fresh SQLite store, end to end; then `subsidy replay` and `verify` of it
+
+The process is pinned to one CPU core where the OS allows it, so "applications
+per second" means per core. Peak memory is the process's maximum resident set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def pin_one_core() -> str:
+    try:
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"pinned to CPU {cpu}"
+    except (AttributeError, OSError):
+        return "not pinned"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def section_eval(n: int, seed: int, runs: int) -> None:
+    from engine import Evaluator, assessment_json, load_rulebook
+    from engine.generate import generate_many
+    from engine.intake import application_from_data
+    from engine.yamlio import Located
+
+    rulebook = load_rulebook()
+    data = list(generate_many(n, seed))
+    start = time.perf_counter()
+    apps = [application_from_data(Located(d, {}, "generated"), rulebook) for d in data]
+    parse = time.perf_counter() - start
+    claims = sum(len(a.claims) for a in apps)
+    print(f"eval: {n:,} generated applications (seed {seed}), {claims:,} claims; best of {runs} runs")
+    print(f"  validate (pydantic, identifiers)         {n / parse:>9,.0f} apps/s")
+    for backend in ("durable_rules", "oracle"):
+        evaluator = Evaluator(rulebook, backend=backend)
+        ruleset = rulebook.rulesets[0]
+        for app in apps[:50]:  # compile and warm up
+            evaluator.evaluate(app)
+
+        def decide() -> None:
+            for app in apps:
+                evaluator.evaluate(app)
+
+        def explain() -> None:
+            for app in apps:
+                json.dumps(assessment_json(evaluator.evaluate(app), ruleset), ensure_ascii=False)
+
+        t_decide = best_of(runs, decide)
+        t_explain = best_of(runs, explain)
+        print(f"  {backend:<14} decisions with full trace     {n / t_decide:>9,.0f} apps/s")
+        print(f"  {backend:<14} + JSON explanation (zh)       {n / t_explain:>9,.0f} apps/s"
+              f"   ({t_explain / n * 1e6:,.0f} µs/app)")
+    print(f"  peak memory {peak_rss_mb():,.0f} MB")
+
+
+def section_cold(runs: int) -> None:
+    exe = Path(sys.executable).with_name("subsidy")
+    sample = ROOT / "applications" / "purchase-two-deals.yaml"
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([str(exe), "check", str(sample)], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    print(f"cold `subsidy check` of one file ({runs} new processes): "
+          f"min {min(times):.3f} s, median {statistics.median(times):.3f} s, max {max(times):.3f} s")
+
+
+def section_screen(n: int, seed: int) -> None:
+    from engine.generate import generate_many
+
+    exe = Path(sys.executable).with_name("subsidy")
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "batch.jsonl"
+        with batch.open("w", encoding="utf-8") as out:
+            for record in generate_many(n, seed):
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        db = Path(tmp) / "store.db"
+        for label, args in (
+            ("screen", ["screen", str(batch), "--db", str(db), "--format", "jsonl"]),
+            ("replay", ["replay", "--db", str(db)]),
+            ("verify", ["verify", "--db", str(db)]),
+        ):
+            start = time.perf_counter()
+            proc = subprocess.run(
+                ["/usr/bin/time", "-f", "%M", str(exe), *args],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            )
+            elapsed = time.perf_counter() - start
+            peak_kb = int(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip() else 0
+            print(f"  {label:<7} {n:,} applications: {elapsed:6.1f} s = {n / elapsed:>7,.0f} apps/s, "
+                  f"peak memory {peak_kb / 1024:,.0f} MB, exit {proc.returncode}")
+        print(f"  store size {db.stat().st_size / 1e6:,.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sections", nargs="*", default=["eval", "cold"], choices=["eval", "cold", "screen"])
+    parser.add_argument("--n", type=int, default=10_000, help="applications for eval (default 10,000)")
+    parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pin_one_core()}")
+    if "eval" in args.sections:
+        section_eval(args.n, args.seed, args.runs)
+    if "cold" in args.sections:
+        section_cold(max(args.runs, 5))
+    if "screen" in args.sections:
+        print(f"screen: {args.screen_n:,} generated applications from one .jsonl file")
+        section_screen(args.screen_n, args.seed)
+
+
+if __name__ == "__main__":
+    main()

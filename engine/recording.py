@@ -1,0 +1,88 @@
+"""What goes into the log for a decision, and which awards a record grants.
+
+``decision_content`` builds the full content of a decision record: the
+canonical input and its hash, the ruleset id and version, the engine version,
+the ledger state the evaluation saw, and the whole decision with every
+criterion. ``awards_of`` reads back, from any record, the awards it grants —
+the one rule both recording and ``verify`` use, so the awards index can
+always be rebuilt from the log alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from .decision import ELIGIBLE, Assessment
+from .explain import assessment_json
+from .rulebook import Ruleset
+from .store import Award, Record, Store, canonical_json, now
+
+__all__ = ["ENGINE", "awards_of", "decision_content", "decision_id", "input_hash", "record_assessment"]
+
+ENGINE = {"package": "puyang-subsidy-engine", "version": __version__, "inference": "durable_rules 2.0.28"}
+
+
+def decision_id(application: str, claim: int) -> str:
+    """A claim's decision id: the application id and the claim number."""
+    return f"{application}/{claim}"
+
+
+def input_hash(canonical_input: dict[str, Any]) -> str:
+    return "sha256:" + hashlib.sha256(canonical_json(canonical_input).encode("utf-8")).hexdigest()
+
+
+def result_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> dict[str, Any]:
+    """The contract's decision object, with each claim's decision id."""
+    result = assessment_json(assessment, ruleset, lang)
+    for decision in result["decisions"]:
+        decision["decision"] = decision_id(assessment.application_id, decision["claim"])
+    return result
+
+
+def decision_content(assessment: Assessment, ruleset: Ruleset, canonical_input: dict[str, Any],
+                     ledger_seen: list[dict[str, Any]], source: str, result: dict[str, Any] | None = None
+                     ) -> dict[str, Any]:
+    return {
+        "type": "decision",
+        "application": assessment.application_id,
+        "recorded_at": now(),
+        "source": source,
+        "input": canonical_input,
+        "input_sha256": input_hash(canonical_input),
+        "ruleset": {"id": ruleset.id, "version": ruleset.version},
+        "engine": ENGINE,
+        "ledger": ledger_seen,
+        "result": result if result is not None else result_json(assessment, ruleset),
+    }
+
+
+def awards_of(content: dict[str, Any]) -> list[Award]:
+    """The awards a record grants (and so the room it uses under the limits)."""
+    if content.get("type") == "settlement":
+        if content["outcome"] != ELIGIBLE or content.get("amount") is None:
+            return []
+        return [Award(content["decision"], content["application"], content["ruleset"]["id"], content["program"],
+                      content.get("patent"), content.get("credit_code"), content["applicant"],
+                      Decimal(content["amount"]), "settlement")]
+    result = content["result"]
+    applicant = result["applicant"]
+    out = []
+    for d in result["decisions"]:
+        if d["outcome"] == ELIGIBLE and d["amount"] is not None:
+            out.append(Award(d["decision"], content["application"], content["ruleset"]["id"], d["program"],
+                             d.get("patent"), applicant.get("credit_code"), applicant["name"],
+                             Decimal(d["amount"]), "decision"))
+    return out
+
+
+def record_assessment(store: Store, content: dict[str, Any]) -> Record:
+    """Append a decision record and its index rows (inside the caller's transaction)."""
+    application = content["application"]
+    record = store.append("decision", application, application, content)
+    store.add_application(application, content["input_sha256"], record.seq)
+    for award in awards_of(content):
+        store.add_award(record.seq, award)
+    return record

@@ -1,0 +1,430 @@
+"""Bad application files: each is refused with exit code 2 and a message people can act on.
+
+Every file in ``tests/bad_inputs/`` carries exactly one kind of defect (``several-problems*``
+carry several on purpose) and is listed in ``CASES`` with every problem the engine must
+report for it: the line, the field path (claims numbered from 1), the key words of the
+message and of the hint. A problem reads ``file:line field.path: what is wrong``, with the
+hint after a blank line, and nothing else is printed: no traceback, nothing on stdout.
+
+Where the engine does not yet say the right thing, the case is marked ``xfail(strict=True)``
+with the reason; the expectation itself states the right behaviour.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+BAD = Path(__file__).resolve().parent / "bad_inputs"
+
+
+@dataclass(frozen=True)
+class Expected:
+    """One problem the engine must report."""
+
+    line: int
+    path: str  # the field path, claims numbered from 1; "" when the problem concerns the whole file
+    words: tuple[str, ...]  # every one appears in the message
+    hint: tuple[str, ...] = ()  # every one appears in the hint after the blank line
+    path_is_prefix: bool = False  # a syntax error: any field path under `path` will do
+
+
+def E(line: int, path: str, *words: str, hint: tuple[str, ...] = (), prefix: bool = False) -> Expected:
+    return Expected(line, path, words, hint, prefix)
+
+
+def xfail(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=reason)
+
+
+NO_SYNTAX_PATH = (
+    "syntax errors carry no field path (the contract asks for one for bad YAML too): "
+    "the engine prints '{file}:{line}: malformed ...' with nothing between the line and the colon"
+)
+
+# file name -> (expected problems, marks). Line numbers refer to the files as they are.
+CASES: dict[str, tuple[list[Expected], list[pytest.MarkDecorator]]] = {
+    # --- the file cannot be read as YAML / JSON at all
+    "malformed-indentation.yaml": (
+        [E(6, "applicant", "malformed YAML", hint=("indentation",), prefix=True)],
+        [
+            xfail(
+                NO_SYNTAX_PATH + "; now: 'malformed-indentation.yaml:6: malformed YAML: mapping values "
+                "are not allowed in this context'"
+            )
+        ],
+    ),
+    "malformed-unclosed-quote.yaml": (
+        [E(15, "claims[1].transaction_amount", "malformed YAML", "quot")],
+        [
+            xfail(
+                "an unclosed quote on line 15 is reported at line 23, where the parser next stumbles, "
+                "with no path and no word about the quote; now: 'malformed-unclosed-quote.yaml:23: "
+                "malformed YAML: while parsing a block mapping, did not find expected key'"
+            )
+        ],
+    ),
+    "malformed-unclosed-bracket.yaml": (
+        [E(12, "claims[1]", "malformed YAML", "'}'", hint=("before",), prefix=True)],
+        [
+            xfail(
+                NO_SYNTAX_PATH + "; now: 'malformed-unclosed-bracket.yaml:12: malformed YAML: while "
+                "parsing a flow mapping, did not find expected ',' or '}'"
+            )
+        ],
+    ),
+    "json-syntax-error.json": (
+        [E(16, "claims[1]", "malformed JSON", "','", prefix=True)],
+        [
+            xfail(
+                "a .json file with a syntax error is reported as 'malformed YAML' with a hint about "
+                "indentation, and with no field path; now: 'json-syntax-error.json:16: malformed YAML: "
+                "while parsing a flow mapping, did not find expected ',' or '}'' + hint 'check "
+                "indentation and quoting on this line and the one before it'"
+            )
+        ],
+    ),
+    "jsonl-syntax-error.jsonl": ([E(1, "", "malformed JSON", "column", "','")], []),
+    "empty.yaml": ([E(1, "", "empty")], []),
+    "duplicate-key.yaml": (
+        [E(4, "id", "duplicate key 'id'", "first given on line 2", hint=("once",))],
+        [],
+    ),
+    "duplicate-key-in-claim.yaml": (
+        [E(22, "claims[2].deal", "duplicate key 'deal'", "first given on line 21", hint=("once",))],
+        [
+            xfail(
+                "the YAML reader numbers claims from 0: the duplicate key in the second claim is "
+                "reported as 'duplicate-key-in-claim.yaml:22 claims[1].deal: duplicate key 'deal' "
+                "(first given on line 21)'"
+            )
+        ],
+    ),
+    "yaml-tag-on-value.yaml": (
+        [E(21, "claims[2].deal", "YAML tag", "python/name:os.system", "not allowed")],
+        [
+            xfail(
+                "the YAML reader numbers claims from 0: now 'yaml-tag-on-value.yaml:21 claims[1].deal: "
+                "YAML tag tag:yaml.org,2002:python/name:os.system is not allowed in data files'"
+            )
+        ],
+    ),
+    "yaml-tag-on-list.yaml": (
+        [E(21, "claims[2].deal", "YAML tag", "python/object/apply:os.getcwd", "not allowed")],
+        [
+            xfail(
+                "a tag on a sequence or mapping is silently dropped (only scalar tags are checked), "
+                "so the message blames the value instead; now 'yaml-tag-on-list.yaml:21 "
+                "claims[2].deal: must be one of 'assignment' or 'license', got []'"
+            )
+        ],
+    ),
+    # --- the application's shape
+    "format-2.yaml": ([E(1, "format", "1", "got 2")], []),
+    "missing-id.yaml": ([E(1, "id", "required field is missing")], []),
+    "missing-submitted-on.yaml": ([E(1, "submitted_on", "required field is missing")], []),
+    "missing-applicant.yaml": ([E(1, "applicant", "required field is missing")], []),
+    "claims-empty.yaml": ([E(9, "claims", "at least one claim")], []),
+    "unknown-top-level-field.yaml": (
+        [
+            E(3, "submited_on", "unknown field 'submited_on'", hint=("did you mean 'submitted_on'?",)),
+            E(1, "submitted_on", "required field is missing"),
+        ],
+        [],
+    ),
+    "unknown-claim-field.yaml": (
+        [
+            E(
+                16,
+                "claims[1].contract_registerd",
+                "unknown field 'contract_registerd'",
+                hint=("did you mean 'contract_registered'?",),
+            )
+        ],
+        [],
+    ),
+    "unknown-programme.yaml": (
+        [
+            E(
+                10,
+                "claims[1].program",
+                "unknown programme 'patent-purchase-rewards'",
+                hint=("did you mean 'patent-purchase-reward'?",),
+            )
+        ],
+        [],
+    ),
+    "announced-programme.yaml": (
+        [
+            E(
+                10,
+                "claims[1].program",
+                "'puyang-patent-award'",
+                "announced",
+                "三(一)1",
+                "cannot be evaluated",
+                hint=("Puyang Patent Award",),
+            )
+        ],
+        [],
+    ),
+    "field-not-in-programme.yaml": (
+        [
+            E(
+                21,
+                "claims[1].seller",
+                "'seller' is not a field of local-industrialization-award claims",
+                hint=("patent, industrialization, technology_from_outside_puyang",),
+            )
+        ],
+        [],
+    ),
+    "boolean-as-string.yaml": ([E(17, "claims[1].implemented", "true or false", "'yes'")], []),
+    # --- identifiers
+    "credit-code-check-character.yaml": (
+        [
+            E(
+                7,
+                "applicant.credit_code",
+                "check character should be U, got W",
+                "91410902MA44P5T29W",
+                hint=("business licence",),
+            )
+        ],
+        [],
+    ),
+    "credit-code-letter-i.yaml": (
+        [E(7, "applicant.credit_code", "letter I", "position 16", hint=("except I, O, S, V and Z",))],
+        [],
+    ),
+    "credit-code-missing.yaml": (
+        [E(4, "applicant.credit_code", "required", "enterprise", hint=("18-character",))],
+        [],
+    ),
+    "id-number-check-character.yaml": (
+        [E(7, "applicant.id_number", "check character should be 1, got 2", hint=("ID card",))],
+        [],
+    ),
+    "division-unknown.yaml": (
+        [
+            E(
+                8,
+                "applicant.division",
+                "unknown division",
+                "华龙县",
+                "did you mean 华龙区?",
+                hint=("410902 华龙区",),
+            )
+        ],
+        [],
+    ),
+    "patent-check-digit.yaml": (
+        [
+            E(
+                11,
+                "claims[1].patent.number",
+                "check digit should be 2, got 7",
+                "ZL202010123456.7",
+                hint=("certificate",),
+            )
+        ],
+        [],
+    ),
+    "patent-type-digit.yaml": (
+        [
+            E(
+                19,
+                "claims[2].patent.number",
+                "type digit 4",
+                "ZL202040123456.1",
+                hint=("1 invention, 2 utility model, 3 design",),
+            )
+        ],
+        [],
+    ),
+    "patent-kind-mismatch.yaml": (
+        [
+            E(
+                19,
+                "claims[2].patent.kind",
+                "declared utility_model",
+                "type digit 1",
+                "invention",
+                hint=("type digit",),
+            )
+        ],
+        [],
+    ),
+    "patent-filed-year.yaml": (
+        [
+            E(
+                11,
+                "claims[1].patent.filed_on",
+                "2019-05-06",
+                "filed in 2020",
+                hint=("filing year",),
+            )
+        ],
+        [],
+    ),
+    "patent-granted-before-filed.yaml": (
+        [E(19, "claims[2].patent.granted_on", "2021-02-01", "before", "2021-03-01")],
+        [],
+    ),
+    # --- money and dates
+    "money-negative.yaml": (
+        [E(23, "claims[2].transaction_amount", "cannot be negative", "-1500000.00")],
+        [],
+    ),
+    "money-three-decimals.yaml": (
+        [E(23, "claims[2].transaction_amount", "two decimal places", "1500000.125")],
+        [],
+    ),
+    "money-unquoted-three-decimals.yaml": (
+        [E(23, "claims[2].transaction_amount", "two decimal places", "1500000.125")],
+        [],
+    ),
+    "money-zero.yaml": ([E(15, "claims[1].transaction_amount", "greater than 0", "0.00")], []),
+    "date-impossible.yaml": ([E(3, "submitted_on", "2024-02-30", "not a real date")], []),
+    "date-wrong-format.yaml": ([E(3, "submitted_on", "YYYY-MM-DD", "2024/03/15")], []),
+    # --- JSON Lines: the line of the record stands for the line of the field
+    "jsonl-bad-field.jsonl": (
+        [E(1, "claims[1].patent.number", "check digit should be 2, got 7", hint=("certificate",))],
+        [],
+    ),
+    # --- several problems: every one is reported
+    "several-problems.yaml": (
+        [
+            E(7, "applicant.credit_code", "check character should be U, got W"),
+            E(11, "claims[1].patent.number", "check digit should be 2, got 7"),
+            E(23, "claims[2].transaction_amount", "cannot be negative"),
+        ],
+        [],
+    ),
+    "several-problems-across-checks.yaml": (
+        [
+            E(7, "applicant.credit_code", "check character should be U, got W"),
+            E(10, "claims[1].program", "unknown programme 'patent-purchase-rewards'"),
+        ],
+        [
+            xfail(
+                "programme names are checked only once every field is valid, so an unknown programme "
+                "is not reported beside a bad credit code; now only 'several-problems-across-checks.yaml:7 "
+                "applicant.credit_code: check character should be U, got W (91410902MA44P5T29W)'"
+            )
+        ],
+    ),
+    "several-problems-in-one-patent.yaml": (
+        [
+            E(19, "claims[2].patent.kind", "declared utility_model"),
+            E(19, "claims[2].patent.granted_on", "before"),
+        ],
+        [
+            xfail(
+                "the patent's cross-field checks stop at the first failure: a kind that disagrees with "
+                "the number hides granted_on before filed_on; now only "
+                "'several-problems-in-one-patent.yaml:19 "
+                "claims[2].patent.kind: declared utility_model, but type digit 1 of ZL202110234567.5 "
+                "makes it invention'"
+            )
+        ],
+    ),
+}
+
+ACCEPTED = {"ok-money-unquoted.yaml"}
+
+
+def _params() -> list[object]:
+    return [pytest.param(name, expected, id=name, marks=marks) for name, (expected, marks) in CASES.items()]
+
+
+def _blocks(stderr: str, file: str) -> list[tuple[str, str]]:
+    """The problems printed for ``file``: (``location: message``, hint)."""
+    text = stderr[len("error: ") :] if stderr.startswith("error: ") else stderr
+    starts = [m.start() for m in re.finditer(rf"^{re.escape(file)}[: ]", text, flags=re.M)]
+    blocks = []
+    for a, b in zip(starts, starts[1:] + [len(text)], strict=True):
+        head, _, hint = text[a:b].strip("\n").partition("\n\n  hint: ")
+        blocks.append((head, hint))
+    return blocks
+
+
+def _matches(block: tuple[str, str], file: str, want: Expected) -> bool:
+    head, hint = block
+    if want.path_is_prefix:
+        where = rf"{re.escape(file)}:{want.line} {re.escape(want.path)}[^\s:]*: "
+    elif want.path:
+        where = rf"{re.escape(file)}:{want.line} {re.escape(want.path)}: "
+    else:
+        where = rf"{re.escape(file)}:{want.line}: "
+    if not re.match(where, head):
+        return False
+    message = head[head.index(": ") + 2 :]
+    return all(w in message for w in want.words) and all(h in hint for h in want.hint)
+
+
+def test_every_file_has_its_expectation() -> None:
+    on_disk = {p.name for p in BAD.iterdir() if p.is_file()}
+    assert on_disk == set(CASES) | ACCEPTED
+
+
+@pytest.mark.parametrize(("name", "expected"), _params())
+def test_bad_input_is_refused_with_its_problems(
+    name: str, expected: list[Expected], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = BAD / name
+    code = main(["check", str(path), "--lang", "en"])
+    out, err = capsys.readouterr()
+    assert code == 2, err
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.startswith("error: "), err
+    blocks = _blocks(err, str(path))
+    for want in expected:
+        found = [b for b in blocks if _matches(b, str(path), want)]
+        assert len(found) == 1, f"expected one problem like {want}, got:\n{err}"
+    assert len(blocks) == len(expected), f"expected {len(expected)} problem(s), got:\n{err}"
+
+
+def test_id_number_is_masked_in_the_message(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(BAD / "id-number-check-character.yaml")])
+    err = capsys.readouterr().err
+    assert "410902198506123012" not in err
+    assert "410902********3012" in err
+
+
+def test_unquoted_money_is_read_exactly_as_written(capsys: pytest.CaptureFixture[str]) -> None:
+    """Money written as a YAML number (1234567.89, 1500000) is read from its text, never a float."""
+    code = main(["check", str(BAD / "ok-money-unquoted.yaml"), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    decisions = json.loads(out)["decisions"]
+    assert [d["outcome"] for d in decisions] == ["eligible", "eligible"]
+    assert [d["amount"] for d in decisions] == ["123456.79", "76543.21"]
+
+
+def test_no_traceback_escapes_the_real_command() -> None:
+    path = BAD / "patent-check-digit.yaml"
+    run = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "check", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr
+    where = f"{path}:11 claims[1].patent.number"
+    assert f"{where}: check digit should be 2, got 7 (ZL202010123456.7)" in run.stderr
+    assert "\n\n  hint: re-copy the number from the certificate" in run.stderr
