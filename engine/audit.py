@@ -86,21 +86,41 @@ def verify(store: Store) -> VerifyReport:
     return report
 
 
-def _check_indexes(store: Store, applications: dict[str, tuple[str, int]],
-                   awards: list[tuple[int, Award]], report: VerifyReport) -> None:
-    table = {row[0]: (row[1], row[2]) for row in store.db.execute(
-        "SELECT id, input_hash, record_seq FROM applications")}
+def _check_indexes(
+    store: Store,
+    applications: dict[str, tuple[str, int]],
+    awards: list[tuple[int, Award]],
+    report: VerifyReport,
+) -> None:
+    table = {
+        row[0]: (row[1], row[2])
+        for row in store.db.execute("SELECT id, input_hash, record_seq FROM applications")
+    }
     for app_id in sorted(set(table) ^ set(applications)) or sorted(
-            a for a in table if table[a] != applications.get(a)):
+        a for a in table if table[a] != applications.get(a)
+    ):
         report.bad_record = app_id
         report.reason = "the applications index disagrees with the log for this application"
         return
-    rows = list(store.db.execute(
-        "SELECT record_seq, decision_id, application, ruleset_id, program, patent, credit_code, applicant, "
-        "amount_fen, source FROM awards ORDER BY record_seq, decision_id"))
+    rows = list(
+        store.db.execute(
+            "SELECT record_seq, decision_id, application, ruleset_id, program, patent, credit_code, applicant, "
+            "amount_fen, source FROM awards ORDER BY record_seq, decision_id"
+        )
+    )
     implied = sorted(
-        (seq, a.decision_id, a.application, a.ruleset_id, a.program, a.patent, a.credit_code, a.applicant,
-         int(a.amount * 100), a.source)
+        (
+            seq,
+            a.decision_id,
+            a.application,
+            a.ruleset_id,
+            a.program,
+            a.patent,
+            a.credit_code,
+            a.applicant,
+            int(a.amount * 100),
+            a.source,
+        )
         for seq, a in awards
     )
     if rows != implied:
@@ -108,7 +128,9 @@ def _check_indexes(store: Store, applications: dict[str, tuple[str, int]],
             if got != want:
                 culprit = (got or want)[1]  # type: ignore[index]
                 report.bad_record = culprit
-                report.reason = "the awards index disagrees with the log (the room used under the limits was altered)"
+                report.reason = (
+                    "the awards index disagrees with the log (the room used under the limits was altered)"
+                )
                 return
 
 
@@ -158,13 +180,29 @@ class _Archive:
         if version not in self.rulesets:
             files = self.store.archived_files(version)
             if not files:
-                raise StoreError([Problem(str(self.store.path), None, "",
-                                          f"ruleset version {version} is not archived in the store")])
+                raise StoreError(
+                    [
+                        Problem(
+                            str(self.store.path),
+                            None,
+                            "",
+                            f"ruleset version {version} is not archived in the store",
+                        )
+                    ]
+                )
             ruleset = load_ruleset_files(files, label=f"archive:{version[:19]}")
             if ruleset.version != version:
-                raise StoreError([Problem(str(self.store.path), None, "",
-                                          f"the archived files of {version} hash to {ruleset.version}: "
-                                          "the archive was altered")])
+                raise StoreError(
+                    [
+                        Problem(
+                            str(self.store.path),
+                            None,
+                            "",
+                            f"the archived files of {version} hash to {ruleset.version}: "
+                            "the archive was altered",
+                        )
+                    ]
+                )
             self.rulesets[version] = ruleset
             self.evaluators[version] = Evaluator(Rulebook((ruleset,)))
         return self.rulesets[version], self.evaluators[version]
@@ -178,8 +216,17 @@ def _selected(store: Store, ids: list[str]) -> Iterator[Record]:
         application = wanted.split("/")[0] if "/" in wanted and store.record(wanted) is None else wanted
         record = store.record(application)
         if record is None or record.kind != "decision":
-            raise StoreError([Problem(str(store.path), None, "", f"no decision recorded as '{wanted}'",
-                                      "ids are application ids or decision ids such as PY-2024-0001/1")])
+            raise StoreError(
+                [
+                    Problem(
+                        str(store.path),
+                        None,
+                        "",
+                        f"no decision recorded as '{wanted}'",
+                        "ids are application ids or decision ids such as PY-2024-0001/1",
+                    )
+                ]
+            )
         yield record
 
 
@@ -192,8 +239,9 @@ def replay(store: Store, ids: list[str] | None = None) -> Iterator[Replay]:
         outcome = Replay(record.record_id, content["ruleset"]["id"], version)
         try:
             ruleset, evaluator = archive.get(version)
-            app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"),
-                                        evaluator.rulebook)
+            app = application_from_data(
+                Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook
+            )
             assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
             now = result_json(assessment, ruleset)
             outcome.differences = list(_diff(content["result"], now))

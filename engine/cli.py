@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -43,8 +44,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-CSV_FIELDS = ["application", "claim", "decision", "program", "outcome", "amount", "submitted_on", "applicant",
-              "credit_code", "ruleset_version", "summary"]
+CSV_FIELDS = [
+    "application",
+    "claim",
+    "decision",
+    "program",
+    "outcome",
+    "amount",
+    "submitted_on",
+    "applicant",
+    "credit_code",
+    "ruleset_version",
+    "summary",
+]
 
 
 class _Progress:
@@ -64,8 +76,14 @@ class _Progress:
             if self.bar is None:
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-                self.bar = Progress("screening", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                    transient=True, console=None)
+                self.bar = Progress(
+                    "screening",
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                    transient=True,
+                    console=None,
+                )
                 self.bar.start()
                 self.task = self.bar.add_task("screen", total=total)
             self.bar.update(self.task, completed=done)
@@ -95,8 +113,10 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
     def emit(outcome: Outcome) -> None:
         if outcome.status == "skipped":
-            print(f"{outcome.source}: application {outcome.application} is already recorded; skipped",
-                  file=sys.stderr)
+            print(
+                f"{outcome.source}: application {outcome.application} is already recorded; skipped",
+                file=sys.stderr,
+            )
             return
         if outcome.status == "invalid":
             assert outcome.error is not None
@@ -108,13 +128,21 @@ def cmd_screen(args: argparse.Namespace) -> int:
         elif writer is not None:
             result = outcome.result
             for d in result["decisions"]:
-                writer.writerow({
-                    "application": result["application"], "claim": d["claim"], "decision": d["decision"],
-                    "program": d["program"], "outcome": d["outcome"], "amount": d["amount"] or "",
-                    "submitted_on": result["submitted_on"], "applicant": result["applicant"]["name"],
-                    "credit_code": result["applicant"].get("credit_code", ""),
-                    "ruleset_version": result["ruleset"]["version"], "summary": d["summary"],
-                })
+                writer.writerow(
+                    {
+                        "application": result["application"],
+                        "claim": d["claim"],
+                        "decision": d["decision"],
+                        "program": d["program"],
+                        "outcome": d["outcome"],
+                        "amount": d["amount"] or "",
+                        "submitted_on": result["submitted_on"],
+                        "applicant": result["applicant"]["name"],
+                        "credit_code": result["applicant"].get("credit_code", ""),
+                        "ruleset_version": result["ruleset"]["version"],
+                        "summary": d["summary"],
+                    }
+                )
         else:
             out.write(render_text(outcome.assessment, outcome.ruleset, args.lang) + "\n")
 
@@ -124,8 +152,11 @@ def cmd_screen(args: argparse.Namespace) -> int:
             summary = screen(args.paths, store, rulebook, emit, progress)
         finally:
             progress.close()
-    print(f"screened: {summary.recorded} recorded, {summary.skipped} already recorded, "
-          f"{summary.invalid} invalid", file=sys.stderr)
+    print(
+        f"screened: {summary.recorded} recorded, {summary.skipped} already recorded, "
+        f"{summary.invalid} invalid",
+        file=sys.stderr,
+    )
     return 2 if summary.invalid else 0
 
 
@@ -161,8 +192,10 @@ def cmd_replay(args: argparse.Namespace) -> int:
                 print(f"{outcome.record}: could not replay: {outcome.error}")
             for d in outcome.differences:
                 print(f"{outcome.record}: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
-    print(f"replayed {total} decisions under {len(versions)} ruleset version(s): "
-          f"{total - differ} reproduced, {differ} differ")
+    print(
+        f"replayed {total} decisions under {len(versions)} ruleset version(s): "
+        f"{total - differ} reproduced, {differ} differ"
+    )
     return 1 if differ else 0
 
 
@@ -171,11 +204,15 @@ def cmd_settle(args: argparse.Namespace) -> int:
     from .store import Store
 
     with Store(args.db, create=False) as store:
-        done = settle(store, args.decision, args.outcome, args.reason, args.reviewer, args.amount, args.housing_m2)
+        done = settle(
+            store, args.decision, args.outcome, args.reason, args.reviewer, args.amount, args.housing_m2
+        )
     c = done.content
     amount = f", amount {c['amount']}" if c.get("amount") else ""
-    print(f"settled {c['decision']}: {c['outcome']}{amount} (record {done.record.record_id}, "
-          f"hash {done.record.hash})")
+    print(
+        f"settled {c['decision']}: {c['outcome']}{amount} (record {done.record.record_id}, "
+        f"hash {done.record.hash})"
+    )
     return 0
 
 
@@ -195,8 +232,17 @@ def cmd_show(args: argparse.Namespace) -> int:
         settlements = [r.content for r in store.records_for(record.application) if r.kind == "settlement"]
         content = record.content
     if args.format == "json":
-        print(dumps({"record": record.record_id, "hash": record.hash, "content": content,
-                     "settlements": settlements}, indent=2))
+        print(
+            dumps(
+                {
+                    "record": record.record_id,
+                    "hash": record.hash,
+                    "content": content,
+                    "settlements": settlements,
+                },
+                indent=2,
+            )
+        )
     else:
         sys.stdout.write(render_recorded(content, settlements, record.hash))
     return 0
@@ -213,12 +259,24 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["section", "program", "applicant", "credit_code", "awards", "total", "decision", "summary"])
+        writer.writerow(
+            ["section", "program", "applicant", "credit_code", "awards", "total", "decision", "summary"]
+        )
         for row in data["by_program"]:
             writer.writerow(["program", row["program"], "", "", row["awards"], row["total"], "", ""])
         for row in data["by_enterprise"]:
-            writer.writerow(["enterprise", row["program"], row["applicant"], row["credit_code"] or "",
-                             row["awards"], row["total"], "", ""])
+            writer.writerow(
+                [
+                    "enterprise",
+                    row["program"],
+                    row["applicant"],
+                    row["credit_code"] or "",
+                    row["awards"],
+                    row["total"],
+                    "",
+                    "",
+                ]
+            )
         for p in pending:
             writer.writerow(["needs_review", p.program, p.applicant, "", "", "", p.decision, p.summary])
         sys.stdout.write(buffer.getvalue())
@@ -226,9 +284,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     from decimal import Decimal
 
     outcomes = data["outcomes"]
-    print(f"决定 {data['applications']} 份申请 · 评审结论 {data['settlements']} 条 · "
-          f"符合 {outcomes.get('eligible', 0)} · 不符合 {outcomes.get('ineligible', 0)} · "
-          f"待评审 {outcomes.get('needs_review', 0)}")
+    print(
+        f"决定 {data['applications']} 份申请 · 评审结论 {data['settlements']} 条 · "
+        f"符合 {outcomes.get('eligible', 0)} · 不符合 {outcomes.get('ineligible', 0)} · "
+        f"待评审 {outcomes.get('needs_review', 0)}"
+    )
     print(f"奖励合计 {format_yuan(Decimal(data['grand_total']))} 元")
     print("\n按项目：")
     for row in data["by_program"]:
@@ -236,8 +296,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     print("\n按申请人：")
     for row in data["by_enterprise"]:
         code = f"（{row['credit_code']}）" if row["credit_code"] else ""
-        print(f"  {row['applicant']}{code} · {row['program']} · {row['awards']} 项 · "
-              f"{format_yuan(Decimal(row['total']))} 元")
+        print(
+            f"  {row['applicant']}{code} · {row['program']} · {row['awards']} 项 · "
+            f"{format_yuan(Decimal(row['total']))} 元"
+        )
     print(f"\n待评审（未结算） {len(pending)} 项：")
     for p in pending:
         gap = f" 缺少：{', '.join(p.missing)}" if p.missing else ""
@@ -250,8 +312,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="subsidy",
         description="Eligibility of applications under Puyang's IP-incentive plan (濮政〔2022〕19号).",
     )
-    parser.add_argument("--rules", metavar="DIR", default=None,
-                        help="rules folder (default: $SUBSIDY_RULES, else the rules/ shipped with the engine)")
+    parser.add_argument(
+        "--rules",
+        metavar="DIR",
+        default=None,
+        help="rules folder (default: $SUBSIDY_RULES, else the rules/ shipped with the engine)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = sub.add_parser("check", help="evaluate one application; store nothing (self-check)")
@@ -281,7 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     stl.add_argument("--db", required=True, metavar="DB")
     stl.add_argument("decision", metavar="DECISION_ID")
     stl.add_argument("--outcome", required=True, choices=("eligible", "ineligible"))
-    stl.add_argument("--amount", default=None, help="yuan, e.g. 150000.00 (default: what the decision allows)")
+    stl.add_argument(
+        "--amount", default=None, help="yuan, e.g. 150000.00 (default: what the decision allows)"
+    )
     stl.add_argument("--housing-m2", default=None, help="housing granted, for the inventor grant")
     stl.add_argument("--reason", required=True)
     stl.add_argument("--reviewer", required=True)
@@ -309,14 +377,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except EngineError as exc:
-        print(f"internal error: {exc}\nthis is a fault of the engine, not of the input; please report it",
-              file=sys.stderr)
+        print(
+            f"internal error: {exc}\nthis is a fault of the engine, not of the input; please report it",
+            file=sys.stderr,
+        )
         return 3
     except KeyboardInterrupt:
         print("interrupted; everything recorded so far is kept", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("SUBSIDY_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc}\nthis is a fault of the engine, not of the input; "
+              "please report it (set SUBSIDY_DEBUG=1 to see where it happened)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

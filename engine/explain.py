@@ -485,8 +485,11 @@ def render_recorded(content: dict[str, Any], settlements: list[dict[str, Any]], 
     """A recorded decision as it was recorded (its explanations are stored in Chinese)."""
     result = content["result"]
     applicant = result["applicant"]
-    who = applicant["name"] + (f"（{applicant.get('credit_code') or applicant.get('id_number')}）"
-                               if applicant.get("credit_code") or applicant.get("id_number") else "")
+    who = applicant["name"] + (
+        f"（{applicant.get('credit_code') or applicant.get('id_number')}）"
+        if applicant.get("credit_code") or applicant.get("id_number")
+        else ""
+    )
     lines = [
         f"申请 {result['application']} · {who} · 提交日期 {result['submitted_on']}",
         f"适用政策：{result['policy']['document']} {result['policy']['title']}",
@@ -507,8 +510,10 @@ def render_recorded(content: dict[str, Any], settlements: list[dict[str, Any]], 
         s = settled.get(d["decision"])
         if s is not None:
             amount = f"，金额 {format_yuan(Decimal(s['amount']))} 元" if s.get("amount") else ""
-            lines.append(f"  ⇒ 评审结论：{OUTCOME[s['outcome']][0]}{amount}（{s['reviewer']}，{s['recorded_at']}）"
-                         f"：{s['reason']}")
+            lines.append(
+                f"  ⇒ 评审结论：{OUTCOME[s['outcome']][0]}{amount}（{s['reviewer']}，{s['recorded_at']}）"
+                f"：{s['reason']}"
+            )
     lines.append("")
     lines.append(f"合计奖励 {format_yuan(Decimal(result['total']))} 元")
     return "\n".join(lines) + "\n"

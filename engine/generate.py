@@ -18,15 +18,40 @@ from .identifiers import CREDIT_CODE_ALPHABET, credit_code_check_char, patent_ch
 
 __all__ = ["generate", "generate_many"]
 
-PUYANG = ["410902", "410922", "410923", "410926", "410927", "410928", "410971", "410972",
-          "华龙区", "濮阳县", "经开区", "示范区", "工业园区", "410900"]
+PUYANG = [
+    "410902",
+    "410922",
+    "410923",
+    "410926",
+    "410927",
+    "410928",
+    "410971",
+    "410972",
+    "华龙区",
+    "濮阳县",
+    "经开区",
+    "示范区",
+    "工业园区",
+    "410900",
+]
 OUTSIDE = ["410102", "410105", "110105", "310115", "440305"]
-COMPANIES = ["濮阳市龙丰新材料有限公司", "濮阳惠成电子材料股份有限公司", "河南天能环保科技有限公司",
-             "濮阳市盛源能源科技股份有限公司", "中原大化集团有限责任公司", "濮阳宏业高新科技发展有限公司"]
+COMPANIES = [
+    "濮阳市龙丰新材料有限公司",
+    "濮阳惠成电子材料股份有限公司",
+    "河南天能环保科技有限公司",
+    "濮阳市盛源能源科技股份有限公司",
+    "中原大化集团有限责任公司",
+    "濮阳宏业高新科技发展有限公司",
+]
 PEOPLE = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊", "赵敏", "黄强"]
-SELLERS = [("university", "郑州大学"), ("university", "河南大学"),
-           ("research_institute", "中国科学院过程工程研究所"), ("individual", "周建国"),
-           ("enterprise", "郑州某某科技有限公司"), ("university", "Technische Universität München")]
+SELLERS = [
+    ("university", "郑州大学"),
+    ("university", "河南大学"),
+    ("research_institute", "中国科学院过程工程研究所"),
+    ("individual", "周建国"),
+    ("enterprise", "郑州某某科技有限公司"),
+    ("university", "Technische Universität München"),
+]
 DAYS = [date(2022, 10, 3), date(2022, 10, 4), date(2025, 6, 30), date(2025, 7, 1)]
 
 
@@ -61,15 +86,18 @@ def _money(rng: random.Random, low: int, high: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def _patent(rng: random.Random, submitted: date, kind: str, holder: str | None,
-            applicant: str) -> dict[str, Any]:
+def _patent(
+    rng: random.Random, submitted: date, kind: str, holder: str | None, applicant: str
+) -> dict[str, Any]:
     roll = rng.random()
     if roll < 0.1:
         filed = date(submitted.year - 10, submitted.month, min(submitted.day, 28)) + timedelta(
-            days=rng.choice([-1, 0, 1]))
+            days=rng.choice([-1, 0, 1])
+        )
     elif roll < 0.15:
         filed = date(submitted.year - 20, submitted.month, min(submitted.day, 28)) + timedelta(
-            days=rng.choice([-1, 0, 1]))
+            days=rng.choice([-1, 0, 1])
+        )
     else:
         filed = _day(rng, date(2004, 1, 1), submitted - timedelta(days=200))
     patent: dict[str, Any] = {"number": _patent_number(rng, filed.year, kind), "kind": kind}
@@ -88,13 +116,15 @@ def _patent(rng: random.Random, submitted: date, kind: str, holder: str | None,
         patent["inventors"] = others + ([applicant] if rng.random() < 0.7 else [])
     if rng.random() < 0.6:
         patent["high_value"] = {
-            k: v for k, v in {
+            k: v
+            for k, v in {
                 "strategic_emerging_industry": rng.random() < 0.2,
                 "overseas_family_granted": rng.random() < 0.15,
                 "pledge_financing": rng.choice(["0.00", "0.00", _money(rng, 1, 20_000_000)]),
                 "china_patent_award": rng.choice(["none", "none", "none", "gold", "silver", "excellence"]),
                 "national_science_award": rng.random() < 0.05,
-            }.items() if rng.random() < 0.8
+            }.items()
+            if rng.random() < 0.8
         }
     return {k: v for k, v in patent.items() if v is not None}
 
@@ -120,8 +150,9 @@ def generate(rng: random.Random, index: int = 0) -> dict[str, Any]:
     claims = []
     shared_patent: dict[str, Any] | None = None
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
-        program = rng.choice(["local-industrialization-award", "patent-purchase-reward",
-                              "high-value-inventor-grant"])
+        program = rng.choice(
+            ["local-industrialization-award", "patent-purchase-reward", "high-value-inventor-grant"]
+        )
         holder = rng.choice([name, name, name, rng.choice(COMPANIES), None])
         kind = rng.choice(["invention"] * 6 + ["utility_model", "design"])
         patent = _patent(rng, submitted, kind, holder, name)
@@ -131,9 +162,15 @@ def generate(rng: random.Random, index: int = 0) -> dict[str, Any]:
         claim: dict[str, Any] = {"program": program, "patent": patent}
         if program == "local-industrialization-award":
             if rng.random() < 0.85:
-                site = {"division": _maybe(rng, rng.choice(PUYANG * 3 + OUTSIDE)),
-                        "started_on": _maybe(rng, _day(rng, submitted - timedelta(days=900),
-                                                       submitted + timedelta(days=60)).isoformat())}
+                site = {
+                    "division": _maybe(rng, rng.choice(PUYANG * 3 + OUTSIDE)),
+                    "started_on": _maybe(
+                        rng,
+                        _day(
+                            rng, submitted - timedelta(days=900), submitted + timedelta(days=60)
+                        ).isoformat(),
+                    ),
+                }
                 claim["industrialization"] = {k: v for k, v in site.items() if v is not None}
         elif program == "patent-purchase-reward":
             if rng.random() < 0.9:

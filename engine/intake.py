@@ -99,6 +99,8 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
             owner = _model_at(loc[:-1])
             if owner is not None:
                 hint = _suggest(str(loc[-1]), list(owner.model_fields))
+        elif kind == "literal_error" and loc == ("format",):
+            message = f"this engine reads application format 1, got {error['input']!r}"
         elif kind == "literal_error":
             expected = ctx.get("expected", "")
             message = f"must be one of {expected}, got {error['input']!r}"
@@ -131,29 +133,8 @@ def _check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Pr
     ruleset = rulebook.select(app.submitted_on, tuple(c.program for c in app.claims if c.program in known))
     for i, claim in enumerate(app.claims):
         loc: tuple[Any, ...] = ("claims", i, "program")
-        if claim.program in announced:
-            r, a = announced[claim.program]
-            problems.append(
-                Problem(
-                    doc.file,
-                    doc.line_of(loc),
-                    shown_path(loc),
-                    f"programme '{claim.program}' is announced in {a.clause} of "
-                    f"{r.policy.document} but has no criteria or amounts yet, so it cannot be evaluated",
-                    a.status.en,
-                )
-            )
-            continue
         if claim.program not in known:
-            problems.append(
-                Problem(
-                    doc.file,
-                    doc.line_of(loc),
-                    shown_path(loc),
-                    f"unknown programme '{claim.program}'",
-                    _suggest(claim.program, sorted(known)) or "programmes: " + ", ".join(sorted(known)),
-                )
-            )
+            problems.append(_program_problem(doc, loc, claim.program, known, announced))
             continue
         program = ruleset.programs.get(claim.program)
         if program is None:
@@ -196,6 +177,45 @@ def _check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Pr
     return problems
 
 
+def _check_programs(doc: Located, rulebook: Rulebook) -> list[Problem]:
+    """Programme names, from the raw data: reported even when other fields are wrong."""
+    claims = doc.data.get("claims") if isinstance(doc.data, dict) else None
+    if not isinstance(claims, list):
+        return []
+    known = rulebook.programs()
+    announced = rulebook.announced()
+    problems = []
+    for i, claim in enumerate(claims):
+        name = claim.get("program") if isinstance(claim, dict) else None
+        if not isinstance(name, str) or name in known:
+            continue
+        loc: tuple[Any, ...] = ("claims", i, "program")
+        problems.append(_program_problem(doc, loc, name, known, announced))
+    return problems
+
+
+def _program_problem(
+    doc: Located, loc: tuple[Any, ...], name: str, known: dict[str, Any], announced: dict[str, Any]
+) -> Problem:
+    if name in announced:
+        ruleset, item = announced[name]
+        return Problem(
+            doc.file,
+            doc.line_of(loc),
+            shown_path(loc),
+            f"programme '{name}' is announced in {item.clause} of {ruleset.policy.document} but has "
+            "no criteria or amounts yet, so it cannot be evaluated",
+            item.status.en,
+        )
+    return Problem(
+        doc.file,
+        doc.line_of(loc),
+        shown_path(loc),
+        f"unknown programme '{name}'",
+        _suggest(name, sorted(known)) or "programmes: " + ", ".join(sorted(known)),
+    )
+
+
 def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
     """Validate parsed data as an application; raise ApplicationError with every problem."""
     if not isinstance(doc.data, dict):
@@ -213,7 +233,8 @@ def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
     try:
         app = Application.model_validate(doc.data)
     except ValidationError as exc:
-        raise ApplicationError(_problems(exc, doc)) from None
+        problems = _problems(exc, doc) + _check_programs(doc, rulebook)
+        raise ApplicationError(sorted(problems, key=lambda p: (p.line or 0, p.path))) from None
     problems = _check_claims(app, doc, rulebook)
     if problems:
         raise ApplicationError(problems)
@@ -257,7 +278,7 @@ def read_application(path: str | Path, rulebook: Rulebook) -> Application:
         return record.application
     text = _read_text(path)
     try:
-        doc = load_yaml(text, str(path))
+        doc = load_yaml(text, str(path), shown_path, as_json=path.suffix == ".json")
     except LoadProblem as exc:
         raise ApplicationError([exc.problem]) from None
     return application_from_data(doc, rulebook)
@@ -316,7 +337,7 @@ def iter_applications(paths: list[str | Path], rulebook: Rulebook) -> Iterator[R
             continue
         try:
             text = _read_text(path)
-            doc = load_yaml(text, str(path))
+            doc = load_yaml(text, str(path), shown_path, as_json=path.suffix == ".json")
             yield Record(str(path), application_from_data(doc, rulebook), None, doc.data)
         except LoadProblem as exc:
             yield Record(str(path), None, ApplicationError([exc.problem]))

@@ -15,7 +15,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from . import identifiers
@@ -185,28 +193,48 @@ class Patent(_Model):
         except identifiers.IdentifierError as exc:
             raise _from_identifier(exc) from None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Patent:
-        parsed = identifiers.parse_patent_number(self.number)
-        if self.kind is None:
-            object.__setattr__(self, "kind", parsed.kind)
-        elif self.kind != parsed.kind:
+    @field_validator("kind")
+    @classmethod
+    def _kind_agrees(cls, value: str | None, info: ValidationInfo) -> str | None:
+        number = info.data.get("number")
+        if value is None or number is None:
+            return value
+        parsed = identifiers.parse_patent_number(number)
+        if value != parsed.kind:
             raise _fail(
-                f"declared {self.kind}, but type digit {parsed.type_digit} of "
-                f"{self.number} makes it {parsed.kind}",
+                f"declared {value}, but type digit {parsed.type_digit} of {number} makes it {parsed.kind}",
                 "the type digit is the 5th digit of a 12-digit number (3rd of an 8-digit one): "
                 "1 or 8 invention, 2 or 9 utility model, 3 design",
-                field="kind",
             )
-        if self.filed_on is not None and not parsed.pct and self.filed_on.year != parsed.year:
+        return value
+
+    @field_validator("filed_on")
+    @classmethod
+    def _filing_year(cls, value: date | None, info: ValidationInfo) -> date | None:
+        number = info.data.get("number")
+        if value is None or number is None:
+            return value
+        parsed = identifiers.parse_patent_number(number)
+        if not parsed.pct and value.year != parsed.year:
             raise _fail(
-                f"{self.filed_on} is in {self.filed_on.year}, but application number "
-                f"{parsed.application_number} was filed in {parsed.year}",
+                f"{value} is in {value.year}, but application number {parsed.application_number} "
+                f"was filed in {parsed.year}",
                 "the first digits of a Chinese application number are its filing year",
-                field="filed_on",
             )
-        if self.filed_on and self.granted_on and self.granted_on < self.filed_on:
-            raise _fail(f"{self.granted_on} is before filed_on {self.filed_on}", field="granted_on")
+        return value
+
+    @field_validator("granted_on")
+    @classmethod
+    def _granted_after_filing(cls, value: date | None, info: ValidationInfo) -> date | None:
+        filed = info.data.get("filed_on")
+        if value is not None and filed is not None and value < filed:
+            raise _fail(f"{value} is before filed_on {filed}")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_kind(self) -> Patent:
+        if self.kind is None:
+            object.__setattr__(self, "kind", identifiers.parse_patent_number(self.number).kind)
         return self
 
     @property

@@ -42,9 +42,14 @@ def result_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> d
     return result
 
 
-def decision_content(assessment: Assessment, ruleset: Ruleset, canonical_input: dict[str, Any],
-                     ledger_seen: list[dict[str, Any]], source: str, result: dict[str, Any] | None = None
-                     ) -> dict[str, Any]:
+def decision_content(
+    assessment: Assessment,
+    ruleset: Ruleset,
+    canonical_input: dict[str, Any],
+    ledger_seen: list[dict[str, Any]],
+    source: str,
+    result: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     return {
         "type": "decision",
         "application": assessment.application_id,
@@ -64,17 +69,37 @@ def awards_of(content: dict[str, Any]) -> list[Award]:
     if content.get("type") == "settlement":
         if content["outcome"] != ELIGIBLE or content.get("amount") is None:
             return []
-        return [Award(content["decision"], content["application"], content["ruleset"]["id"], content["program"],
-                      content.get("patent"), content.get("credit_code"), content["applicant"],
-                      Decimal(content["amount"]), "settlement")]
+        return [
+            Award(
+                content["decision"],
+                content["application"],
+                content["ruleset"]["id"],
+                content["program"],
+                content.get("patent"),
+                content.get("credit_code"),
+                content["applicant"],
+                Decimal(content["amount"]),
+                "settlement",
+            )
+        ]
     result = content["result"]
     applicant = result["applicant"]
     out = []
     for d in result["decisions"]:
         if d["outcome"] == ELIGIBLE and d["amount"] is not None:
-            out.append(Award(d["decision"], content["application"], content["ruleset"]["id"], d["program"],
-                             d.get("patent"), applicant.get("credit_code"), applicant["name"],
-                             Decimal(d["amount"]), "decision"))
+            out.append(
+                Award(
+                    d["decision"],
+                    content["application"],
+                    content["ruleset"]["id"],
+                    d["program"],
+                    d.get("patent"),
+                    applicant.get("credit_code"),
+                    applicant["name"],
+                    Decimal(d["amount"]),
+                    "decision",
+                )
+            )
     return out
 
 

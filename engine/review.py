@@ -41,8 +41,11 @@ def find_decision(store: Store, decision_id: str) -> tuple[Record, dict[str, Any
     application, _, claim = decision_id.rpartition("/")
     record = store.record(application) if application else None
     if record is None or record.kind != "decision":
-        raise _error(store, f"no decision '{decision_id}' in the store",
-                     "decision ids are the application id and the claim number, e.g. PY-2024-0001/1")
+        raise _error(
+            store,
+            f"no decision '{decision_id}' in the store",
+            "decision ids are the application id and the claim number, e.g. PY-2024-0001/1",
+        )
     for decision in record.content["result"]["decisions"]:
         if decision["decision"] == decision_id:
             return record, decision
@@ -53,8 +56,15 @@ def settlement_of(store: Store, decision_id: str) -> Record | None:
     return store.record(f"{decision_id}/settlement")
 
 
-def settle(store: Store, decision_id: str, outcome: str, reason: str, reviewer: str,
-           amount: str | None = None, housing_m2: str | None = None) -> Settlement:
+def settle(
+    store: Store,
+    decision_id: str,
+    outcome: str,
+    reason: str,
+    reviewer: str,
+    amount: str | None = None,
+    housing_m2: str | None = None,
+) -> Settlement:
     """Record a reviewer's settlement of a decision that needs review."""
     if outcome not in (ELIGIBLE, INELIGIBLE):
         raise UsageError(f"--outcome is eligible or ineligible, got {outcome!r}")
@@ -64,12 +74,18 @@ def settle(store: Store, decision_id: str, outcome: str, reason: str, reviewer: 
     try:
         record, decision = find_decision(store, decision_id)
         if decision["outcome"] != NEEDS_REVIEW:
-            raise _error(store, f"decision {decision_id} is {decision['outcome']}: only decisions that need "
-                         "review are settled")
+            raise _error(
+                store,
+                f"decision {decision_id} is {decision['outcome']}: only decisions that need "
+                "review are settled",
+            )
         earlier = settlement_of(store, decision_id)
         if earlier is not None:
-            raise _error(store, f"decision {decision_id} was already settled ({earlier.content['outcome']}, "
-                         f"by {earlier.content['reviewer']} at {earlier.recorded_at})")
+            raise _error(
+                store,
+                f"decision {decision_id} was already settled ({earlier.content['outcome']}, "
+                f"by {earlier.content['reviewer']} at {earlier.recorded_at})",
+            )
         content = record.content
         result = content["result"]
         ruleset = load_ruleset_files(store.archived_files(content["ruleset"]["version"]))
@@ -112,8 +128,15 @@ def _money_arg(value: str, name: str) -> Decimal:
         raise UsageError(f"{name}: {exc}") from None
 
 
-def _eligible_terms(store: Store, ruleset: Any, program: Any, decision: dict[str, Any], content: dict[str, Any],
-                    amount: str | None, housing_m2: str | None) -> dict[str, Any]:
+def _eligible_terms(
+    store: Store,
+    ruleset: Any,
+    program: Any,
+    decision: dict[str, Any],
+    content: dict[str, Any],
+    amount: str | None,
+    housing_m2: str | None,
+) -> dict[str, Any]:
     """The amount an eligible settlement may grant, checked against every limit."""
     terms: dict[str, Any] = {}
     when = date.fromisoformat(content["input"]["submitted_on"])
@@ -123,18 +146,29 @@ def _eligible_terms(store: Store, ruleset: Any, program: Any, decision: dict[str
         earlier = store.patent_awards(ruleset.id, program.id, decision["patent"])
         limits["patent_awards"] = [r.to_json() for r in earlier]
         if earlier:
-            raise _error(store, f"patent {decision['patent']} was already awarded under {program.id} "
-                         f"by {earlier[0].decision}: a patent is awarded once")
+            raise _error(
+                store,
+                f"patent {decision['patent']} was already awarded under {program.id} "
+                f"by {earlier[0].decision}: a patent is awarded once",
+            )
     if award.maximums is not None:
-        fund_max = ruleset.param_value(award.maximums["research_fund_per_year"].param, when) \
-            if "research_fund_per_year" in award.maximums else None
-        house_max = ruleset.param_value(award.maximums["housing_m2"].param, when) \
-            if "housing_m2" in award.maximums else None
+        fund_max = (
+            ruleset.param_value(award.maximums["research_fund_per_year"].param, when)
+            if "research_fund_per_year" in award.maximums
+            else None
+        )
+        house_max = (
+            ruleset.param_value(award.maximums["housing_m2"].param, when)
+            if "housing_m2" in award.maximums
+            else None
+        )
         if amount is not None:
             value = _money_arg(amount, "--amount")
             if fund_max is not None and value > fund_max:
-                raise UsageError(f"--amount {format_yuan(value)} exceeds the research fund of at most "
-                                 f"{format_yuan(fund_max)} yuan a year")
+                raise UsageError(
+                    f"--amount {format_yuan(value)} exceeds the research fund of at most "
+                    f"{format_yuan(fund_max)} yuan a year"
+                )
             terms["amount"] = str(value)
             terms["amount_is"] = "research_fund_per_year"
         if housing_m2 is not None:
@@ -158,18 +192,28 @@ def _eligible_terms(store: Store, ruleset: Any, program: Any, decision: dict[str
         ceiling = percent_of(Decimal(base), ruleset.param_value(award.rate.param, when)) if base else None
         if award.cap is not None:
             cap = to_money(ruleset.param_value(award.cap.param, when))
-            earlier = store.enterprise_awards(ruleset.id, program.id, content["result"]["applicant"]["credit_code"])
+            earlier = store.enterprise_awards(
+                ruleset.id, program.id, content["result"]["applicant"]["credit_code"]
+            )
             used = to_money(sum((r.amount for r in earlier), Decimal("0")))
             room = max(cap - used, Decimal("0.00"))
-            limits.update({"enterprise_awards": [r.to_json() for r in earlier], "cap": str(cap),
-                           "used": str(used), "room": str(room)})
+            limits.update(
+                {
+                    "enterprise_awards": [r.to_json() for r in earlier],
+                    "cap": str(cap),
+                    "used": str(used),
+                    "room": str(room),
+                }
+            )
             if room == 0:
                 raise _error(store, f"the per-enterprise cap of {format_yuan(cap)} yuan is already reached")
             ceiling = room if ceiling is None else min(ceiling, room)
     value = _money_arg(amount, "--amount") if amount is not None else ceiling
     if ceiling is not None and value > ceiling:
-        raise UsageError(f"--amount {format_yuan(value)} exceeds what this decision may grant now: "
-                         f"{format_yuan(ceiling)} yuan")
+        raise UsageError(
+            f"--amount {format_yuan(value)} exceeds what this decision may grant now: "
+            f"{format_yuan(ceiling)} yuan"
+        )
     terms["amount"] = str(value)
     terms["limits"] = limits
     return terms
@@ -210,18 +254,28 @@ def totals(store: Store) -> dict[str, Any]:
     by_program = [
         {"program": p, "awards": n, "total": str(to_money(Decimal(f) / 100))}
         for p, n, f in store.db.execute(
-            "SELECT program, count(*), sum(amount_fen) FROM awards GROUP BY program ORDER BY program")
+            "SELECT program, count(*), sum(amount_fen) FROM awards GROUP BY program ORDER BY program"
+        )
     ]
     by_enterprise = [
-        {"applicant": a, "credit_code": c, "program": p, "awards": n, "total": str(to_money(Decimal(f) / 100))}
+        {
+            "applicant": a,
+            "credit_code": c,
+            "program": p,
+            "awards": n,
+            "total": str(to_money(Decimal(f) / 100)),
+        }
         for a, c, p, n, f in store.db.execute(
             "SELECT applicant, credit_code, program, count(*), sum(amount_fen) FROM awards "
-            "GROUP BY credit_code, applicant, program ORDER BY sum(amount_fen) DESC, applicant")
+            "GROUP BY credit_code, applicant, program ORDER BY sum(amount_fen) DESC, applicant"
+        )
     ]
     outcomes = {
-        o: n for o, n in store.db.execute(
+        o: n
+        for o, n in store.db.execute(
             "SELECT json_extract(d.value, '$.outcome'), count(*) FROM records r, "
-            "json_each(r.body, '$.result.decisions') d WHERE r.kind = 'decision' GROUP BY 1")
+            "json_each(r.body, '$.result.decisions') d WHERE r.kind = 'decision' GROUP BY 1"
+        )
     }
     return {
         "records": store.count(),

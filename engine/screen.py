@@ -97,7 +97,9 @@ def _read(file: str, line: int, text: str | None) -> Any:
     if not path.is_file():
         raise ApplicationError([Problem(file, None, "", "no such file")])
     if path.suffix not in APPLICATION_SUFFIXES:
-        raise ApplicationError([Problem(file, None, "", "not an application file (.yaml, .yml, .json, .jsonl)")])
+        raise ApplicationError(
+            [Problem(file, None, "", "not an application file (.yaml, .yml, .json, .jsonl)")]
+        )
     try:
         return load_yaml(path.read_text(encoding="utf-8"), file)
     except UnicodeDecodeError:
@@ -119,7 +121,9 @@ def screen(
         sort = sqlite3.connect(str(Path(tmp) / "sort.db"), isolation_level=None)
         sort.execute("PRAGMA journal_mode=OFF")
         sort.execute("PRAGMA synchronous=OFF")
-        sort.execute("CREATE TABLE pending (submitted TEXT, id TEXT, n INTEGER, file TEXT, line INTEGER, text TEXT)")
+        sort.execute(
+            "CREATE TABLE pending (submitted TEXT, id TEXT, n INTEGER, file TEXT, line INTEGER, text TEXT)"
+        )
         total = _first_pass(paths, sort, summary, emit)
         sort.execute("CREATE INDEX pending_order ON pending (submitted, id, n)")
         done = 0
@@ -148,8 +152,9 @@ def screen(
     return summary
 
 
-def _first_pass(paths: list[str | Path], sort: sqlite3.Connection, summary: ScreenSummary,
-                emit: Callable[[Outcome], None]) -> int:
+def _first_pass(
+    paths: list[str | Path], sort: sqlite3.Connection, summary: ScreenSummary, emit: Callable[[Outcome], None]
+) -> int:
     rows: list[tuple[Any, ...]] = []
     total = 0
     for n, (file, line, text) in enumerate(_sources(paths)):
@@ -190,8 +195,15 @@ def _count(summary: ScreenSummary, outcome: Outcome) -> None:
             summary.problems.extend(outcome.error.problems)
 
 
-def _one(file: str, line: int, text: str | None, store: Store, rulebook: Rulebook, evaluator: Evaluator,
-         ledger: StoreLedger) -> Outcome:
+def _one(
+    file: str,
+    line: int,
+    text: str | None,
+    store: Store,
+    rulebook: Rulebook,
+    evaluator: Evaluator,
+    ledger: StoreLedger,
+) -> Outcome:
     source = f"{file}:{line}" if line else file
     try:
         doc = _read(file, line, text)
@@ -206,9 +218,13 @@ def _one(file: str, line: int, text: str | None, store: Store, rulebook: Ruleboo
     if recorded is not None:
         if recorded == digest:
             return Outcome(source, app.id, "skipped")
-        problem = Problem(file, line or doc.line_of(("id",)), "id",
-                          f"application {app.id} is already recorded with different content",
-                          "an id is unique within a store: give the new application its own id")
+        problem = Problem(
+            file,
+            line or doc.line_of(("id",)),
+            "id",
+            f"application {app.id} is already recorded with different content",
+            "an id is unique within a store: give the new application its own id",
+        )
         return Outcome(source, app.id, "invalid", error=ApplicationError([problem]))
     ruleset = evaluator.ruleset_for(app)
     ledger.reset()

@@ -132,8 +132,17 @@ class Store:
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if not create and not self.path.exists():
-            raise StoreError([Problem(str(path), None, "", "no such store",
-                                      "screen applications into it first: subsidy screen PATH --db DB")])
+            raise StoreError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        "no such store",
+                        "screen applications into it first: subsidy screen PATH --db DB",
+                    )
+                ]
+            )
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -141,8 +150,17 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError([Problem(str(path), None, "", f"not a decision store: {exc}",
-                                      "give the path of a store made by `subsidy screen`, or a new file")]) from None
+            raise StoreError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        f"not a decision store: {exc}",
+                        "give the path of a store made by `subsidy screen`, or a new file",
+                    )
+                ]
+            ) from None
         self._archived: set[str] = {
             row[0] for row in self.db.execute("SELECT DISTINCT version FROM ruleset_files")
         }
@@ -212,7 +230,9 @@ class Store:
         return {name: bytes(content) for name, content in rows}
 
     def archived_versions(self) -> list[tuple[str, str]]:
-        return list(self.db.execute("SELECT DISTINCT version, ruleset_id FROM ruleset_files ORDER BY ruleset_id"))
+        return list(
+            self.db.execute("SELECT DISTINCT version, ruleset_id FROM ruleset_files ORDER BY ruleset_id")
+        )
 
     # --------------------------------------------------------------- log
 
@@ -235,15 +255,26 @@ class Store:
 
     def add_application(self, application: str, input_hash: str, seq: int) -> None:
         self.db.execute(
-            "INSERT INTO applications (id, input_hash, record_seq) VALUES (?, ?, ?)", (application, input_hash, seq)
+            "INSERT INTO applications (id, input_hash, record_seq) VALUES (?, ?, ?)",
+            (application, input_hash, seq),
         )
 
     def add_award(self, seq: int, award: Award) -> None:
         self.db.execute(
             "INSERT INTO awards (record_seq, decision_id, application, ruleset_id, program, patent, credit_code,"
             " applicant, amount_fen, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, award.decision_id, award.application, award.ruleset_id, award.program, award.patent,
-             award.credit_code, award.applicant, to_fen(award.amount), award.source),
+            (
+                seq,
+                award.decision_id,
+                award.application,
+                award.ruleset_id,
+                award.program,
+                award.patent,
+                award.credit_code,
+                award.applicant,
+                to_fen(award.amount),
+                award.source,
+            ),
         )
 
     def recorded_input_hash(self, application: str) -> str | None:
@@ -253,7 +284,9 @@ class Store:
     def records(self, kind: str | None = None) -> Iterator[Record]:
         """Every record in chain order, streamed."""
         sql = "SELECT seq, kind, record_id, application, recorded_at, body, prev, hash FROM records"
-        cursor = self.db.execute(sql + (" WHERE kind = ?" if kind else "") + " ORDER BY seq", (kind,) if kind else ())
+        cursor = self.db.execute(
+            sql + (" WHERE kind = ?" if kind else "") + " ORDER BY seq", (kind,) if kind else ()
+        )
         for row in cursor:
             yield Record(*row)
 

@@ -16,6 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -118,24 +119,39 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> Any:
+Formatter = Callable[[Path], str]
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], file: str, fmt: Formatter) -> Any:
     lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag not in _PLAIN_TAGS:
-            raise LoadProblem(
-                Problem(
-                    file,
-                    node.start_mark.line + 1,
-                    format_path(path),
-                    f"YAML tag {node.tag} is not allowed in data files",
-                )
+    if node.tag not in _PLAIN_TAGS:
+        raise LoadProblem(
+            Problem(
+                file,
+                node.start_mark.line + 1,
+                fmt(path),
+                f"YAML tag {node.tag} is not allowed in data files",
+                "data files hold plain values, lists and mappings only",
             )
+        )
+    if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         out_list = []
         for index, item in enumerate(node.value):
             lines[path + (index,)] = item.start_mark.line + 1
-            out_list.append(_walk(item, path + (index,), lines, file))
+            out_list.append(_walk(item, path + (index,), lines, file, fmt))
         return out_list
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -145,7 +161,7 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> Any
                     Problem(
                         file,
                         key_node.start_mark.line + 1,
-                        format_path(path),
+                        fmt(path),
                         "only plain keys are allowed (no complex keys or merges)",
                     )
                 )
@@ -157,47 +173,125 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], file: str) -> Any
                     Problem(
                         file,
                         key_node.start_mark.line + 1,
-                        format_path(path + (key,)),
+                        fmt(path + (key,)),
                         f"duplicate key '{key}' (first given on line {lines[path + (key,)]})",
                         "each key may appear once; remove or merge the repeated entry",
                     )
                 )
             lines[path + (key,)] = key_node.start_mark.line + 1
-            out[key] = _walk(value_node, path + (key,), lines, file)
+            out[key] = _walk(value_node, path + (key,), lines, file, fmt)
         return out
-    raise LoadProblem(Problem(file, None, format_path(path), "unsupported YAML node"))
+    raise LoadProblem(Problem(file, None, fmt(path), "unsupported YAML node"))
 
 
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-}
+def _path_at_error(text: str) -> tuple[Path, dict[int, Path]]:
+    """Replay the parser's events up to a syntax error: the path being read when it
+    failed, and the path of every value by the line it starts on."""
+    stack: list[list[Any]] = []  # frames: ["map", key or None, expecting_value] / ["seq", index]
+    starts: dict[int, Path] = {}
+
+    def here() -> Path:
+        path: list[str | int] = []
+        for frame in stack:
+            if frame[0] == "map":
+                if frame[2] and frame[1] is not None:
+                    path.append(frame[1])
+            else:
+                path.append(frame[1])
+        return tuple(path)
+
+    def node_done() -> None:
+        if stack:
+            frame = stack[-1]
+            if frame[0] == "map":
+                frame[2] = False
+            else:
+                frame[1] += 1
+
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.ScalarEvent):
+                if stack and stack[-1][0] == "map" and not stack[-1][2]:
+                    stack[-1][1], stack[-1][2] = event.value, True
+                    continue
+                starts.setdefault(event.start_mark.line + 1, here())
+                node_done()
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                starts.setdefault(event.start_mark.line + 1, here())
+                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
+                stack.append(["map", None, False] if kind == "map" else ["seq", 0])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                node_done()
+    except yaml.YAMLError:
+        pass
+    return here(), starts
 
 
-def load_yaml(text: str, file: str) -> Located:
-    """Parse one YAML (or JSON) document, keeping lines; raise :class:`LoadProblem`."""
+def _unclosed_quote(text: str, before: int) -> int | None:
+    """The first line (before the error) that opens a quoted value it does not close."""
+    for number, line in enumerate(text.splitlines()[:before], start=1):
+        doubles = len(re.findall(r'(?<!\\)"', line))
+        if doubles % 2 == 1:
+            return number
+        single = re.search(r"(?:^|[:\-\[{,])\s*'(.*)$", line)
+        if single and single.group(1).replace("''", "").count("'") % 2 == 0:
+            return number
+    return None
+
+
+def _syntax_problem(
+    text: str, file: str, exc: yaml.MarkedYAMLError, fmt: Formatter, as_json: bool
+) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    path, starts = _path_at_error(text)
+    if as_json:
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as jexc:
+            where = starts.get(jexc.lineno)
+            return Problem(
+                file,
+                jexc.lineno,
+                fmt(where if where is not None else path),
+                f"malformed JSON: {jexc.msg} at column {jexc.colno}",
+                "look for a missing comma, quote or bracket on this line or the one before it",
+            )
+        except ValueError:
+            pass
+    quote = _unclosed_quote(text, line or 0)
+    if quote is not None and line is not None and quote < line:
+        where = starts.get(quote, path)
+        return Problem(
+            file,
+            quote,
+            fmt(where),
+            "malformed YAML: a quote opened on this line is never closed",
+            'close the quote on the same line, e.g. transaction_amount: "1200000.00"',
+        )
+    what = exc.problem or "not valid YAML"
+    if exc.context:
+        what = f"{exc.context}, {what}"
+    return Problem(
+        file,
+        line,
+        fmt(path),
+        f"malformed YAML: {what}",
+        "check indentation and brackets on this line and the one before it",
+    )
+
+
+def load_yaml(text: str, file: str, fmt: Formatter = format_path, as_json: bool = False) -> Located:
+    """Parse one YAML (or JSON) document, keeping lines; raise :class:`LoadProblem`.
+
+    ``fmt`` shows a path as the reader of the file counts (applications number
+    claims from 1)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        what = exc.problem or "not valid YAML"
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        raise LoadProblem(
-            Problem(
-                file,
-                line,
-                "",
-                f"malformed YAML: {what}",
-                "check indentation and quoting on this line and the one before it",
-            )
-        ) from None
+        raise LoadProblem(_syntax_problem(text, file, exc, fmt, as_json)) from None
     except yaml.YAMLError as exc:
         raise LoadProblem(Problem(file, None, "", f"malformed YAML: {exc}")) from None
     finally:
@@ -205,7 +299,7 @@ def load_yaml(text: str, file: str) -> Located:
     if node is None:
         raise LoadProblem(Problem(file, 1, "", "the file is empty"))
     lines: dict[Path, int] = {}
-    data = _walk(node, (), lines, file)
+    data = _walk(node, (), lines, file, fmt)
     return Located(data=data, lines=lines, file=file)
 
 

@@ -5,8 +5,6 @@ test several), and checks the :class:`RuleFileError` the loader raises. Index pa
 rule files count from 0, as the loader writes them (``program.criteria[3]`` is the fourth
 criterion); the line is what locates the problem for an author.
 
-Where the loader does not yet say the right thing, the test is marked ``xfail(strict=True)``
-with the reason; the assertions state the right behaviour.
 """
 
 from __future__ import annotations
@@ -164,13 +162,6 @@ def test_money_compared_with_a_boolean(rules: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a problem in a shared criterion of common.yaml is reported once per programme that uses it "
-    "(twice here), and the path stops at the condition instead of naming the operand; now, twice: "
-    "'common.yaml:26 criteria[1].condition: 'inventon' is not a value of patent.kind' "
-    "+ hint did you mean 'invention'?",
-)
 def test_enum_value_that_does_not_exist(rules: Path) -> None:
     edit(rules, COMMON, "{fact: patent.kind, eq: invention}", "{fact: patent.kind, eq: inventon}")
     line = line_of(rules, COMMON, "eq: inventon")
@@ -184,12 +175,6 @@ def test_enum_value_that_does_not_exist(rules: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an enum value inside all/any is reported at the top of the condition (its line and path), "
-    "not at the comparison; now 'p3-high-value-inventor-grant.yaml:19 program.criteria[0].condition: "
-    "'indvidual' is not a value of applicant.type'",
-)
 def test_enum_value_in_a_nested_condition(rules: Path) -> None:
     edit(rules, P3, "{fact: applicant.type, eq: individual}", "{fact: applicant.type, eq: indvidual}")
     line = line_of(rules, P3, "eq: indvidual")
@@ -203,13 +188,6 @@ def test_enum_value_in_a_nested_condition(rules: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="a derived condition cycle crashes the loader with KeyError: 'high-value' (a traceback) "
-    "instead of raising RuleFileError: after the cycle is found, a criterion that names a derived "
-    "condition is still expanded",
-)
 def test_derived_conditions_in_a_cycle(rules: Path) -> None:
     edit(
         rules,
@@ -232,12 +210,6 @@ def test_derived_conditions_in_a_cycle(rules: Path) -> None:
     assert problem.line in entry_lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="any problem in a derived condition that another derived condition names crashes the "
-    "loader with KeyError: 'hv-award-winning' (a traceback) instead of reporting the problem",
-)
 def test_problem_in_a_derived_condition_is_reported(rules: Path) -> None:
     edit(rules, COMMON, "in: [gold, silver, excellence]", "in: [gold, silvr, excellence]")
     problems = problems_of(rules)
@@ -273,12 +245,6 @@ def test_duplicate_key(rules: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="syntax errors carry no field path (the contract asks for one for bad YAML too); now "
-    "'p1-local-industrialization-award.yaml:9: malformed YAML: mapping values are not allowed in "
-    "this context'",
-)
 def test_malformed_yaml(rules: Path) -> None:
     edit(rules, P1, "  applicant: enterprise\n", "  applicant: enterprise\n   code: P1\n")
     line = line_of(rules, P1, "   code: P1")
@@ -290,12 +256,6 @@ def test_malformed_yaml(rules: Path) -> None:
     assert "malformed YAML" in problem.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="a parameters.yaml that cannot be parsed crashes the loader with KeyError: "
-    "'hv-maintained-over-10-years' (a traceback) instead of reporting the YAML problem",
-)
 def test_malformed_parameters_file_is_reported(rules: Path) -> None:
     edit(rules, PARAMETERS, 'value: "0.10"}', 'value: "0.10"')
     problems = problems_of(rules)
@@ -304,13 +264,6 @@ def test_malformed_parameters_file_is_reported(rules: Path) -> None:
     assert "malformed YAML" in problems[0].message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="in a programme's own criterion the path carries pydantic's union tag and the line falls "
-    "back to the criterion's first line, with no did-you-mean; now "
-    "'p1-local-industrialization-award.yaml:18 program.criteria[3].criterion.interpretaton: "
-    "unknown field 'interpretaton'' and no hint",
-)
 def test_unknown_field_in_a_criterion(rules: Path) -> None:
     edit(
         rules,
@@ -329,12 +282,6 @@ def test_unknown_field_in_a_criterion(rules: Path) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one unknown field in common.yaml makes the whole file unusable and every programme "
-    "then reports 'no shared criterion ...' and 'no derived condition named high-value' (7 false "
-    "follow-on problems beside the real one at common.yaml:26 criteria[1].interpretaton)",
-)
 def test_unknown_field_in_a_shared_criterion_is_the_only_problem(rules: Path) -> None:
     edit(
         rules,
@@ -431,12 +378,6 @@ def test_broken_rule_file_through_the_cli(rules: Path, capsys: pytest.CaptureFix
     assert "\n\n  hint: did you mean 'eq'?" in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="the loader's KeyError on a derived-condition cycle escapes the CLI as a traceback "
-    "instead of exit 2 (the CLI catches only EngineError)",
-)
 def test_derived_cycle_through_the_cli(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edit(
         rules,

@@ -147,9 +147,18 @@ class _Parser:
         self.file, self.line_of, self.params, self.derived = file, line_of, params, derived
         self.fmt = fmt
         self.problems: list[Problem] = []
+        self.report_dangling = True
+        self.failed = False
 
     def problem(self, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
         self.problems.append(Problem(self.file, self.line_of(path), self.fmt(path), message, hint))
+
+    def dangling(self, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        """A name that is not defined: not reported when its definition's file failed to load."""
+        if self.report_dangling:
+            self.problem(path, message, hint)
+        else:
+            self.failed = True
 
     def parse(self, raw: Any, path: tuple[Any, ...]) -> Condition | None:
         if not isinstance(raw, dict):
@@ -195,7 +204,7 @@ class _Parser:
         if head == "derived":
             name = raw["derived"]
             if name not in self.derived:
-                self.problem(
+                self.dangling(
                     path + ("derived",),
                     f"no derived condition named '{name}'",
                     _suggest(str(name), sorted(self.derived)),
@@ -265,6 +274,17 @@ class _Parser:
         operand = self._operand(spec, op, raw[op], where)
         if operand is None:
             return None
+        if spec.type == "enum" and not isinstance(operand, (ParamRef, FactRef)):
+            values = operand if isinstance(operand, tuple) else (operand,)
+            for i, value in enumerate(values):
+                if value not in spec.values:
+                    at = where + (i,) if isinstance(operand, tuple) else where
+                    self.problem(
+                        at,
+                        f"'{value}' is not a value of {spec.path}",
+                        _suggest(value, spec.values) or "values: " + ", ".join(spec.values),
+                    )
+                    return None
         return Compare(spec.path, op, operand)
 
     def _operand(self, spec: FactSpec, op: str, raw: Any, where: tuple[Any, ...]) -> Operand | None:
@@ -289,6 +309,13 @@ class _Parser:
                         return None
                     value = raw["add_years"]
                     if isinstance(value, dict) and set(value) == {"param"}:
+                        if value["param"] not in self.params:
+                            self.dangling(
+                                where + ("add_years", "param"),
+                                f"unknown parameter '{value['param']}'",
+                                _suggest(str(value["param"]), list(self.params)),
+                            )
+                            return None
                         if self.params.get(value["param"]) != "integer":
                             self.problem(
                                 where + ("add_years", "param"),
@@ -318,7 +345,7 @@ class _Parser:
 
     def _param(self, name: Any, spec: FactSpec, op: str, where: tuple[Any, ...]) -> Operand | None:
         if name not in self.params:
-            self.problem(where, f"unknown parameter '{name}'", _suggest(str(name), list(self.params)))
+            self.dangling(where, f"unknown parameter '{name}'", _suggest(str(name), list(self.params)))
             return None
         ptype = self.params[name]
         wanted = {
@@ -388,28 +415,12 @@ def parse_condition(
     params: dict[str, str],
     derived: set[str],
     fmt: Callable[[tuple[Any, ...]], str],
+    report_dangling: bool = True,
 ) -> tuple[Condition | None, list[Problem]]:
     parser = _Parser(file, line_of, params, derived, fmt)
+    parser.report_dangling = report_dangling
     cond = parser.parse(raw, path)
-    if cond is not None:
-        _check_enums(cond, parser, path)
-    return (cond if not parser.problems else None), parser.problems
-
-
-def _check_enums(cond: Condition, parser: _Parser, path: tuple[Any, ...]) -> None:
-    for leaf in _leaves(cond):
-        if isinstance(leaf, Compare):
-            spec = FACTS[leaf.fact]
-            if spec.type != "enum":
-                continue
-            values = leaf.operand if isinstance(leaf.operand, tuple) else (leaf.operand,)
-            for v in values:
-                if isinstance(v, str) and v not in spec.values:
-                    parser.problem(
-                        path,
-                        f"'{v}' is not a value of {spec.path}",
-                        _suggest(v, spec.values) or "values: " + ", ".join(spec.values),
-                    )
+    return (cond if not parser.problems and not parser.failed else None), parser.problems
 
 
 def _leaves(cond: Condition) -> list[Condition]:

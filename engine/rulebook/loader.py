@@ -89,6 +89,9 @@ def load_ruleset(folder: str | Path) -> Ruleset:
 class _Build:
     def __init__(self, files: dict[str, bytes], label: str) -> None:
         self.source_text: str | None = None
+        self.usable_derived: set[str] = set()
+        self.raw: dict[str, Any] = {}
+        self.unreadable = False  # some file could not be read or validated
         self.files = files
         self.label = label
         self.problems: list[Problem] = []
@@ -98,7 +101,18 @@ class _Build:
         return f"{self.label}/{file}"
 
     def problem(self, doc: Located, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
-        self.problems.append(Problem(doc.file, doc.line_of(path), format_path(path), message, hint))
+        self.add(Problem(doc.file, doc.line_of(path), format_path(path), message, hint))
+
+    def add(self, problem: Problem) -> None:
+        """Keep a problem once (a shared criterion is read for every programme using it)."""
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def follow_on(self, doc: Located, path: tuple[Any, ...], message: str, hint: str | None = None) -> None:
+        """A dangling reference: reported only when every file could be read, since a
+        file that failed to load leaves its names undefined without any fault of the referrer."""
+        if not self.unreadable:
+            self.problem(doc, path, message, hint)
 
     # ---------------------------------------------------------------- files
 
@@ -114,7 +128,8 @@ class _Build:
             try:
                 doc = load_yaml(text, self.name(file))
             except LoadProblem as exc:
-                self.problems.append(exc.problem)
+                self.add(exc.problem)
+                self.unreadable = True
                 continue
             if not isinstance(doc.data, dict) or not doc.data:
                 self.problem(
@@ -139,12 +154,17 @@ class _Build:
                 self.docs[file] = (doc, model.model_validate(doc.data))
             except ValidationError as exc:
                 self._validation(doc, exc, model)
+                self.unreadable = True
 
     def _validation(self, doc: Located, exc: ValidationError, model: type[BaseModel]) -> None:
         for error in exc.errors():
-            loc = tuple(error["loc"])
-            # pydantic names union members in the location; they are not file paths
-            loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("CriterionSpec", "UseSpec")))
+            raw = tuple(error["loc"])
+            # pydantic names the union member in the location; it is not part of the file's path
+            loc = tuple(
+                p
+                for i, p in enumerate(raw)
+                if not (p in ("criterion", "use") and i > 0 and isinstance(raw[i - 1], int))
+            )
             message = error["msg"]
             hint = None
             if error["type"] == "extra_forbidden":
@@ -192,12 +212,23 @@ class _Build:
                 shared[c.id] = (doc, ("criteria", i), c)
         derived_names = set(derived_specs)
         derived: dict[str, Derived] = {}
+        self.usable_derived = derived_names  # while derived conditions themselves are parsed
         for name, (doc, path, spec) in derived_specs.items():
             cond = self._condition(doc, path + ("condition",), spec.condition, param_types, derived_names)
             if cond is not None:
                 derived[name] = Derived(spec.id, spec.label, spec.source, cond, spec.explain, ())
         self._cycles(derived, derived_specs)
+        # a derived condition naming a broken one is unusable too (without a problem of its own)
+        changed = True
+        while changed:
+            changed = False
+            for name in list(derived):
+                if any(ref not in derived for ref in _refs(derived[name].condition)):
+                    del derived[name]
+                    changed = True
         raw_derived = {k: v.condition for k, v in derived.items()}
+        self.usable_derived = set(derived)
+        self.raw = raw_derived
         derived = {
             k: Derived(
                 v.id, v.label, v.source, v.condition, v.explain, tuple(fact_paths(v.condition, raw_derived))
@@ -234,7 +265,7 @@ class _Build:
                 where = base + ("criteria", i)
                 if isinstance(item, UseSpec):
                     if item.use not in shared:
-                        self.problem(
+                        self.follow_on(
                             doc,
                             where + ("use",),
                             f"no shared criterion '{item.use}'",
@@ -376,8 +407,12 @@ class _Build:
             params=params,
             derived=derived,
             fmt=format_path,
+            report_dangling=not self.unreadable,
         )
-        self.problems.extend(problems)
+        for problem in problems:
+            self.add(problem)
+        if cond is not None and any(name not in self.usable_derived for name in _refs_deep(cond, self.raw)):
+            return None  # names a derived condition that is broken: its own problem is reported
         return cond
 
     def _criterion(
@@ -403,7 +438,14 @@ class _Build:
                 doc, path, "a criterion has a condition, or is discretionary: exactly one of the two"
             )
             return None
-        if spec.applies_if is not None and params.get(spec.applies_if) != "boolean":
+        if spec.applies_if is not None and spec.applies_if not in params:
+            self.follow_on(
+                doc,
+                path + ("applies_if",),
+                f"unknown parameter '{spec.applies_if}'",
+                _did_you_mean(spec.applies_if, [k for k, t in params.items() if t == "boolean"]),
+            )
+        elif spec.applies_if is not None and params.get(spec.applies_if) != "boolean":
             self.problem(
                 doc,
                 path + ("applies_if",),
@@ -487,7 +529,7 @@ class _Build:
         for key, name, types in refs:
             p = params.get(name)
             if p is None:
-                self.problem(
+                self.follow_on(
                     doc,
                     path + (key, "param"),
                     f"unknown parameter '{name}'",
@@ -554,6 +596,20 @@ def _refs(cond: Any) -> list[str]:
     if isinstance(cond, Not):
         return _refs(cond.item)
     return []
+
+
+def _refs_deep(cond: Any, raw: dict[str, Any]) -> list[str]:
+    """Every derived name a condition reaches (stopping at names that are not defined)."""
+    out: list[str] = []
+    stack = _refs(cond)
+    while stack:
+        name = stack.pop()
+        if name in out:
+            continue
+        out.append(name)
+        if name in raw:
+            stack.extend(_refs(raw[name]))
+    return out
 
 
 def _collect_derived(cond: Any, raw: dict[str, Any], out: list[str]) -> None:
