@@ -85,8 +85,10 @@ def section_eval(n: int, seed: int, runs: int) -> None:
         t_decide = best_of(runs, decide)
         t_explain = best_of(runs, explain)
         print(f"  {backend:<14} decisions with full trace     {n / t_decide:>9,.0f} apps/s")
-        print(f"  {backend:<14} + JSON explanation (zh)       {n / t_explain:>9,.0f} apps/s"
-              f"   ({t_explain / n * 1e6:,.0f} µs/app)")
+        print(
+            f"  {backend:<14} + JSON explanation (zh)       {n / t_explain:>9,.0f} apps/s"
+            f"   ({t_explain / n * 1e6:,.0f} µs/app)"
+        )
     print(f"  peak memory {peak_rss_mb():,.0f} MB")
 
 
@@ -98,8 +100,10 @@ def section_cold(runs: int) -> None:
         start = time.perf_counter()
         subprocess.run([str(exe), "check", str(sample)], check=True, capture_output=True)
         times.append(time.perf_counter() - start)
-    print(f"cold `subsidy check` of one file ({runs} new processes): "
-          f"min {min(times):.3f} s, median {statistics.median(times):.3f} s, max {max(times):.3f} s")
+    print(
+        f"cold `subsidy check` of one file ({runs} new processes): "
+        f"min {min(times):.3f} s, median {statistics.median(times):.3f} s, max {max(times):.3f} s"
+    )
 
 
 def section_screen(n: int, seed: int) -> None:
@@ -120,24 +124,32 @@ def section_screen(n: int, seed: int) -> None:
             start = time.perf_counter()
             proc = subprocess.run(
                 ["/usr/bin/time", "-f", "%M", str(exe), *args],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             elapsed = time.perf_counter() - start
             peak_kb = int(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip() else 0
-            print(f"  {label:<7} {n:,} applications: {elapsed:6.1f} s = {n / elapsed:>7,.0f} apps/s, "
-                  f"peak memory {peak_kb / 1024:,.0f} MB, exit {proc.returncode}")
+            print(
+                f"  {label:<7} {n:,} applications: {elapsed:6.1f} s = {n / elapsed:>7,.0f} apps/s, "
+                f"peak memory {peak_kb / 1024:,.0f} MB, exit {proc.returncode}"
+            )
         print(f"  store size {db.stat().st_size / 1e6:,.0f} MB")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("sections", nargs="*", default=["eval", "cold"], choices=["eval", "cold", "screen"])
     parser.add_argument("--n", type=int, default=10_000, help="applications for eval (default 10,000)")
     parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pin_one_core()}")
+    print(
+        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pin_one_core()}"
+    )
     if "eval" in args.sections:
         section_eval(args.n, args.seed, args.runs)
     if "cold" in args.sections:

@@ -23,7 +23,7 @@ from .errors import EngineError, Problem, StoreError
 from .evaluate import Evaluator
 from .intake import application_from_data
 from .ledger import RecordedLedger
-from .recording import awards_of, input_hash, result_json
+from .recording import awards_of, input_hash, released_by, result_json
 from .rulebook import Rulebook, Ruleset, load_ruleset_files
 from .store import GENESIS, Award, Record, Store, chain_hash
 from .yamlio import Located
@@ -78,6 +78,11 @@ def verify(store: Store) -> VerifyReport:
             applications[record.application] = (content["input_sha256"], record.seq)
         elif content.get("settlement") != record.record_id:
             return fail(record, "its id disagrees with its content")
+        released = released_by(content)
+        if released is not None:
+            awards = [
+                (seq, a) for seq, a in awards if not (a.decision_id == released and a.source == "pending")
+            ]
         awards.extend((record.seq, a) for a in awards_of(content))
         prev = record.hash
         report.head = record.hash

@@ -13,7 +13,6 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pydantic_core
@@ -289,7 +288,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"符合 {outcomes.get('eligible', 0)} · 不符合 {outcomes.get('ineligible', 0)} · "
         f"待评审 {outcomes.get('needs_review', 0)}"
     )
-    print(f"奖励合计 {format_yuan(Decimal(data['grand_total']))} 元")
+    print(
+        f"奖励合计 {format_yuan(Decimal(data['grand_total']))} 元 · 待评审申报暂占 "
+        f"{format_yuan(Decimal(data['held_for_review']))} 元"
+    )
     print("\n按项目：")
     for row in data["by_program"]:
         print(f"  {row['program']:<32} {row['awards']:>5} 项  {format_yuan(Decimal(row['total'])):>16} 元")
@@ -390,8 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so plainly; the traceback only on request
         if os.environ.get("SUBSIDY_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc}\nthis is a fault of the engine, not of the input; "
-              "please report it (set SUBSIDY_DEBUG=1 to see where it happened)", file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\nthis is a fault of the engine, not of the input; "
+            "please report it (set SUBSIDY_DEBUG=1 to see where it happened)",
+            file=sys.stderr,
+        )
         return 3
 
 

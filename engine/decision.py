@@ -33,16 +33,20 @@ MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 
 @dataclass(frozen=True)
 class AwardRef:
-    """An earlier award that used room under a limit: a claim of this application
-    (``claim`` set) or a recorded decision (``decision`` set)."""
+    """An earlier award — or a claim awaiting review, which holds its provisional
+    amount until settled — that uses room under a limit: a claim of this
+    application (``claim`` set) or a recorded decision (``decision`` set)."""
 
     amount: Decimal
     claim: int | None = None
     decision: str | None = None
     application: str | None = None
+    pending: bool = False  # a claim awaiting review: its provisional amount is held, not yet awarded
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"amount": str(self.amount)}
+        if self.pending:
+            out["pending"] = True
         if self.claim is not None:
             out["claim"] = self.claim
         if self.decision is not None:

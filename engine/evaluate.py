@@ -4,14 +4,15 @@ For each claim, in the order the application lists them:
 
 1. the ruleset in force on the submission date is chosen (:class:`Rulebook`);
 2. the ledger says what the programme's limits already hold — awards recorded
-   in the store and those granted to earlier claims of this application;
+   in the store and those granted to earlier claims of this application, and
+   claims awaiting review, which hold their provisional amounts until settled;
 3. the claim becomes one fact, and the inference engine (or, for testing, the
    oracle) gives every criterion and derived condition its verdict;
 4. the outcome follows the contract: any *not met* → ineligible; else any
    *unknown* or discretionary point → needs review; else eligible;
 5. the amount is computed in ``Decimal`` from the programme's award, the cap
-   room shown step by step; an eligible award is added to the ledger before the
-   next claim is taken.
+   room shown step by step; an eligible award (or a pending one) is added to
+   the ledger before the next claim is taken.
 """
 
 from __future__ import annotations
@@ -131,11 +132,14 @@ class Evaluator:
             program = ruleset.programs[claim.program]
             decision = self._decide(app, ruleset, program, period, engine, part, number, claim, overlay)
             decisions.append(decision)
-            if decision.outcome == ELIGIBLE and decision.amount:
-                ref = AwardRef(decision.amount, claim=number)
+            # an award, or a claim awaiting review (which holds its provisional amount), uses room
+            # under the limits for the claims after it
+            if decision.outcome != INELIGIBLE:
+                pending = decision.outcome == NEEDS_REVIEW
+                ref = AwardRef(decision.amount or ZERO, claim=number, pending=pending)
                 if program.once_per and decision.patent:
                     overlay.by_patent.setdefault((program.id, decision.patent), []).append(ref)
-                if decision.cap_key:
+                if decision.cap_key and decision.amount is not None:
                     overlay.by_enterprise.setdefault((program.id, decision.cap_key), []).append(ref)
         applicant = app.applicant
         return Assessment(

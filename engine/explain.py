@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from . import identifiers
@@ -48,7 +48,27 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "silver": ("银奖", "silver award"),
     "excellence": ("优秀奖", "award of excellence"),
 }
-COUNTRIES = {"CN": ("中国", "CN")}
+COUNTRIES = {
+    "CN": ("中国", "China"),
+    "US": ("美国", "US"),
+    "JP": ("日本", "Japan"),
+    "DE": ("德国", "Germany"),
+    "GB": ("英国", "UK"),
+    "FR": ("法国", "France"),
+    "KR": ("韩国", "Korea"),
+    "RU": ("俄罗斯", "Russia"),
+    "IT": ("意大利", "Italy"),
+    "NL": ("荷兰", "Netherlands"),
+    "CH": ("瑞士", "Switzerland"),
+    "SE": ("瑞典", "Sweden"),
+    "IL": ("以色列", "Israel"),
+    "SG": ("新加坡", "Singapore"),
+    "CA": ("加拿大", "Canada"),
+    "AU": ("澳大利亚", "Australia"),
+    "HK": ("中国香港", "Hong Kong, China"),
+    "MO": ("中国澳门", "Macao, China"),
+    "TW": ("中国台湾", "Taiwan, China"),
+}
 OUTCOME = {
     ELIGIBLE: ("符合条件", "ELIGIBLE"),
     INELIGIBLE: ("不符合条件", "INELIGIBLE"),
@@ -161,6 +181,14 @@ def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date,
             text = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}") + (
                 f"：{shown}" if zh and shown else f": {shown}" if shown else ""
             )
+    if result.status == "unknown":
+        for name in result.criterion.params:
+            param = ruleset.parameters.get(name)
+            if param is not None and param.unset is not None and ruleset.param_value(name, when) is UNSET:
+                text += f"；{param.unset.zh}" if zh else f"; {param.unset.en}"
+    if result.earlier and result.status != MET:
+        refs = ("、" if zh else "; ").join(f"{_ref(r, lang)} {format_yuan(r.amount)}" for r in result.earlier)
+        text += f"（见 {refs}）" if zh else f" (see {refs})"
     if result.missing:
         gap = ", ".join(result.missing)
         text += f"（缺少 {gap}）" if zh else f" (missing {gap})"
@@ -170,15 +198,12 @@ def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date,
 def _ref(ref: AwardRef, lang: str) -> str:
     zh = _zh(lang)
     if ref.claim is not None:
-        return f"第{ref.claim}项" if zh else f"claim {ref.claim}"
-    where = ref.decision or "?"
-    if ref.application:
-        return (
-            f"决定 {where}（申请 {ref.application}）"
-            if zh
-            else f"decision {where} (application {ref.application})"
-        )
-    return f"决定 {where}" if zh else f"decision {where}"
+        text = f"第{ref.claim}项" if zh else f"claim {ref.claim}"
+    else:
+        text = f"决定 {ref.decision}" if zh else f"decision {ref.decision}"
+    if ref.pending:
+        text += "，待评审" if zh else ", awaiting review"
+    return text
 
 
 def arithmetic_line(decision: Decision, lang: str) -> str | None:
@@ -474,8 +499,31 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
     if hints:
         lines.append(("  如何满足：" if zh else "  What to do: ") + (" " if not zh else "").join(hints))
     if d.missing:
-        lines.append(("  缺少信息：" if zh else "  Missing: ") + ", ".join(d.missing))
+        shown = [
+            f"{field_label(m, lang)}（{m}）" if zh else f"{field_label(m, lang)} ({m})" for m in d.missing
+        ]
+        lines.append(("  缺少信息：" if zh else "  Missing: ") + ("；" if zh else "; ").join(shown))
     return lines
+
+
+SECTION_LABELS = {
+    "patent": ("专利信息", "patent details"),
+    "patent.high_value": ("高价值专利情形", "high-value categories"),
+    "industrialization": ("产业化情况", "industrialization details"),
+    "seller": ("卖方信息", "seller details"),
+    "applicant.credit_code": ("统一社会信用代码", "credit code"),
+}
+
+
+def field_label(field: str, lang: str) -> str:
+    """The name people use for an application field named in `missing`."""
+    bare = re.sub(r"^claims\[\d+\]\.", "", field)
+    labels = SECTION_LABELS.get(bare)
+    if labels is None and bare in FACTS:
+        labels = (FACTS[bare].zh, FACTS[bare].en)
+    if labels is None:
+        return bare
+    return labels[0 if _zh(lang) else 1]
 
 
 # ------------------------------------------------------- recorded decisions

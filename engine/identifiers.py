@@ -537,6 +537,26 @@ def _division_by_code(code: str, shown: str) -> Division:
     return Division(code, name_zh, name_en, short_zh, in_puyang=False, is_zone=False)
 
 
+def _outside_by_name(name: str) -> Division | None:
+    """A place outside Puyang named as a Henan prefecture (安阳市, 河南省郑州市, 郑州市中原区)
+    or a province (北京市): resolved to its code, so it is judged, not refused.
+
+    >>> _outside_by_name("安阳市").code, _outside_by_name("河南省郑州市中原区").code
+    ('410500', '410102')
+    """
+    bare = name[3:] if name.startswith("河南省") and len(name) > 3 else name
+    for code, (county_zh, _) in _COUNTIES.items():
+        if bare in (_HENAN_PREFECTURES[code[:4]][0] + county_zh,):
+            return _division_by_code(code, name)
+    for prefix, (pref_zh, _) in _HENAN_PREFECTURES.items():
+        if prefix != "4109" and bare in (pref_zh, pref_zh[:-1]):
+            return _division_by_code(prefix + "00", name)
+    for prefix, (prov_zh, _) in _PROVINCES.items():
+        if prefix != "41" and name in (prov_zh, prov_zh[:-1]):
+            return _division_by_code(prefix + "0000", name)
+    return None
+
+
 def _strip_prefixes(name: str) -> str:
     """Drop a leading 河南省 and then 濮阳市, each only when more follows.
 
@@ -573,6 +593,9 @@ def resolve_division(value: str | int) -> Division:
     found = found or _BY_NAME_EN.get(" ".join(shown.split()).casefold())
     if found is not None:
         return found
+    outside = _outside_by_name(text)
+    if outside is not None:
+        return outside
     if not text:
         raise IdentifierError(f"a division code or name is required ({shown})", _CODES_HINT)
     known = [*_BY_NAME, *(d.name_en for d in _BY_CODE.values())]

@@ -63,14 +63,21 @@ def _positive_money(value: Any) -> Decimal:
     return parse_money(value, positive=True)
 
 
-def canonical_name(value: str) -> str:
-    """Names compared by the rules: NFKC (full-width brackets and letters made
-    plain), inner white space removed.
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef（）"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
-    >>> canonical_name(" 濮阳市龙丰（新材料）有限公司 ")
+
+def canonical_name(value: str) -> str:
+    """Names as the rules compare them: NFKC (full-width brackets and letters made
+    plain), white space collapsed, and none beside Chinese characters.
+
+    >>> canonical_name(" 濮阳市龙丰（新材料） 有限公司 ")
     '濮阳市龙丰(新材料)有限公司'
+    >>> canonical_name("Technische  Universität München")
+    'Technische Universität München'
     """
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    return _SPACE_BY_CJK.sub("", text)
 
 
 def _name(value: Any) -> str:

@@ -15,12 +15,20 @@ from decimal import Decimal
 from typing import Any
 
 from . import __version__
-from .decision import ELIGIBLE, Assessment
+from .decision import ELIGIBLE, NEEDS_REVIEW, Assessment
 from .explain import assessment_json
 from .rulebook import Ruleset
 from .store import Award, Record, Store, canonical_json, now
 
-__all__ = ["ENGINE", "awards_of", "decision_content", "decision_id", "input_hash", "record_assessment"]
+__all__ = [
+    "ENGINE",
+    "awards_of",
+    "released_by",
+    "decision_content",
+    "decision_id",
+    "input_hash",
+    "record_assessment",
+]
 
 ENGINE = {"package": "puyang-subsidy-engine", "version": __version__, "inference": "durable_rules 2.0.28"}
 
@@ -65,7 +73,8 @@ def decision_content(
 
 
 def awards_of(content: dict[str, Any]) -> list[Award]:
-    """The awards a record grants (and so the room it uses under the limits)."""
+    """The rows a record adds to the awards index: what it grants, and — for a claim
+    awaiting review — the provisional amount it holds until it is settled."""
     if content.get("type") == "settlement":
         if content["outcome"] != ELIGIBLE or content.get("amount") is None:
             return []
@@ -86,21 +95,27 @@ def awards_of(content: dict[str, Any]) -> list[Award]:
     applicant = result["applicant"]
     out = []
     for d in result["decisions"]:
-        if d["outcome"] == ELIGIBLE and d["amount"] is not None:
-            out.append(
-                Award(
-                    d["decision"],
-                    content["application"],
-                    content["ruleset"]["id"],
-                    d["program"],
-                    d.get("patent"),
-                    applicant.get("credit_code"),
-                    applicant["name"],
-                    Decimal(d["amount"]),
-                    "decision",
-                )
+        if d["amount"] is None or d["outcome"] not in (ELIGIBLE, NEEDS_REVIEW):
+            continue
+        out.append(
+            Award(
+                d["decision"],
+                content["application"],
+                content["ruleset"]["id"],
+                d["program"],
+                d.get("patent"),
+                applicant.get("credit_code"),
+                applicant["name"],
+                Decimal(d["amount"]),
+                "decision" if d["outcome"] == ELIGIBLE else "pending",
             )
+        )
     return out
+
+
+def released_by(content: dict[str, Any]) -> str | None:
+    """The decision whose hold a record ends (a settlement ends its decision's)."""
+    return content["decision"] if content.get("type") == "settlement" else None
 
 
 def record_assessment(store: Store, content: dict[str, Any]) -> Record:

@@ -18,7 +18,7 @@ from typing import Any
 
 from .decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from .errors import Problem, StoreError, UsageError
-from .money import MoneyError, format_yuan, parse_money, percent_of, to_money
+from .money import MoneyError, format_yuan, from_fen, parse_money, percent_of, to_money
 from .recording import awards_of
 from .rulebook import load_ruleset_files
 from .store import Record, Store, now
@@ -112,6 +112,7 @@ def settle(
         else:
             body.update(_eligible_terms(store, ruleset, program, decision, content, amount, housing_m2))
         appended = store.append("settlement", body["settlement"], record.application, body)
+        store.release(decision_id)
         for award in awards_of(body):
             store.add_award(appended.seq, award)
         store.commit()
@@ -143,7 +144,11 @@ def _eligible_terms(
     award = program.award
     limits: dict[str, Any] = {}
     if program.once_per and decision.get("patent"):
-        earlier = store.patent_awards(ruleset.id, program.id, decision["patent"])
+        earlier = tuple(
+            r
+            for r in store.patent_awards(ruleset.id, program.id, decision["patent"])
+            if r.decision != decision["decision"]
+        )
         limits["patent_awards"] = [r.to_json() for r in earlier]
         if earlier:
             raise _error(
@@ -254,7 +259,8 @@ def totals(store: Store) -> dict[str, Any]:
     by_program = [
         {"program": p, "awards": n, "total": str(to_money(Decimal(f) / 100))}
         for p, n, f in store.db.execute(
-            "SELECT program, count(*), sum(amount_fen) FROM awards GROUP BY program ORDER BY program"
+            "SELECT program, count(*), sum(amount_fen) FROM awards WHERE source != 'pending' "
+            "GROUP BY program ORDER BY program"
         )
     ]
     by_enterprise = [
@@ -266,7 +272,7 @@ def totals(store: Store) -> dict[str, Any]:
             "total": str(to_money(Decimal(f) / 100)),
         }
         for a, c, p, n, f in store.db.execute(
-            "SELECT applicant, credit_code, program, count(*), sum(amount_fen) FROM awards "
+            "SELECT applicant, credit_code, program, count(*), sum(amount_fen) FROM awards WHERE source != 'pending' "
             "GROUP BY credit_code, applicant, program ORDER BY sum(amount_fen) DESC, applicant"
         )
     ]
@@ -284,5 +290,12 @@ def totals(store: Store) -> dict[str, Any]:
         "outcomes": outcomes,
         "by_program": by_program,
         "by_enterprise": by_enterprise,
+        "held_for_review": str(
+            from_fen(
+                store.db.execute(
+                    "SELECT coalesce(sum(amount_fen), 0) FROM awards WHERE source = 'pending'"
+                ).fetchone()[0]
+            )
+        ),
         "grand_total": str(sum((Decimal(x["total"]) for x in by_program), Decimal("0.00"))),
     }

@@ -66,7 +66,7 @@ MIGRATIONS: dict[int, str] = {
         credit_code TEXT,
         applicant   TEXT NOT NULL,
         amount_fen  INTEGER NOT NULL,
-        source      TEXT NOT NULL CHECK (source IN ('decision', 'settlement'))
+        source      TEXT NOT NULL CHECK (source IN ('decision', 'pending', 'settlement'))
     );
     CREATE INDEX awards_patent ON awards (ruleset_id, program, patent);
     CREATE INDEX awards_enterprise ON awards (ruleset_id, program, credit_code);
@@ -313,20 +313,30 @@ class Store:
     # ------------------------------------------------------------- limits
 
     def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]:
+        """Awards (and claims awaiting review) under a programme for one patent."""
         rows = self.db.execute(
-            "SELECT decision_id, application, amount_fen FROM awards "
-            "WHERE ruleset_id = ? AND program = ? AND patent = ? ORDER BY record_seq",
+            "SELECT decision_id, application, amount_fen, source FROM awards "
+            "WHERE ruleset_id = ? AND program = ? AND patent = ? ORDER BY record_seq, decision_id",
             (ruleset_id, program, patent),
         )
-        return tuple(AwardRef(from_fen(fen), decision=d, application=a) for d, a, fen in rows)
+        return tuple(
+            AwardRef(from_fen(f), decision=d, application=a, pending=s == "pending") for d, a, f, s in rows
+        )
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
+        """Awards (and claims awaiting review) under a programme for one enterprise."""
         rows = self.db.execute(
-            "SELECT decision_id, application, amount_fen FROM awards "
-            "WHERE ruleset_id = ? AND program = ? AND credit_code = ? ORDER BY record_seq",
+            "SELECT decision_id, application, amount_fen, source FROM awards "
+            "WHERE ruleset_id = ? AND program = ? AND credit_code = ? ORDER BY record_seq, decision_id",
             (ruleset_id, program, credit_code),
         )
-        return tuple(AwardRef(from_fen(fen), decision=d, application=a) for d, a, fen in rows)
+        return tuple(
+            AwardRef(from_fen(f), decision=d, application=a, pending=s == "pending") for d, a, f, s in rows
+        )
+
+    def release(self, decision_id: str) -> None:
+        """A settlement ends the hold a decision awaiting review had on the limits."""
+        self.db.execute("DELETE FROM awards WHERE decision_id = ? AND source = 'pending'", (decision_id,))
 
     def awards(self) -> list[Award]:
         rows = self.db.execute(

@@ -33,7 +33,8 @@
       | 条件                         | 名称                         | 结果 |
       | applicant-is-listed-inventor | 申请人为该专利登记的发明人   | 满足 |
       | invention-patent             | 专利为发明专利               | 满足 |
-      | patent-granted-in-force      | 专利已授权且在提交日有效     | 满足 |
+      | patent-granted               | 专利已获授权                 | 满足 |
+      | patent-in-force              | 专利在提交日有效             | 满足 |
       | high-value-patent            | 高价值发明专利               | 满足 |
       | owns-ip                      | 拥有自主知识产权             | 满足 |
       | transformed-in-puyang        | 在濮阳实现成果转化           | 满足 |
@@ -86,7 +87,7 @@
     假如 专利已终止，不再有效
     当 审核该申请
     那么 审核结论为“不符合条件”
-    而且 条件 patent-granted-in-force（专利已授权且在提交日有效）不满足
+    而且 条件 patent-in-force（专利在提交日有效）不满足
 
   场景大纲: 三(二)2 高价值发明专利：符合五类情形中的任何一类即可
     假如 专利的高价值情形只有：<情形>

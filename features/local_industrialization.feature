@@ -29,9 +29,11 @@
       | 条件                     | 名称                         | 结果 |
       | applicant-is-enterprise  | 申请人为企业                 | 满足 |
       | invention-patent         | 专利为发明专利               | 满足 |
-      | patent-granted-in-force  | 专利已授权且在提交日有效     | 满足 |
+      | patent-granted           | 专利已获授权                 | 满足 |
+      | patent-in-force          | 专利在提交日有效             | 满足 |
       | applicant-is-patentee    | 申请人为专利权人             | 满足 |
-      | industrialized-in-puyang | 在濮阳市辖区内实施产业化     | 满足 |
+      | industrialized-in-puyang | 产业化地点在濮阳市辖区内     | 满足 |
+      | industrialization-started | 提交日已实施产业化          | 满足 |
       | once-per-patent          | 该专利未曾获得本项奖励       | 满足 |
       | not-abnormal-application | 专利未被认定为非正常专利申请 | 满足 |
       | no-infringement-record   | 申请人无知识产权侵权失信记录 | 满足 |
@@ -73,27 +75,27 @@
     假如 专利尚未授权
     当 审核该申请
     那么 审核结论为“不符合条件”
-    而且 条件 patent-granted-in-force（专利已授权且在提交日有效）不满足
+    而且 条件 patent-granted（专利已获授权）不满足
 
   场景: 三(二)2 专利在提交日前已终止的，不予奖励
     假如 专利已终止，不再有效
     当 审核该申请
     那么 审核结论为“不符合条件”
-    而且 条件 patent-granted-in-force（专利已授权且在提交日有效）不满足
-    而且 审核意见中写明“时专利未授权或已失效”
+    而且 条件 patent-in-force（专利在提交日有效）不满足
+    而且 审核意见中写明“专利已失效”
 
   场景: 三(二)2 发明专利自申请日起满二十年即届满，不论申请书如何填写
     假如 专利为 ZL200310123456.9，申请日 2003-05-06，授权日 2006-01-10
     当 审核该申请
     那么 审核结论为“不符合条件”
-    而且 条件 patent-granted-in-force（专利已授权且在提交日有效）不满足
+    而且 条件 patent-in-force（专利在提交日有效）不满足
 
   场景: 三(二)2 申请书未说明专利是否有效的，转评审并指明缺少的信息
     假如 申请书未填写“专利有效”
     当 审核该申请
     那么 审核结论为“待评审”
     而且 奖励金额为 500,000.00 元
-    而且 条件 patent-granted-in-force（专利已授权且在提交日有效）待定
+    而且 条件 patent-in-force（专利在提交日有效）待定
     而且 缺少信息为 claims[1].patent.in_force
     而且 结论说明写明“其余条件均已满足”
     而且 合计奖励为 0.00 元
@@ -117,7 +119,7 @@
     假如 产业化地点为<产业化地点>
     当 审核该申请
     那么 审核结论为“符合条件”
-    而且 条件 industrialized-in-puyang（在濮阳市辖区内实施产业化）满足
+    而且 条件 industrialized-in-puyang（产业化地点在濮阳市辖区内）满足
     而且 审核意见中写明“<审核意见中的地点>”
 
     例子:
@@ -136,20 +138,22 @@
     假如 产业化地点为 410102
     当 审核该申请
     那么 审核结论为“不符合条件”
-    而且 条件 industrialized-in-puyang（在濮阳市辖区内实施产业化）不满足
+    而且 条件 industrialized-in-puyang（产业化地点在濮阳市辖区内）不满足
     而且 审核意见中写明“产业化地点 410102 郑州市中原区”
 
   场景: 三(二)2 提交日尚未开始生产的，不算已实施产业化
     假如 产业化开始日期为 2024-03-16
     当 审核该申请
     那么 审核结论为“不符合条件”
-    而且 条件 industrialized-in-puyang（在濮阳市辖区内实施产业化）不满足
+    而且 条件 industrialization-started（提交日已实施产业化）不满足
+    而且 条件 industrialized-in-puyang（产业化地点在濮阳市辖区内）满足
+    而且 审核意见中写明“提交时尚未实施”
 
   场景: 三(二)2 未说明产业化地点的，转评审并指明缺少的信息
     假如 申请书未填写“产业化地点”
     当 审核该申请
     那么 审核结论为“待评审”
-    而且 条件 industrialized-in-puyang（在濮阳市辖区内实施产业化）待定
+    而且 条件 industrialized-in-puyang（产业化地点在濮阳市辖区内）待定
     而且 缺少信息为 claims[1].industrialization.division
 
   场景: 三(二)2 不符合的条件全部列出，而不只列第一条
@@ -158,7 +162,7 @@
     当 审核该申请
     那么 审核结论为“不符合条件”
     而且 条件 invention-patent（专利为发明专利）不满足
-    而且 条件 industrialized-in-puyang（在濮阳市辖区内实施产业化）不满足
+    而且 条件 industrialized-in-puyang（产业化地点在濮阳市辖区内）不满足
     而且 结论说明以“不符合条件：”开头
     而且 结论说明写明“本项只奖励发明专利”
     而且 结论说明写明“不在濮阳市辖区内”

@@ -52,7 +52,7 @@
     而且 JSON 中规则版本以“sha256:”开头
     而且 JSON 中每项决定都有字段 claim、program、outcome、amount、maximums、criteria、missing
     而且 JSON 中每个条件都有字段 id、status、clause、explanation
-    而且 JSON 中的条件依次为 applicant-is-enterprise、invention-patent、patent-granted-in-force、applicant-is-patentee、industrialized-in-puyang、once-per-patent、not-abnormal-application、no-infringement-record、policy-in-force
+    而且 JSON 中的条件依次为 applicant-is-enterprise、invention-patent、patent-granted、patent-in-force、applicant-is-patentee、industrialized-in-puyang、industrialization-started、once-per-patent、not-abnormal-application、no-infringement-record、policy-in-force
 
   场景: 三(二)2 JSON 输出中待评审的申请写明缺少的字段和核实后的金额
     假如 申请书未填写“专利有效”
@@ -63,9 +63,9 @@
       | decisions[0].outcome             | "needs_review"                |
       | decisions[0].amount              | "500000.00"                   |
       | decisions[0].missing             | ["claims[1].patent.in_force"] |
-      | decisions[0].criteria[2].id      | "patent-granted-in-force"     |
-      | decisions[0].criteria[2].status  | "unknown"                     |
-      | decisions[0].criteria[2].missing | ["claims[1].patent.in_force"] |
+      | decisions[0].criteria[3].id      | "patent-in-force"             |
+      | decisions[0].criteria[3].status  | "unknown"                     |
+      | decisions[0].criteria[3].missing | ["claims[1].patent.in_force"] |
 
   场景: 三(二)2 待评审的申请在中文审核意见中列出缺少的信息
     假如 申请书未填写“专利有效”

@@ -643,8 +643,22 @@ BAD_DIVISIONS = [
     ("", "a division code or name is required ()"),
     ("清风县", "unknown division name; did you mean 清丰县? (清风县)"),
     ("台前", "unknown division name; did you mean 台前县? (台前)"),
-    ("郑州市", "unknown division name (郑州市)"),
+    ("火星基地", "unknown division name (火星基地)"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "name_zh"),
+    [
+        ("安阳市", "410500", "河南省安阳市"),
+        ("河南省郑州市", "410100", "河南省郑州市"),
+        ("郑州市中原区", "410102", "郑州市中原区"),
+        ("北京市", "110000", "北京市"),
+    ],
+)
+def test_places_outside_puyang_by_name(name, code, name_zh):
+    division = resolve_division(name)
+    assert (division.code, division.name_zh, division.in_puyang) == (code, name_zh, False)
 
 
 @pytest.mark.parametrize(("value", "message"), BAD_DIVISIONS)

@@ -2,7 +2,7 @@
 
 Each test copies the shipped ruleset to a temporary folder, breaks one thing (the last
 test several), and checks the :class:`RuleFileError` the loader raises. Index paths in
-rule files count from 0, as the loader writes them (``program.criteria[3]`` is the fourth
+rule files count from 0, as the loader writes them (``program.criteria[4]`` is the fifth
 criterion); the line is what locates the problem for an author.
 
 """
@@ -28,7 +28,7 @@ P3 = "p3-high-value-inventor-grant.yaml"
 COMMON = "common.yaml"
 PARAMETERS = "parameters.yaml"
 
-# the condition of P1's own criterion applicant-is-patentee (program.criteria[3])
+# the condition of P1's own criterion applicant-is-patentee (program.criteria[4])
 HOLDER = "{fact: patent.holder, eq: {fact: applicant.name}}"
 
 
@@ -103,7 +103,7 @@ def test_unknown_operator(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[3].condition.eqq",
+        "program.criteria[4].condition.eqq",
         "unknown operator 'eqq'",
         hint=("did you mean 'eq'?",),
     )
@@ -116,7 +116,7 @@ def test_unknown_fact(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[3].condition.fact",
+        "program.criteria[4].condition.fact",
         "unknown fact 'patent.holdr'",
         hint=("did you mean 'patent.holder'?",),
     )
@@ -129,7 +129,7 @@ def test_unknown_parameter(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[4].condition.all[0].in.param",
+        "program.criteria[5].condition.in.param",
         "unknown parameter 'puyang_division'",
         hint=("did you mean 'puyang_divisions'?",),
     )
@@ -142,7 +142,7 @@ def test_quote_not_verbatim_in_source(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[3].quote",
+        "program.criteria[4].quote",
         "not found verbatim",
         "对企业获得发明专利授权书",
         hint=("exactly",),
@@ -239,7 +239,7 @@ def test_duplicate_key(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         second,
-        "program.criteria[3].clause",
+        "program.criteria[4].clause",
         "duplicate key 'clause'",
         f"first given on line {second - 1}",
     )
@@ -276,7 +276,7 @@ def test_unknown_field_in_a_criterion(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[3].interpretaton",
+        "program.criteria[4].interpretaton",
         "unknown field 'interpretaton'",
         hint=("did you mean 'interpretation'?",),
     )
@@ -326,7 +326,7 @@ def test_applies_if_names_a_non_boolean_parameter(rules: Path) -> None:
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[5].applies_if",
+        "program.criteria[7].applies_if",
         "boolean parameter",
         "'award_per_patent' is money",
     )
@@ -342,7 +342,7 @@ def test_several_problems_are_all_reported(rules: Path) -> None:
     edit(rules, P3, "quote: 对拥有自主知识产权,能在濮阳", "quote: 对拥有自主知识产权，能在濮阳")
     problems = problems_of(rules)
     p1_line = line_of(rules, P1, "eqq:")
-    find(problems, rules / P1, p1_line, "program.criteria[3].condition.eqq", "unknown operator")
+    find(problems, rules / P1, p1_line, "program.criteria[4].condition.eqq", "unknown operator")
     find(
         problems,
         rules / P2,
@@ -374,7 +374,7 @@ def test_broken_rule_file_through_the_cli(rules: Path, capsys: pytest.CaptureFix
     assert code == 2, err
     assert out == ""
     assert "Traceback" not in err
-    assert f"{rules / P1}:{line} program.criteria[3].condition.eqq: unknown operator 'eqq'" in err
+    assert f"{rules / P1}:{line} program.criteria[4].condition.eqq: unknown operator 'eqq'" in err
     assert "\n\n  hint: did you mean 'eq'?" in err
 
 

@@ -86,12 +86,12 @@ EXPECTED: dict[str, tuple[Expect, ...]] = {
     "p1-individual-applicant.yaml": (ineligible(P1, "applicant-is-enterprise"),),
     "p1-individual-business-category-92.yaml": (ineligible(P1, "applicant-is-enterprise"),),
     "p1-utility-model-patent.yaml": (ineligible(P1, "invention-patent"),),
-    "p1-patent-not-granted.yaml": (ineligible(P1, "patent-granted-in-force"),),
-    "p1-patent-lapsed.yaml": (ineligible(P1, "patent-granted-in-force"),),
-    "p1-patent-term-expired.yaml": (ineligible(P1, "patent-granted-in-force"),),
+    "p1-patent-not-granted.yaml": (ineligible(P1, "patent-granted"),),
+    "p1-patent-lapsed.yaml": (ineligible(P1, "patent-in-force"),),
+    "p1-patent-term-expired.yaml": (ineligible(P1, "patent-in-force"),),
     "p1-patentee-is-another-company.yaml": (ineligible(P1, "applicant-is-patentee"),),
     "p1-site-outside-puyang.yaml": (ineligible(P1, "industrialized-in-puyang"),),
-    "p1-production-not-started.yaml": (ineligible(P1, "industrialized-in-puyang"),),
+    "p1-production-not-started.yaml": (ineligible(P1, "industrialization-started"),),
     "p1-same-patent-claimed-twice.yaml": (
         eligible(P1, P1_AWARD),
         ineligible(P1, "once-per-patent"),
@@ -123,7 +123,7 @@ EXPECTED: dict[str, tuple[Expect, ...]] = {
     "p3-does-not-own-ip.yaml": (ineligible(P3, "owns-ip"),),
     "p3-not-transformed-in-puyang.yaml": (ineligible(P3, "transformed-in-puyang"),),
     "p3-utility-model-patent.yaml": (ineligible(P3, "invention-patent"),),
-    "p3-patent-lapsed.yaml": (ineligible(P3, "patent-granted-in-force"),),
+    "p3-patent-lapsed.yaml": (ineligible(P3, "patent-in-force"),),
     # --- common disqualifiers
     "d1-abnormal-patent-industrialization.yaml": (ineligible(P1, "not-abnormal-application"),),
     "d1-abnormal-patent-purchase.yaml": (ineligible(P2, "not-abnormal-application"),),
@@ -134,7 +134,12 @@ EXPECTED: dict[str, tuple[Expect, ...]] = {
     "d3-submitted-on-last-day.yaml": (eligible(P1, P1_AWARD),),
     # --- open points from facts the application leaves out
     "review-p1-industrialization-not-stated.yaml": (
-        review(P1, P1_AWARD, ("industrialized-in-puyang",), ("claims[1].industrialization",)),
+        review(
+            P1,
+            P1_AWARD,
+            ("industrialized-in-puyang", "industrialization-started"),
+            ("claims[1].industrialization",),
+        ),
     ),
     "review-p2-related-party-not-declared.yaml": (
         review(P2, "65000.00", ("not-related-party",), ("claims[1].related_party",)),

@@ -231,7 +231,13 @@ class _Build:
         self.raw = raw_derived
         derived = {
             k: Derived(
-                v.id, v.label, v.source, v.condition, v.explain, tuple(fact_paths(v.condition, raw_derived))
+                v.id,
+                v.label,
+                v.source,
+                v.condition,
+                v.explain,
+                tuple(fact_paths(v.condition, raw_derived)),
+                _params_deep(v.condition, raw_derived),
             )
             for k, v in derived.items()
         }
@@ -476,7 +482,7 @@ class _Build:
             spec.explain,
             spec.hint,
             facts,
-            tuple(params_used(cond)) if cond is not None else (),
+            _params_deep(cond, self.raw) if cond is not None else (),
         )
 
     def _templates(
@@ -610,6 +616,16 @@ def _refs_deep(cond: Any, raw: dict[str, Any]) -> list[str]:
         if name in raw:
             stack.extend(_refs(raw[name]))
     return out
+
+
+def _params_deep(cond: Any, raw: dict[str, Any]) -> tuple[str, ...]:
+    """Every parameter a condition reads, through the derived conditions it names."""
+    out = list(params_used(cond))
+    for name in _refs_deep(cond, raw):
+        for param in params_used(raw[name]) if name in raw else ():
+            if param not in out:
+                out.append(param)
+    return tuple(out)
 
 
 def _collect_derived(cond: Any, raw: dict[str, Any], out: list[str]) -> None:

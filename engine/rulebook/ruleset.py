@@ -73,7 +73,7 @@ class Criterion:
     explain: ExplainSpec
     hint: Text
     facts: tuple[str, ...]
-    params: tuple[str, ...]
+    params: tuple[str, ...]  # every parameter it reads, through the derived conditions it names
 
     @property
     def limit(self) -> str | None:
@@ -93,6 +93,7 @@ class Derived:
     condition: Condition
     explain: ExplainSpec
     facts: tuple[str, ...]
+    params: tuple[str, ...] = ()  # every parameter it reads, through the derived ones it names
 
 
 @dataclass(frozen=True)

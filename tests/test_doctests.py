@@ -1,0 +1,17 @@
+"""The examples in the docstrings of the pure helpers are run as tests."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["engine.identifiers", "engine.money", "engine.model", "engine.yamlio", "engine.intake"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
