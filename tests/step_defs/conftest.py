@@ -510,7 +510,9 @@ def criterion_for_review(case: Case, cid: str, n: str | None) -> None:
 def missing_is(case: Case, fields: str, n: str | None) -> None:
     expected = fields.split("、")
     assert case.decision(n)["missing"] == expected
-    assert "缺少信息：" + ", ".join(expected) in case.text
+    line = next(x for x in case.text.splitlines() if x.strip().startswith("缺少信息："))
+    for field in expected:  # named in words, with the field path in brackets
+        assert f"（{field}）" in line, line
 
 
 @then(parsers.re(r"(?:第(?P<n>\d+)项)?没有缺少的信息"))
