@@ -15,7 +15,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@for f in applications/*.yaml; do $(BIN)/subsidy check "$$f" || exit $$?; echo; done
+	rm -f demo.db demo.db-wal demo.db-shm
+	$(BIN)/subsidy screen applications --db demo.db --format csv > demo-decisions.csv
+	$(BIN)/subsidy verify --db demo.db
+	$(BIN)/subsidy report --db demo.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

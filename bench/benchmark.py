@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
+
+from pydantic_core import to_json
 import os
 import platform
 import resource
@@ -80,7 +82,7 @@ def section_eval(n: int, seed: int, runs: int) -> None:
 
         def explain() -> None:
             for app in apps:
-                json.dumps(assessment_json(evaluator.evaluate(app), ruleset), ensure_ascii=False)
+                to_json(assessment_json(evaluator.evaluate(app), ruleset))
 
         t_decide = best_of(runs, decide)
         t_explain = best_of(runs, explain)

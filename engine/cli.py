@@ -249,12 +249,17 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .money import format_yuan
-    from .review import pending_reviews, totals
+    from .review import pending_reviews, program_labels, totals
     from .store import Store
 
     with Store(args.db, create=False) as store:
         data = totals(store)
         pending = pending_reviews(store)
+        labels = program_labels(store)
+
+    def label(program: str) -> str:
+        return labels[program].zh if program in labels else program
+
     if args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -294,18 +299,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     )
     print("\n按项目：")
     for row in data["by_program"]:
-        print(f"  {row['program']:<32} {row['awards']:>5} 项  {format_yuan(Decimal(row['total'])):>16} 元")
+        print(f"  {label(row['program'])}：{row['awards']} 项，{format_yuan(Decimal(row['total']))} 元")
     print("\n按申请人：")
     for row in data["by_enterprise"]:
         code = f"（{row['credit_code']}）" if row["credit_code"] else ""
         print(
-            f"  {row['applicant']}{code} · {row['program']} · {row['awards']} 项 · "
+            f"  {row['applicant']}{code} · {label(row['program'])} · {row['awards']} 项 · "
             f"{format_yuan(Decimal(row['total']))} 元"
         )
     print(f"\n待评审（未结算） {len(pending)} 项：")
     for p in pending:
         gap = f" 缺少：{', '.join(p.missing)}" if p.missing else ""
-        print(f"  {p.decision} · {p.applicant} · {p.program}{gap}\n    {p.summary}")
+        print(f"  {p.decision} · {p.applicant} · {label(p.program)}{gap}\n    {p.summary}")
     return 0
 
 

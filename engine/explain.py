@@ -157,6 +157,10 @@ def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, 
 
 
 def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+    return _explanation(result, ruleset, when, lang)
+
+
+def _explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
     """One line: what the criterion found, from its template or its label and facts."""
     zh = _zh(lang)
     template = getattr(result.explain, result.status)
@@ -251,9 +255,16 @@ def arithmetic_line(decision: Decision, lang: str) -> str | None:
     return f"Arithmetic: {gross}; {room} → {format_yuan(a.amount)}"
 
 
-def decision_summary(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> str:
+def decision_summary(
+    decision: Decision, ruleset: Ruleset, when: date, lang: str, explained: dict[int, str] | None = None
+) -> str:
     """The one sentence a decision opens with."""
     zh = _zh(lang)
+    done = explained or {}
+
+    def criterion_explanation(c: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+        return done.get(id(c)) or _explanation(c, ruleset, when, lang)
+
     if decision.outcome == INELIGIBLE:
         reasons = [
             f"{criterion_explanation(c, ruleset, when, lang)}（{c.clause}）"
@@ -318,46 +329,61 @@ def _maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None
     return {k: (f"{v.normalize():f}" if k == "housing_m2" else str(v)) for k, v in maximums.items()}
 
 
-def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> dict[str, Any]:
-    zh = _zh(lang)
-    criteria = []
-    for c in decision.criteria:
-        item: dict[str, Any] = {
-            "id": c.id,
-            "status": c.status,
-            "clause": c.clause,
-            "explanation": criterion_explanation(c, ruleset, when, lang),
-            "label": c.label.zh if zh else c.label.en,
-            "quote": c.quote,
-            "facts": {p: plain_value(FACTS[p], v) for p, v in c.facts.items()},
-            "missing": list(c.missing),
-        }
+_STATIC: dict[tuple[int, str], tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _static(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
+    """The parts of a criterion's JSON that come from the rule file alone (built once)."""
+    key = (id(c.criterion), lang)
+    found = _STATIC.get(key)
+    if found is None:
+        zh = _zh(lang)
+        item: dict[str, Any] = {"id": c.id, "clause": c.clause, "label": c.label.zh if zh else c.label.en,
+                                "quote": c.quote}
         if c.code:
             item["code"] = c.code
         if c.kind != "criterion":
             item["kind"] = c.kind
         if c.discretionary:
             item["discretionary"] = True
-        if c.review:
-            item["review"] = True
         if c.interpretation is not None:
             item["interpretation"] = c.interpretation.zh if zh else c.interpretation.en
+        specs = tuple((path, FACTS[path]) for path in c.criterion.facts)
+        found = (item, c.hint.zh if zh else c.hint.en, specs)
+        _STATIC[key] = found
+    return found
+
+
+def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> dict[str, Any]:
+    zh = _zh(lang)
+    criteria = []
+    explanations: dict[int, str] = {}
+    for c in decision.criteria:
+        static, hint, specs = _static(c, lang)
+        explanation = criterion_explanation(c, ruleset, when, lang)
+        explanations[id(c)] = explanation
+        fact = c.fact
+        item = dict(static)
+        item["status"] = c.status
+        item["explanation"] = explanation
+        item["facts"] = {path: plain_value(spec, fact.get(path)) for path, spec in specs}
+        item["missing"] = list(c.missing)
+        if c.review:
+            item["review"] = True
         if c.earlier:
             item["earlier_awards"] = [r.to_json() for r in c.earlier]
         if c.status != MET:
-            item["hint"] = c.hint.zh if zh else c.hint.en
+            item["hint"] = hint
         criteria.append(item)
     out: dict[str, Any] = {
         "claim": decision.claim,
         "program": decision.program,
         "outcome": decision.outcome,
-        "amount": str(decision.amount)
-        if decision.amount is not None and decision.outcome != INELIGIBLE
-        else None,
+        "amount": str(decision.amount) if decision.amount is not None and decision.outcome != INELIGIBLE else None,
         "maximums": _maximums_json(decision.maximums),
         "criteria": criteria,
         "missing": list(decision.missing),
-        "summary": decision_summary(decision, ruleset, when, lang),
+        "summary": decision_summary(decision, ruleset, when, lang, explanations),
         "clause": decision.clause,
     }
     if decision.patent:
@@ -366,8 +392,7 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         out["arithmetic"] = decision.arithmetic.to_json()
     if decision.derived:
         out["derived"] = [
-            {"id": d.id, "status": d.status, "label": d.label.zh if zh else d.label.en}
-            for d in decision.derived
+            {"id": d.id, "status": d.status, "label": d.label.zh if zh else d.label.en} for d in decision.derived
         ]
     return out
 

@@ -254,6 +254,16 @@ def pending_reviews(store: Store) -> list[Pending]:
     return [Pending(d, a, p, n, s, json.loads(m or "[]")) for d, a, p, n, s, m in rows]
 
 
+def program_labels(store: Store) -> dict[str, Any]:
+    """Each programme's label, from the rule files archived in the store."""
+    labels: dict[str, Any] = {}
+    for version, _ in store.archived_versions():
+        ruleset = load_ruleset_files(store.archived_files(version))
+        for program in ruleset.programs.values():
+            labels.setdefault(program.id, program.label)
+    return labels
+
+
 def totals(store: Store) -> dict[str, Any]:
     """Awards by programme and by enterprise (decisions and settlements together)."""
     by_program = [

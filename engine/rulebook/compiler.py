@@ -42,6 +42,7 @@ from datetime import date
 from typing import Any
 
 import durable_rules_engine as _core
+from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
 from ..facts import nested
@@ -200,7 +201,7 @@ class CompiledRuleset:
 
 def _fire(handle: int, message: dict[str, Any]) -> list[str]:
     """Assert one fact in its own session, drain the agenda, delete the session."""
-    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    text = _to_json(message).decode("utf-8")
     try:
         code, state = _core.assert_fact(handle, text)
     except Exception as exc:
