@@ -1,0 +1,129 @@
+"""The verdicts come from durable_rules, and a broken engine fails loudly."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+import engine.rulebook.compiler as compiler
+from engine import EngineInconsistencyError, Evaluator, load_rulebook, read_application
+from engine.rulebook.compiler import CompiledRuleset, ProgramPlan, compile_program
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "applications" / "purchase-two-deals.yaml"
+P2 = "patent-purchase-reward"
+
+
+@pytest.fixture(scope="module")
+def rulebook():
+    return load_rulebook()
+
+
+def _evaluate_with(rulebook, plans):
+    ruleset = rulebook.rulesets[0]
+    compiled = CompiledRuleset(ruleset, plans)
+    app = read_application(SAMPLE, rulebook)
+    return compiled, [compiled.verdicts(fact, ruleset.period_of(app.submitted_on)) for fact in _facts(app)]
+
+
+def _facts(app):
+    from engine.facts import LedgerView, application_part, build_fact
+
+    part = application_part(app)
+    return [build_fact(part, claim, LedgerView()) for claim in app.claims]
+
+
+def _sabotaged(rulebook, drop_status=None, flip=None):
+    ruleset = rulebook.rulesets[0]
+    plans = {pid: compile_program(ruleset, p) for pid, p in ruleset.programs.items()}
+    plan = plans[P2]
+    definition = copy.deepcopy(plan.definition)
+    meaning = dict(plan.meaning)
+    for name, key in plan.meaning.items():
+        if key.item == "seller-type" and key.status == drop_status:
+            del definition[name]
+            del meaning[name]
+        if flip and key.item == "seller-type" and key.status == "met":
+            meaning[name] = compiler.RuleKey(key.kind, key.item, "not_met")
+    plans[P2] = ProgramPlan(definition, meaning, plan.stages)
+    return plans
+
+
+def test_the_engine_gives_every_criterion_exactly_one_verdict(rulebook) -> None:
+    ruleset = rulebook.rulesets[0]
+    plans = {pid: compile_program(ruleset, p) for pid, p in ruleset.programs.items()}
+    _, verdicts = _evaluate_with(rulebook, plans)
+    assert verdicts[0][("criterion", "seller-type")] == "met"
+
+
+def test_a_rule_removed_from_the_compiled_ruleset_fails_loudly(rulebook) -> None:
+    with pytest.raises(EngineInconsistencyError, match="seller-type.*no verdict"):
+        _evaluate_with(rulebook, _sabotaged(rulebook, drop_status="met"))
+
+
+def test_a_rule_that_answers_wrongly_is_caught_when_it_contradicts(rulebook) -> None:
+    """A met rule relabelled 'not met' is not silently believed: the ruleset no longer has a
+    rule for 'met' at all, so a met claim gets a verdict the oracle would not give — and the
+    differential tests compare every verdict with the oracle's."""
+    _, verdicts = _evaluate_with(rulebook, _sabotaged(rulebook, flip=True))
+    assert verdicts[0][("criterion", "seller-type")] == "not_met"
+    oracle = Evaluator(rulebook, backend="oracle").evaluate(read_application(SAMPLE, rulebook))
+    assert oracle.decisions[0].criteria[1].status == "met"
+
+
+def test_no_answer_from_the_engine_is_an_error_not_a_decision(rulebook, monkeypatch) -> None:
+    evaluator = Evaluator(rulebook)
+    app = read_application(SAMPLE, rulebook)
+    evaluator.evaluate(app)  # compiled and registered
+    monkeypatch.setattr(compiler._core, "start_action_for_state", lambda handle, state: None)
+    with pytest.raises(EngineInconsistencyError, match="catch-all"):
+        evaluator.evaluate(app)
+
+
+def test_a_durable_rules_failure_is_translated(rulebook, monkeypatch) -> None:
+    evaluator = Evaluator(rulebook)
+    app = read_application(SAMPLE, rulebook)
+    evaluator.evaluate(app)
+
+    def broken(handle, text):
+        raise Exception("Could not assert fact, error code: 302")
+
+    monkeypatch.setattr(compiler._core, "assert_fact", broken)
+    with pytest.raises(EngineInconsistencyError, match="too many properties in one fact"):
+        evaluator.evaluate(app)
+
+
+def test_a_parameter_change_changes_decisions_and_version_without_code(tmp_path, rulebook) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    params = rules / "puyang-2022-19" / "parameters.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace('value: "0.10"', 'value: "0.05"'), encoding="utf-8")
+    changed = load_rulebook(rules)
+    assert changed.rulesets[0].version != rulebook.rulesets[0].version
+    before = Evaluator(rulebook).evaluate(read_application(SAMPLE, rulebook))
+    after = Evaluator(changed).evaluate(read_application(SAMPLE, changed))
+    assert [str(d.amount) for d in before.decisions] == ["120000.00", "80000.00"]
+    assert [str(d.amount) for d in after.decisions] == ["60000.00", "75000.00"]
+    # both versions live side by side in one process, each under its own engine name
+    assert before.ruleset_version != after.ruleset_version
+
+
+def test_a_dated_parameter_value_applies_from_its_date(tmp_path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    params = rules / "puyang-2022-19" / "parameters.yaml"
+    text = params.read_text(encoding="utf-8").replace(
+        '      - {from: 2022-10-04, value: "0.10"}',
+        '      - {from: 2022-10-04, value: "0.10"}\n      - {from: 2024-01-01, value: "0.08"}',
+    )
+    params.write_text(text, encoding="utf-8")
+    rulebook = load_rulebook(rules)
+    app = read_application(SAMPLE, rulebook)  # submitted 2024-03-15
+    early = app.model_copy(update={"submitted_on": app.submitted_on.replace(year=2023)})
+    for backend in ("durable_rules", "oracle"):
+        evaluator = Evaluator(rulebook, backend=backend)
+        assert str(evaluator.evaluate(app).decisions[0].amount) == "96000.00"
+        assert str(evaluator.evaluate(early).decisions[0].amount) == "120000.00"
