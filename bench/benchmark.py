@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-
-from pydantic_core import to_json
 import os
 import platform
 import resource
@@ -29,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pydantic_core import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,7 +57,7 @@ def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
 
 
 def section_eval(n: int, seed: int, runs: int) -> None:
-    from engine import Evaluator, assessment_json, load_rulebook
+    from engine import Evaluator, Ruleset, assessment_json, load_rulebook
     from engine.generate import generate_many
     from engine.intake import application_from_data
     from engine.yamlio import Located
@@ -76,11 +76,11 @@ def section_eval(n: int, seed: int, runs: int) -> None:
         for app in apps[:50]:  # compile and warm up
             evaluator.evaluate(app)
 
-        def decide() -> None:
+        def decide(evaluator: Evaluator = evaluator) -> None:
             for app in apps:
                 evaluator.evaluate(app)
 
-        def explain() -> None:
+        def explain(evaluator: Evaluator = evaluator, ruleset: Ruleset = ruleset) -> None:
             for app in apps:
                 to_json(assessment_json(evaluator.evaluate(app), ruleset))
 
@@ -140,18 +140,14 @@ def section_screen(n: int, seed: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sections", nargs="*", default=["eval", "cold"], choices=["eval", "cold", "screen"])
     parser.add_argument("--n", type=int, default=10_000, help="applications for eval (default 10,000)")
     parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(
-        f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pin_one_core()}"
-    )
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, {pin_one_core()}")
     if "eval" in args.sections:
         section_eval(args.n, args.seed, args.runs)
     if "cold" in args.sections:

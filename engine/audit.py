@@ -1,7 +1,7 @@
 """For auditors: verify that the log was not altered, replay what it decided.
 
 ``verify`` walks the chain from the first record: each record's ``prev`` must
-be the hash of the one before, its ``hash`` must be ``sha256(prev + body)`` of
+be the hash of the one before, its ``hash`` must be ``sha256(prev + "\\n" + body)`` of
 its own content, its columns must agree with its body, and the indexes the
 limits read (``applications``, ``awards``) must be exactly what the log
 implies. The first record that fails is named.
@@ -23,12 +23,12 @@ from .errors import EngineError, Problem, StoreError
 from .evaluate import Evaluator
 from .intake import application_from_data
 from .ledger import RecordedLedger
-from .recording import awards_of, input_hash, released_by, result_json
+from .recording import awards_of, input_hash, released_by, result_json, stored_result
 from .rulebook import Rulebook, Ruleset, load_ruleset_files
 from .store import GENESIS, Award, Record, Store, chain_hash
 from .yamlio import Located
 
-__all__ = ["Difference", "Replay", "VerifyReport", "replay", "verify"]
+__all__ = ["Difference", "Replay", "VerifyReport", "archived_ruleset", "replay", "verify"]
 
 
 @dataclass
@@ -68,7 +68,11 @@ def verify(store: Store) -> VerifyReport:
             content = json.loads(record.body)
         except ValueError:
             return fail(record, "its content is not valid JSON")
-        if content.get("type") != record.kind or content.get("application") != record.application:
+        if (
+            content.get("type") != record.kind
+            or content.get("application") != record.application
+            or content.get("recorded_at") != record.recorded_at
+        ):
             return fail(record, "its columns disagree with its content")
         if record.kind == "decision":
             if record.record_id != record.application:
@@ -80,9 +84,7 @@ def verify(store: Store) -> VerifyReport:
             return fail(record, "its id disagrees with its content")
         released = released_by(content)
         if released is not None:
-            awards = [
-                (seq, a) for seq, a in awards if not (a.decision_id == released and a.source == "pending")
-            ]
+            awards = [(seq, a) for seq, a in awards if not (a.decision_id == released and a.source == "pending")]
         awards.extend((record.seq, a) for a in awards_of(content))
         prev = record.hash
         report.head = record.hash
@@ -92,51 +94,56 @@ def verify(store: Store) -> VerifyReport:
 
 
 def _check_indexes(
-    store: Store,
-    applications: dict[str, tuple[str, int]],
-    awards: list[tuple[int, Award]],
-    report: VerifyReport,
+    store: Store, applications: dict[str, tuple[str, int]], awards: list[tuple[int, Award]], report: VerifyReport
 ) -> None:
+    """The indexes the limits read must be exactly what the log implies; the first record
+    (in chain order) whose rows differ is named."""
+    culprits: list[tuple[int, str]] = []
     table = {
-        row[0]: (row[1], row[2])
-        for row in store.db.execute("SELECT id, input_hash, record_seq FROM applications")
+        row[0]: (row[1], row[2]) for row in store.db.execute("SELECT id, input_hash, record_seq FROM applications")
     }
-    for app_id in sorted(set(table) ^ set(applications)) or sorted(
-        a for a in table if table[a] != applications.get(a)
-    ):
-        report.bad_record = app_id
+    for app_id in set(table) | set(applications):
+        if table.get(app_id) != applications.get(app_id):
+            seq = (applications.get(app_id) or table.get(app_id) or ("", 0))[1]
+            culprits.append((seq, app_id))
+    if culprits:
+        report.bad_seq, report.bad_record = min(culprits)
         report.reason = "the applications index disagrees with the log for this application"
         return
-    rows = list(
-        store.db.execute(
-            "SELECT record_seq, decision_id, application, ruleset_id, program, patent, credit_code, applicant, "
-            "amount_fen, source FROM awards ORDER BY record_seq, decision_id"
+
+    def key(seq: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (seq, *row)
+
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for row in store.db.execute(
+        "SELECT record_seq, decision_id, application, ruleset_id, program, patent, credit_code, applicant, "
+        "amount_fen, source FROM awards"
+    ):
+        rows.setdefault(row[1], []).append(tuple(row))
+    implied: dict[str, list[tuple[Any, ...]]] = {}
+    for seq, a in awards:
+        implied.setdefault(a.decision_id, []).append(
+            (
+                seq,
+                a.decision_id,
+                a.application,
+                a.ruleset_id,
+                a.program,
+                a.patent,
+                a.credit_code,
+                a.applicant,
+                int(a.amount * 100),
+                a.source,
+            )
         )
-    )
-    implied = sorted(
-        (
-            seq,
-            a.decision_id,
-            a.application,
-            a.ruleset_id,
-            a.program,
-            a.patent,
-            a.credit_code,
-            a.applicant,
-            int(a.amount * 100),
-            a.source,
-        )
-        for seq, a in awards
-    )
-    if rows != implied:
-        for got, want in zip(rows + [None] * len(implied), implied + [None] * len(rows)):  # type: ignore[operator]
-            if got != want:
-                culprit = (got or want)[1]  # type: ignore[index]
-                report.bad_record = culprit
-                report.reason = (
-                    "the awards index disagrees with the log (the room used under the limits was altered)"
-                )
-                return
+    seq_of = {app: seq for app, (_, seq) in applications.items()}
+    for decision in set(rows) | set(implied):
+        if sorted(rows.get(decision, [])) != sorted(implied.get(decision, [])):
+            application = decision.split("/")[0]
+            culprits.append((seq_of.get(application, 0), application))
+    if culprits:
+        report.bad_seq, report.bad_record = min(culprits)
+        report.reason = "the awards index disagrees with the log (the room used under the limits was altered)"
 
 
 # ------------------------------------------------------------------ replay
@@ -173,6 +180,29 @@ def _diff(recorded: Any, now: Any, path: str = "") -> Iterator[Difference]:
         yield Difference(path, recorded, now)
 
 
+def archived_ruleset(store: Store, version: str) -> Ruleset:
+    """A ruleset version rebuilt from the files archived in the store — refused if the
+    files no longer hash to the version they were archived under."""
+    files = store.archived_files(version)
+    if not files:
+        raise StoreError(
+            [Problem(str(store.path), None, "", f"ruleset version {version} is not archived in the store")]
+        )
+    ruleset = load_ruleset_files(files, label=f"archive:{version[:19]}")
+    if ruleset.version != version:
+        raise StoreError(
+            [
+                Problem(
+                    str(store.path),
+                    None,
+                    "",
+                    f"the archived files of {version} hash to {ruleset.version}: the archive was altered",
+                )
+            ]
+        )
+    return ruleset
+
+
 class _Archive:
     """Ruleset versions rebuilt from the store's archive, once each."""
 
@@ -183,31 +213,7 @@ class _Archive:
 
     def get(self, version: str) -> tuple[Ruleset, Evaluator]:
         if version not in self.rulesets:
-            files = self.store.archived_files(version)
-            if not files:
-                raise StoreError(
-                    [
-                        Problem(
-                            str(self.store.path),
-                            None,
-                            "",
-                            f"ruleset version {version} is not archived in the store",
-                        )
-                    ]
-                )
-            ruleset = load_ruleset_files(files, label=f"archive:{version[:19]}")
-            if ruleset.version != version:
-                raise StoreError(
-                    [
-                        Problem(
-                            str(self.store.path),
-                            None,
-                            "",
-                            f"the archived files of {version} hash to {ruleset.version}: "
-                            "the archive was altered",
-                        )
-                    ]
-                )
+            ruleset = archived_ruleset(self.store, version)
             self.rulesets[version] = ruleset
             self.evaluators[version] = Evaluator(Rulebook((ruleset,)))
         return self.rulesets[version], self.evaluators[version]
@@ -244,11 +250,9 @@ def replay(store: Store, ids: list[str] | None = None) -> Iterator[Replay]:
         outcome = Replay(record.record_id, content["ruleset"]["id"], version)
         try:
             ruleset, evaluator = archive.get(version)
-            app = application_from_data(
-                Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook
-            )
+            app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
             assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
-            now = result_json(assessment, ruleset)
+            now = stored_result(result_json(assessment, ruleset))
             outcome.differences = list(_diff(content["result"], now))
         except EngineError as exc:
             outcome.error = str(exc)

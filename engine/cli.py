@@ -152,8 +152,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
         finally:
             progress.close()
     print(
-        f"screened: {summary.recorded} recorded, {summary.skipped} already recorded, "
-        f"{summary.invalid} invalid",
+        f"screened: {summary.recorded} recorded, {summary.skipped} already recorded, {summary.invalid} invalid",
         file=sys.stderr,
     )
     return 2 if summary.invalid else 0
@@ -203,33 +202,34 @@ def cmd_settle(args: argparse.Namespace) -> int:
     from .store import Store
 
     with Store(args.db, create=False) as store:
-        done = settle(
-            store, args.decision, args.outcome, args.reason, args.reviewer, args.amount, args.housing_m2
-        )
+        done = settle(store, args.decision, args.outcome, args.reason, args.reviewer, args.amount, args.housing_m2)
     c = done.content
     amount = f", amount {c['amount']}" if c.get("amount") else ""
-    print(
-        f"settled {c['decision']}: {c['outcome']}{amount} (record {done.record.record_id}, "
-        f"hash {done.record.hash})"
-    )
+    print(f"settled {c['decision']}: {c['outcome']}{amount} (record {done.record.record_id}, hash {done.record.hash})")
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from .audit import archived_ruleset
     from .explain import render_recorded
     from .store import Store
 
     with Store(args.db, create=False) as store:
         wanted = args.id
         record = store.record(wanted)
-        if record is None and "/" in wanted:
-            record = store.record(wanted.split("/")[0])
+        if record is None and not wanted.endswith("/settlement"):
+            application, _, claim = wanted.rpartition("/")
+            if application and claim.isdigit():
+                found = store.record(application)
+                claims = found.content["result"]["decisions"] if found and found.kind == "decision" else []
+                record = found if any(str(d["claim"]) == claim for d in claims) else None
         if record is not None and record.kind == "settlement":
             record = store.record(record.application)
         if record is None:
             raise UsageError(f"nothing recorded as '{wanted}' in {args.db}")
         settlements = [r.content for r in store.records_for(record.application) if r.kind == "settlement"]
         content = record.content
+        ruleset = archived_ruleset(store, content["ruleset"]["version"])
     if args.format == "json":
         print(
             dumps(
@@ -243,7 +243,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             )
         )
     else:
-        sys.stdout.write(render_recorded(content, settlements, record.hash))
+        sys.stdout.write(render_recorded(content, settlements, record.hash, ruleset))
     return 0
 
 
@@ -263,9 +263,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.format == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            ["section", "program", "applicant", "credit_code", "awards", "total", "decision", "summary"]
-        )
+        writer.writerow(["section", "program", "applicant", "credit_code", "awards", "total", "decision", "summary"])
         for row in data["by_program"]:
             writer.writerow(["program", row["program"], "", "", row["awards"], row["total"], "", ""])
         for row in data["by_enterprise"]:
@@ -289,9 +287,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     outcomes = data["outcomes"]
     print(
-        f"决定 {data['applications']} 份申请 · 评审结论 {data['settlements']} 条 · "
-        f"符合 {outcomes.get('eligible', 0)} · 不符合 {outcomes.get('ineligible', 0)} · "
-        f"待评审 {outcomes.get('needs_review', 0)}"
+        f"决定 {data['applications']} 份申请 · 符合 {outcomes.get('eligible', 0)} 项 · "
+        f"不符合 {outcomes.get('ineligible', 0)} 项 · 待评审 {outcomes.get('needs_review', 0)} 项"
+        f"（已有评审结论 {data['settlements']} 项，尚待评审 {len(pending)} 项）"
     )
     print(
         f"奖励合计 {format_yuan(Decimal(data['grand_total']))} 元 · 待评审申报暂占 "
@@ -354,9 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     stl.add_argument("--db", required=True, metavar="DB")
     stl.add_argument("decision", metavar="DECISION_ID")
     stl.add_argument("--outcome", required=True, choices=("eligible", "ineligible"))
-    stl.add_argument(
-        "--amount", default=None, help="yuan, e.g. 150000.00 (default: what the decision allows)"
-    )
+    stl.add_argument("--amount", default=None, help="yuan, e.g. 150000.00 (default: what the decision allows)")
     stl.add_argument("--housing-m2", default=None, help="housing granted, for the inventor grant")
     stl.add_argument("--reason", required=True)
     stl.add_argument("--reviewer", required=True)

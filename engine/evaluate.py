@@ -119,9 +119,7 @@ class Evaluator:
     def ruleset_for(self, app: Application) -> Ruleset:
         return self.rulebook.select(app.submitted_on, tuple(c.program for c in app.claims))
 
-    def evaluate(
-        self, app: Application, ledger: Ledger | None = None, ruleset: Ruleset | None = None
-    ) -> Assessment:
+    def evaluate(self, app: Application, ledger: Ledger | None = None, ruleset: Ruleset | None = None) -> Assessment:
         ruleset = ruleset or self.ruleset_for(app)
         engine = self.engine_for(ruleset)
         overlay = _Overlay(ledger or EmptyLedger(), ruleset.id)

@@ -273,20 +273,14 @@ def decision_summary(
             for c in decision.criteria
             if c.status == NOT_MET
         ]
-        return (
-            ("不符合条件：" + "；".join(reasons) + "。")
-            if zh
-            else ("Not eligible: " + "; ".join(reasons) + ".")
-        )
+        return ("不符合条件：" + "；".join(reasons) + "。") if zh else ("Not eligible: " + "; ".join(reasons) + ".")
     if decision.outcome == NEEDS_REVIEW:
         open_points = [c for c in decision.criteria if c.status == "unknown"]
         reasons = []
         for c in open_points:
             if c.discretionary:
                 label = c.label.zh if zh else c.label.en
-                reasons.append(
-                    f"“{label}”须由评审小组认定" if zh else f"“{label}” is for the review panel to judge"
-                )
+                reasons.append(f"“{label}”须由评审小组认定" if zh else f"“{label}” is for the review panel to judge")
             else:
                 reasons.append(criterion_explanation(c, ruleset, when, lang))
         rest = len(open_points) < len(decision.criteria)
@@ -329,29 +323,35 @@ def _maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None
     return {k: (f"{v.normalize():f}" if k == "housing_m2" else str(v)) for k, v in maximums.items()}
 
 
-_STATIC: dict[tuple[int, str], tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
+_STATIC: dict[tuple[int, str], tuple[Any, dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
 
 
 def _static(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
-    """The parts of a criterion's JSON that come from the rule file alone (built once)."""
+    """The parts of a criterion's JSON that come from the rule file alone (built once per
+    criterion; the cache holds the criterion itself, so an id is never reused under it)."""
     key = (id(c.criterion), lang)
-    found = _STATIC.get(key)
-    if found is None:
-        zh = _zh(lang)
-        item: dict[str, Any] = {"id": c.id, "clause": c.clause, "label": c.label.zh if zh else c.label.en,
-                                "quote": c.quote}
-        if c.code:
-            item["code"] = c.code
-        if c.kind != "criterion":
-            item["kind"] = c.kind
-        if c.discretionary:
-            item["discretionary"] = True
-        if c.interpretation is not None:
-            item["interpretation"] = c.interpretation.zh if zh else c.interpretation.en
-        specs = tuple((path, FACTS[path]) for path in c.criterion.facts)
-        found = (item, c.hint.zh if zh else c.hint.en, specs)
-        _STATIC[key] = found
-    return found
+    entry = _STATIC.get(key)
+    if entry is not None and entry[0] is c.criterion:
+        return entry[1], entry[2], entry[3]
+    zh = _zh(lang)
+    item: dict[str, Any] = {
+        "id": c.id,
+        "clause": c.clause,
+        "label": c.label.zh if zh else c.label.en,
+        "quote": c.quote,
+    }
+    if c.code:
+        item["code"] = c.code
+    if c.kind != "criterion":
+        item["kind"] = c.kind
+    if c.discretionary:
+        item["discretionary"] = True
+    if c.interpretation is not None:
+        item["interpretation"] = c.interpretation.zh if zh else c.interpretation.en
+    specs = tuple((path, FACTS[path]) for path in c.criterion.facts)
+    hint = c.hint.zh if zh else c.hint.en
+    _STATIC[key] = (c.criterion, item, hint, specs)
+    return item, hint, specs
 
 
 def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> dict[str, Any]:
@@ -463,9 +463,7 @@ def render_text(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> s
     for d in assessment.decisions:
         if d.quote not in seen:
             seen.append(d.quote)
-            lines.append(
-                f"政策原文（{d.clause}）：“{d.quote}”" if zh else f"Policy text ({d.clause}): “{d.quote}”"
-            )
+            lines.append(f"政策原文（{d.clause}）：“{d.quote}”" if zh else f"Policy text ({d.clause}): “{d.quote}”")
     return "\n".join(lines) + "\n"
 
 
@@ -483,15 +481,10 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
         head += (
             f" · 奖励 {format_yuan(d.amount)} 元" + ("（受单个企业上限限制）" if capped else "")
             if zh
-            else f" · {format_yuan(d.amount)} yuan"
-            + (" (limited by the per-enterprise cap)" if capped else "")
+            else f" · {format_yuan(d.amount)} yuan" + (" (limited by the per-enterprise cap)" if capped else "")
         )
     elif d.amount is not None and d.outcome == NEEDS_REVIEW:
-        head += (
-            f" · 核实后拟奖励 {format_yuan(d.amount)} 元"
-            if zh
-            else f" · {format_yuan(d.amount)} yuan once settled"
-        )
+        head += f" · 核实后拟奖励 {format_yuan(d.amount)} 元" if zh else f" · {format_yuan(d.amount)} yuan once settled"
     lines = [head]
     if d.outcome != ELIGIBLE:
         lines.append("  " + decision_summary(d, ruleset, when, lang))
@@ -524,9 +517,7 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
     if hints:
         lines.append(("  如何满足：" if zh else "  What to do: ") + (" " if not zh else "").join(hints))
     if d.missing:
-        shown = [
-            f"{field_label(m, lang)}（{m}）" if zh else f"{field_label(m, lang)} ({m})" for m in d.missing
-        ]
+        shown = [f"{field_label(m, lang)}（{m}）" if zh else f"{field_label(m, lang)} ({m})" for m in d.missing]
         lines.append(("  缺少信息：" if zh else "  Missing: ") + ("；" if zh else "; ").join(shown))
     return lines
 
@@ -554,8 +545,11 @@ def field_label(field: str, lang: str) -> str:
 # ------------------------------------------------------- recorded decisions
 
 
-def render_recorded(content: dict[str, Any], settlements: list[dict[str, Any]], record_hash: str) -> str:
-    """A recorded decision as it was recorded (its explanations are stored in Chinese)."""
+def render_recorded(
+    content: dict[str, Any], settlements: list[dict[str, Any]], record_hash: str, ruleset: Ruleset
+) -> str:
+    """A recorded decision as it was recorded (its explanations are stored in Chinese), with
+    the labels of the archived rules it was decided under."""
     result = content["result"]
     applicant = result["applicant"]
     who = applicant["name"] + (
@@ -572,12 +566,15 @@ def render_recorded(content: dict[str, Any], settlements: list[dict[str, Any]], 
     settled = {s["decision"]: s for s in settlements}
     for d in result["decisions"]:
         outcome = OUTCOME[d["outcome"]][0]
-        head = f"第{d['claim']}项 [{d['decision']}] {d['program']} · {d['clause']} · {outcome}"
+        program = ruleset.programs.get(d["program"])
+        name = program.label.zh if program is not None else d["program"]
+        labels = {c.id: c.label.zh for c in program.criteria} if program is not None else {}
+        head = f"第{d['claim']}项 [{d['decision']}] {name} · {d['clause']} · {outcome}"
         if d["amount"] is not None:
             head += f" · {'奖励' if d['outcome'] == ELIGIBLE else '拟奖励'} {format_yuan(Decimal(d['amount']))} 元"
         lines += ["", head, "  " + d["summary"]]
         for c in d["criteria"]:
-            lines.append(f"  {MARK[c['status']]} {c['label']}：{c['explanation']}")
+            lines.append(f"  {MARK[c['status']]} {labels.get(c['id'], c['id'])}：{c['explanation']}")
         if d["missing"]:
             lines.append("  缺少信息：" + ", ".join(d["missing"]))
         s = settled.get(d["decision"])
@@ -587,6 +584,12 @@ def render_recorded(content: dict[str, Any], settlements: list[dict[str, Any]], 
                 f"  ⇒ 评审结论：{OUTCOME[s['outcome']][0]}{amount}（{s['reviewer']}，{s['recorded_at']}）"
                 f"：{s['reason']}"
             )
+    settled_total = sum(
+        (Decimal(s["amount"]) for s in settlements if s["outcome"] == ELIGIBLE and s.get("amount")), Decimal("0.00")
+    )
     lines.append("")
-    lines.append(f"合计奖励 {format_yuan(Decimal(result['total']))} 元")
+    lines.append(
+        f"合计奖励 {format_yuan(Decimal(result['total']) + settled_total)} 元"
+        + (f"（其中评审结论 {format_yuan(settled_total)} 元）" if settled_total else "")
+    )
     return "\n".join(lines) + "\n"

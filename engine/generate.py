@@ -86,9 +86,7 @@ def _money(rng: random.Random, low: int, high: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def _patent(
-    rng: random.Random, submitted: date, kind: str, holder: str | None, applicant: str
-) -> dict[str, Any]:
+def _patent(rng: random.Random, submitted: date, kind: str, holder: str | None, applicant: str) -> dict[str, Any]:
     roll = rng.random()
     if roll < 0.1:
         filed = date(submitted.year - 10, submitted.month, min(submitted.day, 28)) + timedelta(
@@ -150,9 +148,7 @@ def generate(rng: random.Random, index: int = 0) -> dict[str, Any]:
     claims = []
     shared_patent: dict[str, Any] | None = None
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
-        program = rng.choice(
-            ["local-industrialization-award", "patent-purchase-reward", "high-value-inventor-grant"]
-        )
+        program = rng.choice(["local-industrialization-award", "patent-purchase-reward", "high-value-inventor-grant"])
         holder = rng.choice([name, name, name, rng.choice(COMPANIES), None])
         kind = rng.choice(["invention"] * 6 + ["utility_model", "design"])
         patent = _patent(rng, submitted, kind, holder, name)
@@ -166,9 +162,7 @@ def generate(rng: random.Random, index: int = 0) -> dict[str, Any]:
                     "division": _maybe(rng, rng.choice(PUYANG * 3 + OUTSIDE)),
                     "started_on": _maybe(
                         rng,
-                        _day(
-                            rng, submitted - timedelta(days=900), submitted + timedelta(days=60)
-                        ).isoformat(),
+                        _day(rng, submitted - timedelta(days=900), submitted + timedelta(days=60)).isoformat(),
                     ),
                 }
                 claim["industrialization"] = {k: v for k, v in site.items() if v is not None}

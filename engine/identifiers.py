@@ -10,6 +10,7 @@ import datetime as _dt
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -63,9 +64,7 @@ def _compact(value: str, drop: str = "") -> str:
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_CREDIT_HINT = (
-    "a credit code has 18 characters: 2 category, 6 division, 9 organisation code, 1 check character"
-)
+_CREDIT_HINT = "a credit code has 18 characters: 2 category, 6 division, 9 organisation code, 1 check character"
 _ALPHABET_HINT = (
     "credit codes use digits and the letters A-Z except I, O, S, V and Z "
     "(a misread I is usually 1, O is 0, S is 5, Z is 2)"
@@ -91,9 +90,7 @@ def _check_credit_chars(code: str) -> None:
     for pos, ch in enumerate(code, start=1):
         if ch not in CREDIT_CODE_ALPHABET:
             what = f"letter {ch}" if "A" <= ch <= "Z" else f"character {ch!r}"
-            raise IdentifierError(
-                f"{what} is not used in credit codes (position {pos}) ({code})", _ALPHABET_HINT
-            )
+            raise IdentifierError(f"{what} is not used in credit codes (position {pos}) ({code})", _ALPHABET_HINT)
 
 
 def _mod31_check(body: str) -> str:
@@ -107,9 +104,7 @@ def _org_code_check(body8: str) -> str:
     >>> _org_code_check("60003734"), _org_code_check("59498494"), _org_code_check("MA44P5T2")
     ('1', 'X', '9')
     """
-    total = sum(
-        (int(ch) if ch in _DIGITS else ord(ch) - 55) * w for ch, w in zip(body8, _ORG_WEIGHTS, strict=True)
-    )
+    total = sum((int(ch) if ch in _DIGITS else ord(ch) - 55) * w for ch, w in zip(body8, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
@@ -124,9 +119,7 @@ def credit_code_check_char(first17: str) -> str:
     """
     body = _require_text(first17, "a credit code body", repr(first17)).upper()
     if len(body) != 17:
-        raise IdentifierError(
-            f"a credit code body has 17 characters, found {len(body)} ({body})", _CREDIT_HINT
-        )
+        raise IdentifierError(f"a credit code body has 17 characters, found {len(body)} ({body})", _CREDIT_HINT)
     _check_credit_chars(body)
     return _mod31_check(body)
 
@@ -183,8 +176,7 @@ def _check_category(code: str) -> None:
     if category not in allowed:
         raise IdentifierError(
             f"category {category} does not exist under registration authority {authority} ({code})",
-            f"authority {authority} ({label}) has categories {', '.join(allowed)}; "
-            "an enterprise's code starts with 91",
+            f"authority {authority} ({label}) has categories {', '.join(allowed)}; an enterprise's code starts with 91",
         )
 
 
@@ -252,9 +244,7 @@ def _split_patent(text: str, shown: str) -> tuple[str, str | None]:
     if match is None:
         bad = next((ch for ch in text if ch not in _DIGITS + ".X"), None)
         if bad is None:
-            raise IdentifierError(
-                f"a patent number is digits, a dot and one check digit ({shown})", _FORM_HINT
-            )
+            raise IdentifierError(f"a patent number is digits, a dot and one check digit ({shown})", _FORM_HINT)
         hint = _FORM_HINT
         if text[-1] in "ABCUSY":
             hint = "CN...A/B/U/S are publication numbers, a different series; " + hint
@@ -265,6 +255,7 @@ def _split_patent(text: str, shown: str) -> tuple[str, str | None]:
     return digits, check or None
 
 
+@lru_cache(maxsize=4096)
 def parse_patent_number(value: str) -> PatentNumber:
     """Parse a patent or application number, with optional ZL/CN prefix and spaces.
 
@@ -303,9 +294,7 @@ def parse_patent_number(value: str) -> PatentNumber:
     if type_digit not in KIND_BY_TYPE_DIGIT:
         raise IdentifierError(f"type digit {type_digit} is not a CNIPA patent type ({shown})", _TYPE_HINT)
     if int(serial) == 0:
-        raise IdentifierError(
-            f"serial number {serial} is never issued, serials start at 1 ({shown})", _FORM_HINT
-        )
+        raise IdentifierError(f"serial number {serial} is never issued, serials start at 1 ({shown})", _FORM_HINT)
     expected = patent_check_digit(digits)
     no_check_era = len(digits) == 8 and year <= 1988
     if check is None and not no_check_era:
@@ -370,19 +359,13 @@ def normalize_id_number(value: str) -> str:
         raise IdentifierError(f"an ID number has 18 characters, found {len(text)} ({shown})", _ID_HINT)
     bad = next((pos for pos, ch in enumerate(text[:17], start=1) if ch not in _DIGITS), None)
     if bad is not None:
-        raise IdentifierError(
-            f"character {text[bad - 1]!r} at position {bad} is not a digit ({shown})", _ID_HINT
-        )
+        raise IdentifierError(f"character {text[bad - 1]!r} at position {bad} is not a digit ({shown})", _ID_HINT)
     if text[17] not in _DIGITS + "X":
-        raise IdentifierError(
-            f"the last character must be a digit or X, got {text[17]!r} ({shown})", _ID_HINT
-        )
+        raise IdentifierError(f"the last character must be a digit or X, got {text[17]!r} ({shown})", _ID_HINT)
     try:
         born = _dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError:
-        raise IdentifierError(
-            f"the birth date in positions 7-14 is not a real date ({shown})", _BIRTH_HINT
-        ) from None
+        raise IdentifierError(f"the birth date in positions 7-14 is not a real date ({shown})", _BIRTH_HINT) from None
     if born > _dt.date.today():
         raise IdentifierError(f"the birth date in positions 7-14 is in the future ({shown})", _BIRTH_HINT)
     if born.year < 1800:

@@ -81,9 +81,7 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
     for error in exc.errors(include_url=False):
-        loc = tuple(
-            p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal[")))
-        )
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
         ctx = error.get("ctx") or {}
         kind = error["type"]
         hint: str | None = None
@@ -148,9 +146,7 @@ def _check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Pr
                 )
             )
             continue
-        given = [
-            name for name in Claim.model_fields if name != "program" and getattr(claim, name) is not None
-        ]
+        given = [name for name in Claim.model_fields if name != "program" and getattr(claim, name) is not None]
         for name in given:
             if name not in program.claim_fields:
                 where = ("claims", i, name)
@@ -247,9 +243,7 @@ def _read_text(path: Path) -> str:
     except FileNotFoundError:
         raise ApplicationError([Problem(str(path), None, "", "no such file")]) from None
     except IsADirectoryError:
-        raise ApplicationError(
-            [Problem(str(path), None, "", "is a folder, not an application file")]
-        ) from None
+        raise ApplicationError([Problem(str(path), None, "", "is a folder, not an application file")]) from None
     except UnicodeDecodeError:
         raise ApplicationError([Problem(str(path), None, "", "not UTF-8 text")]) from None
 
@@ -299,11 +293,7 @@ def iter_files(paths: list[str | Path]) -> Iterator[Path]:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix in APPLICATION_SUFFIXES
-                    and not child.name.startswith(".")
-                ):
+                if child.is_file() and child.suffix in APPLICATION_SUFFIXES and not child.name.startswith("."):
                     yield child
         else:
             yield path
@@ -331,9 +321,7 @@ def iter_applications(paths: list[str | Path], rulebook: Rulebook) -> Iterator[R
                     except ApplicationError as exc:
                         yield Record(source, None, exc)
                     except UnicodeDecodeError:
-                        yield Record(
-                            source, None, ApplicationError([Problem(str(path), number, "", "not UTF-8 text")])
-                        )
+                        yield Record(source, None, ApplicationError([Problem(str(path), number, "", "not UTF-8 text")]))
             continue
         try:
             text = _read_text(path)

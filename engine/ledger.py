@@ -40,18 +40,14 @@ class StoreLedger:
         self.seen = []
 
     def _note(self, limit: str, program: str, key: str, refs: tuple[AwardRef, ...]) -> tuple[AwardRef, ...]:
-        self.seen.append(
-            {"limit": limit, "program": program, "key": key, "awards": [r.to_json() for r in refs]}
-        )
+        self.seen.append({"limit": limit, "program": program, "key": key, "awards": [r.to_json() for r in refs]})
         return refs
 
     def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]:
         return self._note("once_per", program, patent, self.store.patent_awards(ruleset_id, program, patent))
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
-        return self._note(
-            "cap", program, credit_code, self.store.enterprise_awards(ruleset_id, program, credit_code)
-        )
+        return self._note("cap", program, credit_code, self.store.enterprise_awards(ruleset_id, program, credit_code))
 
 
 class RecordedLedger:

@@ -101,9 +101,7 @@ def _division(value: Any) -> str:
 def _fail(message: str, hint: str | None = None, field: str | None = None) -> PydanticCustomError:
     """An error whose message, hint and (for cross-field checks) field survive
     pydantic's wrapping; :mod:`engine.intake` turns them into a Problem."""
-    return PydanticCustomError(
-        "engine", "{message}", {"message": message, "hint": hint or "", "field": field or ""}
-    )
+    return PydanticCustomError("engine", "{message}", {"message": message, "hint": hint or "", "field": field or ""})
 
 
 def _from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:

@@ -50,6 +50,24 @@ def result_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> d
     return result
 
 
+# Per criterion, the words that come from the rule file alone. The record keeps the
+# criterion's id, clause, status, explanation, facts and missing fields; the label,
+# quote, hint and interpretation are in the archived rules of the recorded version.
+STATIC_KEYS = ("label", "quote", "hint", "interpretation")
+
+
+def stored_result(result: dict[str, Any]) -> dict[str, Any]:
+    """The decision as recorded: the contract's object without the rule files' own words."""
+    out = dict(result)
+    decisions = []
+    for d in result["decisions"]:
+        d = dict(d)
+        d["criteria"] = [{k: v for k, v in c.items() if k not in STATIC_KEYS} for c in d["criteria"]]
+        decisions.append(d)
+    out["decisions"] = decisions
+    return out
+
+
 def decision_content(
     assessment: Assessment,
     ruleset: Ruleset,
@@ -57,6 +75,7 @@ def decision_content(
     ledger_seen: list[dict[str, Any]],
     source: str,
     result: dict[str, Any] | None = None,
+    digest: str | None = None,
 ) -> dict[str, Any]:
     return {
         "type": "decision",
@@ -64,11 +83,11 @@ def decision_content(
         "recorded_at": now(),
         "source": source,
         "input": canonical_input,
-        "input_sha256": input_hash(canonical_input),
+        "input_sha256": digest or input_hash(canonical_input),
         "ruleset": {"id": ruleset.id, "version": ruleset.version},
         "engine": ENGINE,
         "ledger": ledger_seen,
-        "result": result if result is not None else result_json(assessment, ruleset),
+        "result": stored_result(result if result is not None else result_json(assessment, ruleset)),
     }
 
 

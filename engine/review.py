@@ -16,11 +16,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .audit import archived_ruleset
 from .decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from .errors import Problem, StoreError, UsageError
 from .money import MoneyError, format_yuan, from_fen, parse_money, percent_of, to_money
 from .recording import awards_of
-from .rulebook import load_ruleset_files
 from .store import Record, Store, now
 
 __all__ = ["Pending", "Settlement", "find_decision", "pending_reviews", "settle", "totals"]
@@ -76,8 +76,7 @@ def settle(
         if decision["outcome"] != NEEDS_REVIEW:
             raise _error(
                 store,
-                f"decision {decision_id} is {decision['outcome']}: only decisions that need "
-                "review are settled",
+                f"decision {decision_id} is {decision['outcome']}: only decisions that need review are settled",
             )
         earlier = settlement_of(store, decision_id)
         if earlier is not None:
@@ -88,7 +87,7 @@ def settle(
             )
         content = record.content
         result = content["result"]
-        ruleset = load_ruleset_files(store.archived_files(content["ruleset"]["version"]))
+        ruleset = archived_ruleset(store, content["ruleset"]["version"])
         program = ruleset.programs[decision["program"]]
         body: dict[str, Any] = {
             "type": "settlement",
@@ -153,8 +152,9 @@ def _eligible_terms(
         if earlier:
             raise _error(
                 store,
-                f"patent {decision['patent']} was already awarded under {program.id} "
-                f"by {earlier[0].decision}: a patent is awarded once",
+                f"patent {decision['patent']} "
+                f"{'is held by' if earlier[0].pending else 'was already awarded by'} decision "
+                f"{earlier[0].decision} under {program.id}: a patent is awarded once",
             )
     if award.maximums is not None:
         fund_max = (
@@ -163,9 +163,7 @@ def _eligible_terms(
             else None
         )
         house_max = (
-            ruleset.param_value(award.maximums["housing_m2"].param, when)
-            if "housing_m2" in award.maximums
-            else None
+            ruleset.param_value(award.maximums["housing_m2"].param, when) if "housing_m2" in award.maximums else None
         )
         if amount is not None:
             value = _money_arg(amount, "--amount")
@@ -197,8 +195,9 @@ def _eligible_terms(
         ceiling = percent_of(Decimal(base), ruleset.param_value(award.rate.param, when)) if base else None
         if award.cap is not None:
             cap = to_money(ruleset.param_value(award.cap.param, when))
-            earlier = store.enterprise_awards(
-                ruleset.id, program.id, content["result"]["applicant"]["credit_code"]
+            code = content["result"]["applicant"]["credit_code"]
+            earlier = tuple(  # every award and hold but this decision's own
+                r for r in store.enterprise_awards(ruleset.id, program.id, code) if r.decision != decision["decision"]
             )
             used = to_money(sum((r.amount for r in earlier), Decimal("0")))
             room = max(cap - used, Decimal("0.00"))
@@ -216,8 +215,7 @@ def _eligible_terms(
     value = _money_arg(amount, "--amount") if amount is not None else ceiling
     if ceiling is not None and value > ceiling:
         raise UsageError(
-            f"--amount {format_yuan(value)} exceeds what this decision may grant now: "
-            f"{format_yuan(ceiling)} yuan"
+            f"--amount {format_yuan(value)} exceeds what this decision may grant now: {format_yuan(ceiling)} yuan"
         )
     terms["amount"] = str(value)
     terms["limits"] = limits
@@ -258,7 +256,7 @@ def program_labels(store: Store) -> dict[str, Any]:
     """Each programme's label, from the rule files archived in the store."""
     labels: dict[str, Any] = {}
     for version, _ in store.archived_versions():
-        ruleset = load_ruleset_files(store.archived_files(version))
+        ruleset = archived_ruleset(store, version)
         for program in ruleset.programs.values():
             labels.setdefault(program.id, program.label)
     return labels
@@ -302,9 +300,9 @@ def totals(store: Store) -> dict[str, Any]:
         "by_enterprise": by_enterprise,
         "held_for_review": str(
             from_fen(
-                store.db.execute(
-                    "SELECT coalesce(sum(amount_fen), 0) FROM awards WHERE source = 'pending'"
-                ).fetchone()[0]
+                store.db.execute("SELECT coalesce(sum(amount_fen), 0) FROM awards WHERE source = 'pending'").fetchone()[
+                    0
+                ]
             )
         ),
         "grand_total": str(sum((Decimal(x["total"]) for x in by_program), Decimal("0.00"))),

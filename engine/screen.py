@@ -16,6 +16,8 @@ Two passes, so that ordering never holds the batch in memory:
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -97,9 +99,7 @@ def _read(file: str, line: int, text: str | None) -> Any:
     if not path.is_file():
         raise ApplicationError([Problem(file, None, "", "no such file")])
     if path.suffix not in APPLICATION_SUFFIXES:
-        raise ApplicationError(
-            [Problem(file, None, "", "not an application file (.yaml, .yml, .json, .jsonl)")]
-        )
+        raise ApplicationError([Problem(file, None, "", "not an application file (.yaml, .yml, .json, .jsonl)")])
     try:
         return load_yaml(path.read_text(encoding="utf-8"), file)
     except UnicodeDecodeError:
@@ -117,13 +117,12 @@ def screen(
     summary = ScreenSummary()
     evaluator = Evaluator(rulebook)
     ledger = StoreLedger(store)
-    with tempfile.TemporaryDirectory(prefix="subsidy-sort-") as tmp:
+    _clean_stale_sorts()
+    with tempfile.TemporaryDirectory(prefix=f"subsidy-sort-{os.getpid()}-") as tmp:
         sort = sqlite3.connect(str(Path(tmp) / "sort.db"), isolation_level=None)
         sort.execute("PRAGMA journal_mode=OFF")
         sort.execute("PRAGMA synchronous=OFF")
-        sort.execute(
-            "CREATE TABLE pending (submitted TEXT, id TEXT, n INTEGER, file TEXT, line INTEGER, text TEXT)"
-        )
+        sort.execute("CREATE TABLE pending (submitted TEXT, id TEXT, n INTEGER, file TEXT, line INTEGER, text TEXT)")
         total = _first_pass(paths, sort, summary, emit)
         sort.execute("CREATE INDEX pending_order ON pending (submitted, id, n)")
         done = 0
@@ -150,6 +149,18 @@ def screen(
         finally:
             sort.close()
     return summary
+
+
+def _clean_stale_sorts() -> None:
+    """Remove the sort folders of screens that were killed (their process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob("subsidy-sort-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError, OSError):
+            continue
 
 
 def _first_pass(
@@ -231,5 +242,5 @@ def _one(
     assessment = evaluator.evaluate(app, ledger, ruleset)
     result = result_json(assessment, ruleset)
     store.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
-    record_assessment(store, decision_content(assessment, ruleset, canonical, ledger.seen, source, result))
+    record_assessment(store, decision_content(assessment, ruleset, canonical, ledger.seen, source, result, digest))
     return Outcome(source, app.id, "recorded", assessment, ruleset, result)

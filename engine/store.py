@@ -3,7 +3,7 @@
 Every record — a decision on an application, or a reviewer's settlement of a
 decision — is one row of ``records`` holding its full content as canonical
 JSON (``body``), the hash of the record before it (``prev``) and its own hash
-``sha256(prev + body)``. Nothing is ever updated or deleted; a settlement is a
+``sha256(prev + "\n" + body)`` (hex, over the UTF-8 bytes). Nothing is ever updated or deleted; a settlement is a
 new record that references the decision it settles.
 
 Beside the log, two tables are indexes the log fully determines, kept in the
@@ -27,6 +27,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from pydantic_core import to_json as _to_json
 
 from .decision import AwardRef
 from .errors import Problem, StoreError
@@ -87,6 +89,12 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def record_json(value: Any) -> str:
+    """A record's body as stored: compact JSON, written once and hashed as written
+    (verify hashes the stored text, never a re-serialization)."""
+    return _to_json(value).decode("utf-8")
+
+
 def chain_hash(prev: str, body: str) -> str:
     return hashlib.sha256(prev.encode("ascii") + b"\n" + body.encode("utf-8")).hexdigest()
 
@@ -145,6 +153,7 @@ class Store:
             )
         try:
             self.db = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            self._check_owner()  # before anything is written to a file that may not be ours
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -161,9 +170,8 @@ class Store:
                     )
                 ]
             ) from None
-        self._archived: set[str] = {
-            row[0] for row in self.db.execute("SELECT DISTINCT version FROM ruleset_files")
-        }
+        self._head: tuple[int, str] | None = None
+        self._archived: set[str] = {row[0] for row in self.db.execute("SELECT DISTINCT version FROM ruleset_files")}
 
     def __enter__(self) -> Store:
         return self
@@ -176,12 +184,15 @@ class Store:
 
     # ------------------------------------------------------------- schema
 
-    def _migrate(self) -> None:
+    def _check_owner(self) -> None:
         app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables and version == 0):
             raise sqlite3.DatabaseError("the file is an SQLite database of another program")
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"the store has schema {version}, newer than this program's {SCHEMA_VERSION}; upgrade the engine"
@@ -204,6 +215,7 @@ class Store:
     def begin(self) -> None:
         """Take the write lock: the chain head and the limits are read inside it."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._head: tuple[int, str] | None = None
 
     def commit(self) -> None:
         self.db.execute("COMMIT")
@@ -227,12 +239,11 @@ class Store:
 
     def archived_files(self, version: str) -> dict[str, bytes]:
         rows = self.db.execute("SELECT name, content FROM ruleset_files WHERE version = ?", (version,))
-        return {name: bytes(content) for name, content in rows}
+        # content rewritten through SQL as TEXT comes back as str: read it as the bytes it holds
+        return {name: content.encode("utf-8") if isinstance(content, str) else bytes(content) for name, content in rows}
 
     def archived_versions(self) -> list[tuple[str, str]]:
-        return list(
-            self.db.execute("SELECT DISTINCT version, ruleset_id FROM ruleset_files ORDER BY ruleset_id")
-        )
+        return list(self.db.execute("SELECT DISTINCT version, ruleset_id FROM ruleset_files ORDER BY ruleset_id"))
 
     # --------------------------------------------------------------- log
 
@@ -241,9 +252,10 @@ class Store:
         return (row[0], row[1]) if row else (0, GENESIS)
 
     def append(self, kind: str, record_id: str, application: str, content: dict[str, Any]) -> Record:
-        """Add one record at the end of the chain (inside the caller's transaction)."""
-        seq, prev = self.head()
-        body = canonical_json(content)
+        """Add one record at the end of the chain (inside the caller's transaction, which holds
+        the write lock, so the head read at its start stays the head)."""
+        seq, prev = self._head or self.head()
+        body = record_json(content)
         digest = chain_hash(prev, body)
         recorded_at = content.get("recorded_at") or now()
         self.db.execute(
@@ -251,6 +263,7 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (seq + 1, kind, record_id, application, recorded_at, body, prev, digest),
         )
+        self._head = (seq + 1, digest)
         return Record(seq + 1, kind, record_id, application, recorded_at, body, prev, digest)
 
     def add_application(self, application: str, input_hash: str, seq: int) -> None:
@@ -284,9 +297,7 @@ class Store:
     def records(self, kind: str | None = None) -> Iterator[Record]:
         """Every record in chain order, streamed."""
         sql = "SELECT seq, kind, record_id, application, recorded_at, body, prev, hash FROM records"
-        cursor = self.db.execute(
-            sql + (" WHERE kind = ?" if kind else "") + " ORDER BY seq", (kind,) if kind else ()
-        )
+        cursor = self.db.execute(sql + (" WHERE kind = ?" if kind else "") + " ORDER BY seq", (kind,) if kind else ())
         for row in cursor:
             yield Record(*row)
 
@@ -319,9 +330,7 @@ class Store:
             "WHERE ruleset_id = ? AND program = ? AND patent = ? ORDER BY record_seq, decision_id",
             (ruleset_id, program, patent),
         )
-        return tuple(
-            AwardRef(from_fen(f), decision=d, application=a, pending=s == "pending") for d, a, f, s in rows
-        )
+        return tuple(AwardRef(from_fen(f), decision=d, application=a, pending=s == "pending") for d, a, f, s in rows)
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
         """Awards (and claims awaiting review) under a programme for one enterprise."""
@@ -330,9 +339,7 @@ class Store:
             "WHERE ruleset_id = ? AND program = ? AND credit_code = ? ORDER BY record_seq, decision_id",
             (ruleset_id, program, credit_code),
         )
-        return tuple(
-            AwardRef(from_fen(f), decision=d, application=a, pending=s == "pending") for d, a, f, s in rows
-        )
+        return tuple(AwardRef(from_fen(f), decision=d, application=a, pending=s == "pending") for d, a, f, s in rows)
 
     def release(self, decision_id: str) -> None:
         """A settlement ends the hold a decision awaiting review had on the limits."""

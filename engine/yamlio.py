@@ -240,9 +240,7 @@ def _unclosed_quote(text: str, before: int) -> int | None:
     return None
 
 
-def _syntax_problem(
-    text: str, file: str, exc: yaml.MarkedYAMLError, fmt: Formatter, as_json: bool
-) -> Problem:
+def _syntax_problem(text: str, file: str, exc: yaml.MarkedYAMLError, fmt: Formatter, as_json: bool) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     path, starts = _path_at_error(text)
@@ -326,9 +324,7 @@ def load_json_line(text: str, file: str, line: int) -> Located:
             object_pairs_hook=_no_duplicates,
         )
     except json.JSONDecodeError as exc:
-        raise LoadProblem(
-            Problem(file, line, "", f"malformed JSON at column {exc.colno}: {exc.msg}")
-        ) from None
+        raise LoadProblem(Problem(file, line, "", f"malformed JSON at column {exc.colno}: {exc.msg}")) from None
     except ValueError as exc:
         raise LoadProblem(Problem(file, line, "", f"malformed JSON: {exc}")) from None
     return Located(data=data, lines={(): line}, file=file)

@@ -86,9 +86,7 @@ def find(
     return problem
 
 
-def only(
-    problems: list[Problem], file: Path, line: int, path: str, *words: str, hint: tuple[str, ...] = ()
-) -> None:
+def only(problems: list[Problem], file: Path, line: int, path: str, *words: str, hint: tuple[str, ...] = ()) -> None:
     find(problems, file, line, path, *words, hint=hint)
     assert len(problems) == 1, "expected one problem, got:\n" + "\n".join(str(p) for p in problems)
 
@@ -287,9 +285,7 @@ def test_unknown_field_in_a_shared_criterion_is_the_only_problem(rules: Path) ->
         rules,
         COMMON,
         "    quote: 获得发明专利授权\n    condition: {fact: patent.kind",
-        "    quote: 获得发明专利授权\n"
-        "    interpretaton: {zh: 说明, en: note}\n"
-        "    condition: {fact: patent.kind",
+        "    quote: 获得发明专利授权\n    interpretaton: {zh: 说明, en: note}\n    condition: {fact: patent.kind",
     )
     line = line_of(rules, COMMON, "interpretaton:")
     only(

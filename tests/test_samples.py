@@ -62,9 +62,7 @@ def ineligible(program: str, *not_met: str, reason_en: str | None = None) -> Exp
     return Expect(program, "ineligible", None, frozenset(not_met), reason_en=reason_en)
 
 
-def review(
-    program: str, amount: str | None, unknown: tuple[str, ...], missing: tuple[str, ...] = ()
-) -> Expect:
+def review(program: str, amount: str | None, unknown: tuple[str, ...], missing: tuple[str, ...] = ()) -> Expect:
     return Expect(program, "needs_review", amount, unknown=frozenset(unknown), missing=missing)
 
 
@@ -96,9 +94,7 @@ EXPECTED: dict[str, tuple[Expect, ...]] = {
         eligible(P1, P1_AWARD),
         ineligible(P1, "once-per-patent"),
     ),
-    "p1-utility-model-and-site-outside-puyang.yaml": (
-        ineligible(P1, "invention-patent", "industrialized-in-puyang"),
-    ),
+    "p1-utility-model-and-site-outside-puyang.yaml": (ineligible(P1, "invention-patent", "industrialized-in-puyang"),),
     # --- P2 patent-purchase-reward
     "purchase-two-deals.yaml": (eligible(P2, "120000.00"), eligible(P2, "80000.00")),
     "p2-eligible-university-assignment.yaml": (eligible(P2, "100000.00"),),
@@ -144,9 +140,7 @@ EXPECTED: dict[str, tuple[Expect, ...]] = {
     "review-p2-related-party-not-declared.yaml": (
         review(P2, "65000.00", ("not-related-party",), ("claims[1].related_party",)),
     ),
-    "review-p3-high-value-not-stated.yaml": (
-        p3_review("high-value-patent", missing=("claims[1].patent.high_value",)),
-    ),
+    "review-p3-high-value-not-stated.yaml": (p3_review("high-value-patent", missing=("claims[1].patent.high_value",)),),
     # the pledge threshold is an unset parameter, not a missing application field
     "review-p3-pledge-financing-only.yaml": (p3_review("high-value-patent"),),
     # --- several claims
@@ -173,9 +167,7 @@ def _params() -> list[Any]:
         pytest.param(
             name,
             id=name,
-            marks=[pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[name])]
-            if name in DISAGREEMENTS
-            else [],
+            marks=[pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[name])] if name in DISAGREEMENTS else [],
         )
         for name in sorted(EXPECTED)
     ]

@@ -171,8 +171,7 @@ class CompiledRuleset:
         self.ruleset = ruleset
         plans = plans or {pid: compile_program(ruleset, p) for pid, p in ruleset.programs.items()}
         self.programs = {
-            pid: _EngineProgram(f"{ruleset.name}/{pid}", plan, ruleset.engine_facts[pid])
-            for pid, plan in plans.items()
+            pid: _EngineProgram(f"{ruleset.name}/{pid}", plan, ruleset.engine_facts[pid]) for pid, plan in plans.items()
         }
         self.rule_count = sum(len(p.plan.definition) for p in self.programs.values())
 
@@ -220,9 +219,7 @@ def _fire(handle: int, message: dict[str, Any]) -> list[str]:
                 fired.append(pending[2 : pending.index('"', 2)])
                 pending = _core.complete_and_start_action(handle, state)
     except Exception as exc:
-        raise EngineInconsistencyError(
-            f"durable_rules failed while firing rules: {_translate(exc)}"
-        ) from None
+        raise EngineInconsistencyError(f"durable_rules failed while firing rules: {_translate(exc)}") from None
     finally:
         try:
             _core.delete_state(handle, message["sid"])
@@ -234,9 +231,7 @@ def _fire(handle: int, message: dict[str, Any]) -> list[str]:
 def _read(fired: list[str], engine: _EngineProgram, items: tuple[Item, ...]) -> dict[Item, str]:
     """The verdicts of one stage; anything but one verdict per expected item is a fault."""
     if SEEN not in fired:
-        raise EngineInconsistencyError(
-            "the catch-all rule did not fire: the claim was not evaluated", {"fired": fired}
-        )
+        raise EngineInconsistencyError("the catch-all rule did not fire: the claim was not evaluated", {"fired": fired})
     meaning = engine.plan.meaning
     out: dict[Item, str] = {}
     for name in fired:

@@ -170,11 +170,7 @@ class _Parser:
             return None
         heads = [k for k in CONDITION_KEYS if k in raw]
         if len(heads) != 1:
-            unknown = [
-                k
-                for k in raw
-                if k not in CONDITION_KEYS and k not in OPS and k not in ("present", "add_years")
-            ]
+            unknown = [k for k in raw if k not in CONDITION_KEYS and k not in OPS and k not in ("present", "add_years")]
             if unknown:
                 hint = _suggest(unknown[0], CONDITION_KEYS + tuple(OPS) + ("present",))
                 self.problem(
@@ -218,8 +214,7 @@ class _Parser:
             self.problem(
                 path,
                 f"unknown fact '{name}'",
-                _suggest(str(name), list(FACTS))
-                or "the facts rules may read are listed in docs/rule-format.md",
+                _suggest(str(name), list(FACTS)) or "the facts rules may read are listed in docs/rule-format.md",
             )
             return None
         return FACTS[name]
@@ -241,12 +236,8 @@ class _Parser:
                 key = bad[0] if bad else ops[1]
                 self.problem(
                     path + (key,),
-                    f"unknown operator '{key}'"
-                    if bad
-                    else f"only one operator per condition, got {', '.join(ops)}",
-                    _suggest(key, list(OPS) + ["present"])
-                    if bad
-                    else "combine several comparisons with all: [...]",
+                    f"unknown operator '{key}'" if bad else f"only one operator per condition, got {', '.join(ops)}",
+                    _suggest(key, list(OPS) + ["present"]) if bad else "combine several comparisons with all: [...]",
                 )
             return None
         op = ops[0]

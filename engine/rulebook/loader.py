@@ -78,9 +78,7 @@ def load_ruleset(folder: str | Path) -> Ruleset:
     folder = Path(folder)
     if not folder.is_dir():
         raise RuleFileError([Problem(str(folder), None, "", "not a ruleset folder")])
-    files = {
-        p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")
-    }
+    files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and not p.name.startswith(".")}
     ruleset = load_ruleset_files(files, label=str(folder))
     ruleset.folder = folder
     return ruleset
@@ -132,9 +130,7 @@ class _Build:
                 self.unreadable = True
                 continue
             if not isinstance(doc.data, dict) or not doc.data:
-                self.problem(
-                    doc, (), "a rule file is a mapping with one of the keys: " + ", ".join(sorted(set(ROLES)))
-                )
+                self.problem(doc, (), "a rule file is a mapping with one of the keys: " + ", ".join(sorted(set(ROLES))))
                 continue
             role = next((k for k in doc.data if k in ROLES), None)
             if role is None:
@@ -291,9 +287,7 @@ class _Build:
                         sdoc, spath, sspec, "criterion", param_types, derived_names, raw_derived, params
                     )
                 else:
-                    c = self._criterion(
-                        doc, where, item, "criterion", param_types, derived_names, raw_derived, params
-                    )
+                    c = self._criterion(doc, where, item, "criterion", param_types, derived_names, raw_derived, params)
                 if c is not None:
                     criteria.append(c)
             criteria.extend(disqualifiers)
@@ -332,9 +326,7 @@ class _Build:
         if self.problems:
             return None
         version = ruleset_version(self.files)
-        return Ruleset(
-            policy.id, version, policy, params, programs, derived, source_text or "", dict(self.files)
-        )
+        return Ruleset(policy.id, version, policy, params, programs, derived, source_text or "", dict(self.files))
 
     def quoted(self, quote: str) -> bool:
         """Whether a quote stands verbatim in the source (unchecked when the source is missing,
@@ -364,17 +356,13 @@ class _Build:
                     "copy the words exactly as the document prints them, punctuation included",
                 )
 
-    def _parameters(
-        self, files: list[tuple[str, Located, Any]]
-    ) -> tuple[dict[str, Parameter], dict[str, str]]:
+    def _parameters(self, files: list[tuple[str, Located, Any]]) -> tuple[dict[str, Parameter], dict[str, str]]:
         params: dict[str, Parameter] = {}
         for _, doc, pfile in files:
             for name, spec in pfile.parameters.items():
                 where = ("parameters", name)
                 if spec.quote and not self.quoted(spec.quote):
-                    self.problem(
-                        doc, where + ("quote",), f"quote not found verbatim in the policy text: {spec.quote}"
-                    )
+                    self.problem(doc, where + ("quote",), f"quote not found verbatim in the policy text: {spec.quote}")
                 values = []
                 for i, dv in enumerate(spec.values):
                     value = _param_value(spec.type, dv.value)
@@ -383,9 +371,7 @@ class _Build:
                         continue
                     values.append((dv.from_, value))
                 if not spec.values and spec.unset is None:
-                    self.problem(
-                        doc, where + ("values",), "a parameter without values must say why in 'unset'"
-                    )
+                    self.problem(doc, where + ("values",), "a parameter without values must say why in 'unset'")
                 params[name] = Parameter(
                     name,
                     spec.label,
@@ -440,9 +426,7 @@ class _Build:
                 "copy the words exactly as the document prints them, punctuation included",
             )
         if spec.discretionary == (spec.condition is not None):
-            self.problem(
-                doc, path, "a criterion has a condition, or is discretionary: exactly one of the two"
-            )
+            self.problem(doc, path, "a criterion has a condition, or is discretionary: exactly one of the two")
             return None
         if spec.applies_if is not None and spec.applies_if not in params:
             self.follow_on(
@@ -485,9 +469,7 @@ class _Build:
             _params_deep(cond, self.raw) if cond is not None else (),
         )
 
-    def _templates(
-        self, doc: Located, path: tuple[Any, ...], explain: Any, params: dict[str, str]
-    ) -> list[str]:
+    def _templates(self, doc: Located, path: tuple[Any, ...], explain: Any, params: dict[str, str]) -> list[str]:
         """Check the holes of explanation templates; return the facts they show."""
         shown: list[str] = []
         for status in ("met", "not_met", "unknown"):
@@ -523,9 +505,7 @@ class _Build:
         if award.rate:
             refs.append(("rate", award.rate.param, ("rate",)))
             if award.base != "transaction_amount":
-                self.problem(
-                    doc, path + ("base",), "a rate applies to a money fact: base: transaction_amount"
-                )
+                self.problem(doc, path + ("base",), "a rate applies to a money fact: base: transaction_amount")
             if award.cap:
                 refs.append(("cap", award.cap.param, ("money",)))
                 if award.cap_per is None:
@@ -554,8 +534,7 @@ class _Build:
                 self.problem(
                     doc,
                     path + ("limits",),
-                    f"criterion '{c.id}' reads "
-                    "ledger.already_awarded, which needs limits: {once_per: patent.number}",
+                    f"criterion '{c.id}' reads ledger.already_awarded, which needs limits: {{once_per: patent.number}}",
                 )
             if "ledger.awarded_total" in c.facts and program.award.cap is None:
                 self.problem(
@@ -649,9 +628,7 @@ def _param_value(type_: str, raw: Any) -> Any:
             return value
         if type_ == "integer":
             return (
-                raw
-                if isinstance(raw, int) and not isinstance(raw, bool)
-                else f"!expected a whole number, got {raw!r}"
+                raw if isinstance(raw, int) and not isinstance(raw, bool) else f"!expected a whole number, got {raw!r}"
             )
         if type_ == "boolean":
             return raw if isinstance(raw, bool) else f"!expected true or false, got {raw!r}"

@@ -132,9 +132,7 @@ class Ruleset:
     files: dict[str, bytes]
     folder: Path | None = None
     _active: dict[tuple[str, int], tuple[Criterion, ...]] = field(default_factory=dict, repr=False)
-    _bound: dict[tuple[int, str, str, str, frozenset[str]], Condition] = field(
-        default_factory=dict, repr=False
-    )
+    _bound: dict[tuple[int, str, str, str, frozenset[str]], Condition] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:

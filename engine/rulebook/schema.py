@@ -138,9 +138,7 @@ class PolicyFile(_Spec):
     policy: PolicySpec
 
 
-ParamType = Literal[
-    "money", "rate", "integer", "area_m2", "boolean", "date", "divisions", "text_list", "text"
-]
+ParamType = Literal["money", "rate", "integer", "area_m2", "boolean", "date", "divisions", "text_list", "text"]
 
 
 class DatedValue(_Spec):

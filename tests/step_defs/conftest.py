@@ -370,9 +370,7 @@ def infringement_record(case: Case) -> None:
     case.data["applicant"]["infringement_record"] = True
 
 
-@given(
-    parsers.re(r"申请人是个体工商户“(?P<name>[^”]+)”，统一社会信用代码 (?P<code>\w{18})，专利登记在其名下")
-)
+@given(parsers.re(r"申请人是个体工商户“(?P<name>[^”]+)”，统一社会信用代码 (?P<code>\w{18})，专利登记在其名下"))
 def individual_business(case: Case, name: str, code: str) -> None:
     case.data["applicant"].update(type="enterprise", name=name, credit_code=code)
     for claim in case.data["claims"]:
@@ -400,9 +398,7 @@ def same_patent_again(case: Case, programme: str) -> None:
     case.data["claims"].append(copy.deepcopy(first))
 
 
-@given(
-    parsers.re(r"主管部门将参数 (?P<name>[a-z_]+) 自 (?P<start>\d{4}-\d{2}-\d{2}) 起改为 (?P<value>是|否)")
-)
+@given(parsers.re(r"主管部门将参数 (?P<name>[a-z_]+) 自 (?P<start>\d{4}-\d{2}-\d{2}) 起改为 (?P<value>是|否)"))
 def change_parameter(case: Case, name: str, start: str, value: str, tmp_path: Path) -> None:
     """The office's decision as a new dated value of the parameter, in a copy of the rules."""
     rules = tmp_path / "rules"
@@ -468,11 +464,7 @@ def total_is(case: Case, amount: str) -> None:
     assert f"合计奖励 {amount_text(_money(amount))} 元" in case.text
 
 
-@then(
-    parsers.re(
-        r"(?:第(?P<n>\d+)项的)?条件 (?P<cid>[a-z0-9-]+)（(?P<label>[^）]+)）(?P<status>不满足|满足|待定)"
-    )
-)
+@then(parsers.re(r"(?:第(?P<n>\d+)项的)?条件 (?P<cid>[a-z0-9-]+)（(?P<label>[^）]+)）(?P<status>不满足|满足|待定)"))
 def criterion_is(case: Case, cid: str, label: str, status: str, n: str | None) -> None:
     criterion = case.criterion(cid, n)
     assert criterion["label"] == label
@@ -511,8 +503,8 @@ def missing_is(case: Case, fields: str, n: str | None) -> None:
     expected = fields.split("、")
     assert case.decision(n)["missing"] == expected
     line = next(x for x in case.text.splitlines() if x.strip().startswith("缺少信息："))
-    for field in expected:  # named in words, with the field path in brackets
-        assert f"（{field}）" in line, line
+    for name in expected:  # named in words, with the field path in brackets
+        assert f"（{name}）" in line, line
 
 
 @then(parsers.re(r"(?:第(?P<n>\d+)项)?没有缺少的信息"))
