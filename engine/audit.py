@@ -23,6 +23,7 @@ from .errors import EngineError, Problem, StoreError
 from .evaluate import Evaluator
 from .intake import application_from_data
 from .ledger import RecordedLedger
+from .pipeline import pipelined, worker_count
 from .recording import awards_of, input_hash, released_by, result_json, stored_result
 from .rulebook import Rulebook, Ruleset, load_ruleset_files
 from .store import GENESIS, Award, Record, Store, chain_hash
@@ -242,18 +243,43 @@ def _selected(store: Store, ids: list[str]) -> Iterator[Record]:
 
 
 def replay(store: Store, ids: list[str] | None = None) -> Iterator[Replay]:
-    """Re-evaluate recorded decisions under their own archived rulesets."""
-    archive = _Archive(store)
-    for record in _selected(store, ids or []):
-        content = record.content
-        version = content["ruleset"]["version"]
-        outcome = Replay(record.record_id, content["ruleset"]["id"], version)
+    """Re-evaluate recorded decisions under their own archived rulesets, in chain order;
+    the work is spread over worker processes for long runs (each reads the store itself)."""
+    chosen = [r.record_id for r in _selected(store, ids)] if ids else None
+    total = len(chosen) if chosen is not None else store.count("decision")
+    path = store.path
+    here: dict[str, Any] = {}
+
+    def produce() -> Iterator[Record]:
+        reader = Store(path, create=False)
+        here["archive"] = _Archive(reader)
         try:
-            ruleset, evaluator = archive.get(version)
-            app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
-            assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
-            now = stored_result(result_json(assessment, ruleset))
-            outcome.differences = list(_diff(content["result"], now))
-        except EngineError as exc:
-            outcome.error = str(exc)
-        yield outcome
+            if chosen is None:
+                yield from reader.records("decision")
+            else:
+                for record_id in chosen:
+                    record = reader.record(record_id)
+                    assert record is not None
+                    yield record
+        finally:
+            reader.close()
+
+    def again(record: Record) -> Replay:
+        return _replay_one(record, here["archive"])
+
+    yield from pipelined(produce, again, workers=worker_count(total))
+
+
+def _replay_one(record: Record, archive: _Archive) -> Replay:
+    content = record.content
+    version = content["ruleset"]["version"]
+    outcome = Replay(record.record_id, content["ruleset"]["id"], version)
+    try:
+        ruleset, evaluator = archive.get(version)
+        app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
+        assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
+        now = stored_result(result_json(assessment, ruleset))
+        outcome.differences = list(_diff(content["result"], now))
+    except EngineError as exc:
+        outcome.error = str(exc)
+    return outcome

@@ -110,6 +110,7 @@ def show_value(path: str, value: Any, lang: str) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=4096)
 def show_division(code: str, lang: str) -> str:
     try:
         division = identifiers.resolve_division(code)
@@ -137,23 +138,35 @@ def show_param(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
     return str(value)
 
 
-@lru_cache(maxsize=1024)
-def _parts(template: str) -> tuple[str, ...]:
-    """A template split once into text and holes: even items text, odd items hole names."""
-    return tuple(_HOLE.split(template))
+@lru_cache(maxsize=2048)
+def _compiled(template: str) -> tuple[str, tuple[str, ...]]:
+    """A template made once into a format string and the names of its holes."""
+    parts = _HOLE.split(template)
+    text = "".join(part.replace("{", "{{").replace("}", "}}") if not i % 2 else "{}" for i, part in enumerate(parts))
+    return text, tuple(parts[1::2])
+
+
+_PARAM_TEXT: dict[tuple[str, str, date, str], str] = {}
 
 
 def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
-    parts = _parts(template)
-    out = []
-    for i, part in enumerate(parts):
-        if not i % 2:
-            out.append(part)
-        elif part.startswith("param:"):
-            out.append(show_param(ruleset, part[6:], when, lang))
+    text, holes = _compiled(template)
+    if not holes:
+        return template
+    fact = result.fact
+    values = []
+    for hole in holes:
+        if hole.startswith("param:"):
+            key = (ruleset.version, hole, when, lang)
+            shown = _PARAM_TEXT.get(key)
+            if shown is None:
+                if len(_PARAM_TEXT) > 50_000:
+                    _PARAM_TEXT.clear()
+                shown = _PARAM_TEXT[key] = show_param(ruleset, hole[6:], when, lang)
+            values.append(shown)
         else:
-            out.append(show_value(part, result.fact.get(part), lang))
-    return "".join(out)
+            values.append(show_value(hole, fact.get(hole), lang))
+    return text.format(*values)
 
 
 def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
@@ -358,15 +371,21 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
     zh = _zh(lang)
     criteria = []
     explanations: dict[int, str] = {}
+    plain: dict[str, Any] = {}  # each fact in the application's own terms, once per claim
     for c in decision.criteria:
         static, hint, specs = _static(c, lang)
-        explanation = criterion_explanation(c, ruleset, when, lang)
+        explanation = _explanation(c, ruleset, when, lang)
         explanations[id(c)] = explanation
         fact = c.fact
         item = dict(static)
         item["status"] = c.status
         item["explanation"] = explanation
-        item["facts"] = {path: plain_value(spec, fact.get(path)) for path, spec in specs}
+        shown = {}
+        for path, spec in specs:
+            if path not in plain:
+                plain[path] = plain_value(spec, fact.get(path))
+            shown[path] = plain[path]
+        item["facts"] = shown
         item["missing"] = list(c.missing)
         if c.review:
             item["review"] = True

@@ -46,6 +46,7 @@ class FactSpec:
     scope: Literal["application", "claim", "ledger"]
     values: tuple[str, ...] = ()
     source: str | None = None  # the application field it comes from, when not `path`
+    always: bool = False  # every valid claim has it (required or defaulted): never unknown
 
 
 def _f(
@@ -57,7 +58,24 @@ def _f(
     values: tuple[str, ...] = (),
     source: str | None = None,
 ) -> FactSpec:
-    return FactSpec(path, type_, zh, en, scope, values, source)  # type: ignore[arg-type]
+    return FactSpec(path, type_, zh, en, scope, values, source, path in ALWAYS)  # type: ignore[arg-type]
+
+
+# Required by the application format, defaulted by it, or supplied by the ledger; a claim
+# always carries its patent (intake checks it for every programme that reads one).
+ALWAYS = frozenset(
+    {
+        "submitted_on",
+        "applicant.type",
+        "applicant.name",
+        "applicant.infringement_record",
+        "patent.number",
+        "patent.kind",
+        "patent.abnormal",
+        "ledger.already_awarded",
+        "ledger.awarded_total",
+    }
+)
 
 
 FACTS: dict[str, FactSpec] = {

@@ -18,13 +18,15 @@ from . import __version__
 from .decision import ELIGIBLE, NEEDS_REVIEW, Assessment
 from .explain import assessment_json
 from .rulebook import Ruleset
-from .store import Award, Record, Store, canonical_json, now
+from .store import Award, Record, Store, canonical_json, now, record_json
 
 __all__ = [
     "ENGINE",
     "awards_of",
     "released_by",
+    "decision_body",
     "decision_content",
+    "record_body",
     "decision_id",
     "input_hash",
     "record_assessment",
@@ -51,18 +53,41 @@ def result_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> d
 
 
 # Per criterion, the words that come from the rule file alone. The record keeps the
-# criterion's id, clause, status, explanation, facts and missing fields; the label,
-# quote, hint and interpretation are in the archived rules of the recorded version.
+# criterion's id, clause, status, explanation, the facts it used and the missing fields;
+# the label, quote, hint and interpretation are in the archived rules of the recorded
+# version. A claim's fact values are kept once, beside its criteria, which name them.
 STATIC_KEYS = ("label", "quote", "hint", "interpretation")
 
 
+_KEPT = ("code", "kind", "discretionary", "review", "earlier_awards")
+
+
 def stored_result(result: dict[str, Any]) -> dict[str, Any]:
-    """The decision as recorded: the contract's object without the rule files' own words."""
+    """The decision as recorded: the contract's object without the rule files' own words,
+    each claim's facts given once."""
     out = dict(result)
     decisions = []
     for d in result["decisions"]:
         d = dict(d)
-        d["criteria"] = [{k: v for k, v in c.items() if k not in STATIC_KEYS} for c in d["criteria"]]
+        facts: dict[str, Any] = {}
+        criteria = []
+        for c in d["criteria"]:
+            used = c["facts"]
+            facts.update(used)
+            kept = {
+                "id": c["id"],
+                "clause": c["clause"],
+                "status": c["status"],
+                "explanation": c["explanation"],
+                "facts": list(used),
+                "missing": c["missing"],
+            }
+            for key in _KEPT:
+                if key in c:
+                    kept[key] = c[key]
+            criteria.append(kept)
+        d["criteria"] = criteria
+        d["facts"] = facts
         decisions.append(d)
     out["decisions"] = decisions
     return out
@@ -143,5 +168,47 @@ def record_assessment(store: Store, content: dict[str, Any]) -> Record:
     record = store.append("decision", application, application, content)
     store.add_application(application, content["input_sha256"], record.seq)
     for award in awards_of(content):
+        store.add_award(record.seq, award)
+    return record
+
+
+def decision_body(
+    application: str,
+    recorded_at: str,
+    source: str,
+    input_json: str,
+    digest: str,
+    ruleset: dict[str, str],
+    ledger_seen: list[dict[str, Any]],
+    stored_json: str,
+) -> str:
+    """The same record as ``decision_content`` gives, written from parts already in JSON
+    (made in a worker process): the keys in the same order, the values the same."""
+    head = record_json({"type": "decision", "application": application, "recorded_at": recorded_at, "source": source})
+    return (
+        head[:-1]
+        + ',"input":'
+        + input_json
+        + ',"input_sha256":'
+        + record_json(digest)
+        + ',"ruleset":'
+        + record_json(ruleset)
+        + ',"engine":'
+        + record_json(ENGINE)
+        + ',"ledger":'
+        + record_json(ledger_seen)
+        + ',"result":'
+        + stored_json
+        + "}"
+    )
+
+
+def record_body(
+    store: Store, application: str, recorded_at: str, digest: str, body: str, awards: list[Award]
+) -> Record:
+    """Append a decision record given as its JSON body, with its index rows."""
+    record = store.append_body("decision", application, application, recorded_at, body)
+    store.add_application(application, digest, record.seq)
+    for award in awards:
         store.add_award(record.seq, award)
     return record

@@ -6,16 +6,20 @@ Two passes, so that ordering never holds the batch in memory:
    ``submitted_on``; the key and where to find the record again go into a
    temporary on-disk SQLite table (the external sort). Records that cannot be
    read at all are reported here.
-2. the keys are read back in (``submitted_on``, ``id``) order; each record is
-   read again, validated, checked against the store (already recorded → skipped;
-   same id, other content → an error), evaluated with the store's limits, and
-   recorded with its decision. Applications are committed in small batches:
-   a run killed at any point leaves only whole, chained records, and running
-   the same command again finishes the batch without awarding anything twice.
+2. the keys are read back in (``submitted_on``, ``id``) order. Worker processes
+   (one per core) read each record again, validate it and evaluate it
+   *speculatively*, assuming the limits it asks about are untouched, and render
+   its explanation; this process takes their results in order, asks the store
+   what those limits really hold — if anything, it evaluates the record again
+   itself with the store's answers — and records the decision. Only this
+   process writes. Applications are committed in small batches: a run killed
+   at any point leaves only whole, chained records, and running the same
+   command again finishes the batch without awarding anything twice.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -26,15 +30,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .decision import Assessment
+from .decision import Assessment, AwardRef
 from .errors import ApplicationError, Problem
 from .evaluate import Evaluator
 from .intake import APPLICATION_SUFFIXES, application_from_data, iter_files
 from .ledger import StoreLedger
 from .model import Application
-from .recording import decision_content, input_hash, record_assessment, result_json
+from .pipeline import pipelined, worker_count
+from .recording import awards_of, decision_body, input_hash, record_body, result_json, stored_result
 from .rulebook import Rulebook, Ruleset
-from .store import Store
+from .store import Award, Store, now, record_json
 from .yamlio import LoadProblem, load_json_line, load_yaml
 
 __all__ = ["Outcome", "ScreenSummary", "screen"]
@@ -49,9 +54,7 @@ class Outcome:
     source: str
     application: str | None
     status: str  # recorded | skipped | invalid
-    assessment: Assessment | None = None
-    ruleset: Ruleset | None = None
-    result: dict[str, Any] | None = None
+    output: str | None = None  # the decision rendered for stdout, in the batch's format
     error: ApplicationError | None = None
 
 
@@ -61,6 +64,9 @@ class ScreenSummary:
     skipped: int = 0
     invalid: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+
+Render = Callable[[Assessment, Ruleset, dict[str, Any]], str]
 
 
 def _key(data: Any) -> tuple[str, str] | None:
@@ -111,27 +117,40 @@ def screen(
     store: Store,
     rulebook: Rulebook,
     emit: Callable[[Outcome], None],
+    render: Render,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScreenSummary:
-    """Screen every application under ``paths`` into ``store``; ``emit`` sees each outcome."""
+    """Screen every application under ``paths`` into ``store``; ``emit`` sees each outcome,
+    whose ``output`` is what ``render`` made of its decision."""
     summary = ScreenSummary()
     evaluator = Evaluator(rulebook)
     ledger = StoreLedger(store)
     _clean_stale_sorts()
     with tempfile.TemporaryDirectory(prefix=f"subsidy-sort-{os.getpid()}-") as tmp:
-        sort = sqlite3.connect(str(Path(tmp) / "sort.db"), isolation_level=None)
+        sort_path = str(Path(tmp) / "sort.db")
+        sort = sqlite3.connect(sort_path, isolation_level=None)
         sort.execute("PRAGMA journal_mode=OFF")
         sort.execute("PRAGMA synchronous=OFF")
         sort.execute("CREATE TABLE pending (submitted TEXT, id TEXT, n INTEGER, file TEXT, line INTEGER, text TEXT)")
         total = _first_pass(paths, sort, summary, emit)
         sort.execute("CREATE INDEX pending_order ON pending (submitted, id, n)")
-        done = 0
-        rows = sort.execute("SELECT file, line, text FROM pending ORDER BY submitted, id, n")
-        batch = 0
+        sort.close()
+
+        def produce() -> Iterator[tuple[str, int, str | None]]:
+            rows = sqlite3.connect(sort_path)
+            try:
+                yield from rows.execute("SELECT file, line, text FROM pending ORDER BY submitted, id, n")
+            finally:
+                rows.close()
+
+        def prepare(row: tuple[str, int, str | None]) -> Prepared:
+            return _prepare(*row, rulebook=rulebook, evaluator=evaluator, render=render)
+
+        done = batch = 0
         store.begin()
         try:
-            for file, line, text in rows:
-                outcome = _one(file, line, text, store, rulebook, evaluator, ledger)
+            for prepared in pipelined(produce, prepare, workers=worker_count(total)):
+                outcome = _decide(prepared, store, rulebook, evaluator, ledger, render)
                 _count(summary, outcome)
                 emit(outcome)
                 done += 1
@@ -146,8 +165,6 @@ def screen(
         except BaseException:
             store.rollback()
             raise
-        finally:
-            sort.close()
     return summary
 
 
@@ -206,41 +223,128 @@ def _count(summary: ScreenSummary, outcome: Outcome) -> None:
             summary.problems.extend(outcome.error.problems)
 
 
-def _one(
-    file: str,
-    line: int,
-    text: str | None,
-    store: Store,
-    rulebook: Rulebook,
-    evaluator: Evaluator,
-    ledger: StoreLedger,
-) -> Outcome:
+class _Speculative:
+    """The ledger a worker evaluates with: it answers that no earlier award touches the
+    limits asked about, and notes every question, for the writer to check."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str]] = []
+
+    def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]:
+        self.asked.append(("once_per", program, patent))
+        return ()
+
+    def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
+        self.asked.append(("cap", program, credit_code))
+        return ()
+
+
+@dataclass
+class Prepared:
+    """One record read, validated, evaluated on an untouched ledger and rendered (in a worker)."""
+
+    source: str
+    file: str
+    line: int
+    application: str | None = None
+    problems: list[Problem] | None = None
+    canonical: dict[str, Any] | None = None
+    digest: str = ""
+    id_line: int | None = None
+    ruleset_version: str = ""
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+    input_json: str = ""
+    stored_json: str = ""
+    awards: list[Award] = field(default_factory=list)
+    output: str | None = None
+
+
+def _prepare(
+    file: str, line: int, text: str | None, *, rulebook: Rulebook, evaluator: Evaluator, render: Render
+) -> Prepared:
     source = f"{file}:{line}" if line else file
     try:
         doc = _read(file, line, text)
-        app: Application = application_from_data(doc, rulebook)
+        app = application_from_data(doc, rulebook)
     except LoadProblem as exc:
-        return Outcome(source, None, "invalid", error=ApplicationError([exc.problem]))
+        return Prepared(source, file, line, problems=[exc.problem])
     except ApplicationError as exc:
-        return Outcome(source, None, "invalid", error=exc)
+        return Prepared(source, file, line, problems=exc.problems)
     canonical = app.canonical()
-    digest = input_hash(canonical)
-    recorded = store.recorded_input_hash(app.id)
-    if recorded is not None:
-        if recorded == digest:
-            return Outcome(source, app.id, "skipped")
-        problem = Problem(
-            file,
-            line or doc.line_of(("id",)),
-            "id",
-            f"application {app.id} is already recorded with different content",
-            "an id is unique within a store: give the new application its own id",
-        )
-        return Outcome(source, app.id, "invalid", error=ApplicationError([problem]))
+    prepared = Prepared(
+        source,
+        file,
+        line,
+        app.id,
+        canonical=canonical,
+        digest=input_hash(canonical),
+        id_line=line or doc.line_of(("id",)),
+    )
+    ledger = _Speculative()
     ruleset = evaluator.ruleset_for(app)
-    ledger.reset()
+    _evaluate_into(prepared, app, ruleset, evaluator, ledger, render)
+    prepared.asked = ledger.asked
+    prepared.canonical = None  # travels as input_json; rebuilt from it if ever needed
+    return prepared
+
+
+def _evaluate_into(
+    prepared: Prepared, app: Application, ruleset: Ruleset, evaluator: Evaluator, ledger: Any, render: Render
+) -> None:
     assessment = evaluator.evaluate(app, ledger, ruleset)
     result = result_json(assessment, ruleset)
+    stored = stored_result(result)
+    prepared.ruleset_version = ruleset.version
+    prepared.input_json = record_json(prepared.canonical)
+    prepared.stored_json = record_json(stored)
+    prepared.awards = awards_of(
+        {"type": "decision", "application": app.id, "ruleset": {"id": ruleset.id}, "result": stored}
+    )
+    prepared.output = render(assessment, ruleset, result)
+
+
+def _decide(
+    prepared: Prepared, store: Store, rulebook: Rulebook, evaluator: Evaluator, ledger: StoreLedger, render: Render
+) -> Outcome:
+    """Check one prepared record against the store, settle its limits, record it (here, in order)."""
+    source, app_id = prepared.source, prepared.application
+    if app_id is None or prepared.problems:
+        return Outcome(source, None, "invalid", error=ApplicationError(prepared.problems or []))
+    recorded = store.recorded_input_hash(app_id)
+    if recorded is not None:
+        if recorded == prepared.digest:
+            return Outcome(source, app_id, "skipped")
+        problem = Problem(
+            prepared.file,
+            prepared.id_line,
+            "id",
+            f"application {app_id} is already recorded with different content",
+            "an id is unique within a store: give the new application its own id",
+        )
+        return Outcome(source, app_id, "invalid", error=ApplicationError([problem]))
+    ruleset = next(r for r in rulebook.rulesets if r.version == prepared.ruleset_version)
+    seen: list[dict[str, Any]] = []
+    for limit, program, key in prepared.asked:
+        held = (store.patent_awards if limit == "once_per" else store.enterprise_awards)(ruleset.id, program, key)
+        if held:  # the speculation does not hold: decide this one here, with the store's answers
+            prepared.canonical = json.loads(prepared.input_json)
+            app = Application.model_validate(prepared.canonical)
+            ledger.reset()
+            _evaluate_into(prepared, app, ruleset, evaluator, ledger, render)
+            seen = ledger.seen
+            break
+        seen.append({"limit": limit, "program": program, "key": key, "awards": []})
     store.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
-    record_assessment(store, decision_content(assessment, ruleset, canonical, ledger.seen, source, result, digest))
-    return Outcome(source, app.id, "recorded", assessment, ruleset, result)
+    recorded_at = now()
+    body = decision_body(
+        app_id,
+        recorded_at,
+        source,
+        prepared.input_json,
+        prepared.digest,
+        {"id": ruleset.id, "version": ruleset.version},
+        seen,
+        prepared.stored_json,
+    )
+    record_body(store, app_id, recorded_at, prepared.digest, body, prepared.awards)
+    return Outcome(source, app_id, "recorded", prepared.output)

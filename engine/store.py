@@ -254,10 +254,12 @@ class Store:
     def append(self, kind: str, record_id: str, application: str, content: dict[str, Any]) -> Record:
         """Add one record at the end of the chain (inside the caller's transaction, which holds
         the write lock, so the head read at its start stays the head)."""
+        return self.append_body(kind, record_id, application, content["recorded_at"], record_json(content))
+
+    def append_body(self, kind: str, record_id: str, application: str, recorded_at: str, body: str) -> Record:
+        """Add one record, given as its JSON body (whose ``recorded_at`` is the one given)."""
         seq, prev = self._head or self.head()
-        body = record_json(content)
         digest = chain_hash(prev, body)
-        recorded_at = content.get("recorded_at") or now()
         self.db.execute(
             "INSERT INTO records (seq, kind, record_id, application, recorded_at, body, prev, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

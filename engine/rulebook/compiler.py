@@ -124,10 +124,14 @@ def compile_program(ruleset: Ruleset, program: Program) -> ProgramPlan:
         items: list[Item] = [("criterion", c.id) for c in program.criteria if ruleset.active(c, period)]
         items += [("derived", d) for d in program.derived]
         by_stage: dict[int, list[Item]] = {}
-        for kind, item in items:
-            stage, triple = _staged(ruleset, program, period, kind, item)
+        staged = [(kind, item, *_staged(ruleset, program, period, kind, item)) for kind, item in items]
+        for kind, item, stage, _ in staged:
             by_stage.setdefault(stage, []).append((kind, item))
+        single = len(by_stage) <= 1  # one stage: no need to tell stages apart
+        for kind, item, stage, triple in staged:
             anchor = _anchor(period, stage)
+            if single:
+                anchor = [a for a in anchor if "stage_" not in a]
             for status, pattern in zip((MET, NOT_MET, UNKNOWN), triple, strict=True):
                 if pattern is FALSE:
                     continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..facts import FACTS
 from .conditions import UNSET, All, AnyOf, Compare, Condition, DerivedRef, FactRef, Not, Present
 
 __all__ = [
@@ -34,14 +35,21 @@ MAX_EXPRESSIONS = 31
 
 
 def all_of(parts: list[Any]) -> Any:
-    """Conjunction, simplified and flattened (nested ``$and`` costs expressions)."""
+    """Conjunction, simplified and flattened (nested ``$and`` costs expressions); a field
+    required both present and absent makes it unsatisfiable."""
     if any(p is FALSE for p in parts):
         return FALSE
     flat: list[Any] = []
     for p in parts:
         if p is TRUE:
             continue
-        flat.extend(p["$and"] if isinstance(p, dict) and set(p) == {"$and"} else [p])
+        for q in p["$and"] if isinstance(p, dict) and set(p) == {"$and"} else [p]:
+            if q not in flat:
+                flat.append(q)
+    present = {next(iter(q["$ex"])) for q in flat if isinstance(q, dict) and set(q) == {"$ex"}}
+    absent = {next(iter(q["$nex"])) for q in flat if isinstance(q, dict) and set(q) == {"$nex"}}
+    if present & absent:
+        return FALSE
     if not flat:
         return TRUE
     return flat[0] if len(flat) == 1 else {"$and": flat}
@@ -69,12 +77,17 @@ def _cmp(op: str, path: str, rhs: Any) -> dict[str, Any]:
     return {path: rhs} if key is None else {key: {path: rhs}}
 
 
-def _ex(path: str) -> dict[str, Any]:
-    return {"$ex": {path: 1}}
+def _ex(path: str) -> Any:
+    return TRUE if _always(path) else {"$ex": {path: 1}}
 
 
-def _nex(path: str) -> dict[str, Any]:
-    return {"$nex": {path: 1}}
+def _nex(path: str) -> Any:
+    return FALSE if _always(path) else {"$nex": {path: 1}}
+
+
+def _always(path: str) -> bool:
+    spec = FACTS.get(path)
+    return spec is not None and spec.always
 
 
 def derived_key(name: str) -> str:
