@@ -25,7 +25,7 @@ from .intake import application_from_data
 from .ledger import RecordedLedger
 from .pipeline import pipelined, worker_count
 from .recording import awards_of, input_hash, released_by, result_json, stored_result
-from .rulebook import Rulebook, Ruleset, load_ruleset_files
+from .rulebook import Rulebook, Ruleset, load_ruleset_files, ruleset_version
 from .store import GENESIS, Award, Record, Store, chain_hash
 from .yamlio import Located
 
@@ -91,6 +91,12 @@ def verify(store: Store) -> VerifyReport:
         report.head = record.hash
     if report.bad_record is None:
         _check_indexes(store, applications, awards, report)
+    if report.bad_record is None:
+        for version, _ in store.archived_versions():
+            if ruleset_version(store.archived_files(version)) != version:
+                report.bad_record = f"archive {version}"
+                report.reason = "the archived rule files no longer hash to the version they were archived under"
+                break
     return report
 
 

@@ -29,7 +29,7 @@ from .decision import (
 from .facts import FACTS, decode_date, plain_value
 from .money import format_yuan, from_fen
 from .rulebook import Ruleset
-from .rulebook.conditions import UNSET
+from .rulebook.conditions import UNSET, derived_refs
 
 __all__ = ["assessment_json", "criterion_explanation", "decision_summary", "render_text"]
 
@@ -173,7 +173,7 @@ def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date,
     return _explanation(result, ruleset, when, lang)
 
 
-def _explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+def _explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str, with_missing: bool = True) -> str:
     """One line: what the criterion found, from its template or its label and facts."""
     zh = _zh(lang)
     template = getattr(result.explain, result.status)
@@ -206,7 +206,7 @@ def _explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: st
     if result.earlier and result.status != MET:
         refs = ("、" if zh else "; ").join(f"{_ref(r, lang)} {format_yuan(r.amount)}" for r in result.earlier)
         text += f"（见 {refs}）" if zh else f" (see {refs})"
-    if result.missing:
+    if result.missing and with_missing:
         gap = ", ".join(result.missing)
         text += f"（缺少 {gap}）" if zh else f" (missing {gap})"
     return text
@@ -295,9 +295,12 @@ def decision_summary(
                 label = c.label.zh if zh else c.label.en
                 reasons.append(f"“{label}”须由评审小组认定" if zh else f"“{label}” is for the review panel to judge")
             else:
-                reasons.append(criterion_explanation(c, ruleset, when, lang))
+                reasons.append(_explanation(c, ruleset, when, lang, with_missing=False))
         rest = len(open_points) < len(decision.criteria)
         tail = ("其余条件均已满足。" if zh else " All other criteria are met.") if rest else ""
+        if decision.missing:  # named once, for the whole claim
+            gap = ", ".join(decision.missing)
+            reasons[-1] += f"（缺少 {gap}）" if zh else f" (missing {gap})"
         return (
             ("待评审：" + "；".join(reasons) + "。" + tail)
             if zh
@@ -515,7 +518,6 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
         if arithmetic:
             lines.append("  " + arithmetic)
     order = {NOT_MET: 0, "unknown": 1, MET: 2}
-    derived = [x for x in d.derived if x.id != "high-value"]
     for c in sorted(d.criteria, key=lambda c: order[c.status]):
         text = c.label.zh if zh else c.label.en
         line = (
@@ -528,10 +530,9 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
         if c.interpretation is not None:
             line += "（解释性适用）" if zh else " (interpretation)"
         lines.append(line)
-        if c.id == "high-value-patent" and derived:
-            for x in derived:
-                name = x.label.zh if zh else x.label.en
-                lines.append(f"      {MARK[x.status]} {name}")
+        for x in _beneath(c, d, ruleset):
+            name = x.label.zh if zh else x.label.en
+            lines.append(f"      {MARK[x.status]} {name}")
     hints = [c.hint.zh if zh else c.hint.en for c in d.criteria if c.status != MET]
     if hints:
         lines.append(("  如何满足：" if zh else "  What to do: ") + (" " if not zh else "").join(hints))
@@ -539,6 +540,23 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
         shown = [f"{field_label(m, lang)}（{m}）" if zh else f"{field_label(m, lang)} ({m})" for m in d.missing]
         lines.append(("  缺少信息：" if zh else "  Missing: ") + ("；" if zh else "; ").join(shown))
     return lines
+
+
+def _beneath(c: CriterionResult, d: Decision, ruleset: Ruleset) -> list[Any]:
+    """The derived verdicts a criterion rests on, below the ones it names itself (for
+    "high-value patent": which of the five categories hold)."""
+    if c.criterion.condition is None:
+        return []
+    named = derived_refs(c.criterion.condition)
+    reached: list[str] = []
+    stack = list(named)
+    while stack:
+        name = stack.pop()
+        for ref in derived_refs(ruleset.derived[name].condition) if name in ruleset.derived else []:
+            if ref not in reached:
+                reached.append(ref)
+                stack.append(ref)
+    return [x for x in d.derived if x.id in reached]
 
 
 SECTION_LABELS = {
@@ -587,13 +605,19 @@ def render_recorded(
         outcome = OUTCOME[d["outcome"]][0]
         program = ruleset.programs.get(d["program"])
         name = program.label.zh if program is not None else d["program"]
-        labels = {c.id: c.label.zh for c in program.criteria} if program is not None else {}
+        criteria = {c.id: c for c in program.criteria} if program is not None else {}
         head = f"第{d['claim']}项 [{d['decision']}] {name} · {d['clause']} · {outcome}"
         if d["amount"] is not None:
             head += f" · {'奖励' if d['outcome'] == ELIGIBLE else '拟奖励'} {format_yuan(Decimal(d['amount']))} 元"
         lines += ["", head, "  " + d["summary"]]
         for c in d["criteria"]:
-            lines.append(f"  {MARK[c['status']]} {labels.get(c['id'], c['id'])}：{c['explanation']}")
+            known = criteria.get(c["id"])
+            line = f"  {MARK[c['status']]} {known.label.zh if known else c['id']}：{c['explanation']}"
+            if c["clause"] != d["clause"]:
+                line += f" · {c['clause']}"
+            if known is not None and known.interpretation is not None:
+                line += "（解释性适用）"
+            lines.append(line)
         if d["missing"]:
             lines.append("  缺少信息：" + ", ".join(d["missing"]))
         s = settled.get(d["decision"])

@@ -24,6 +24,7 @@ def refs_from_json(items: list[dict[str, Any]]) -> tuple[AwardRef, ...]:
             claim=i.get("claim"),
             decision=i.get("decision"),
             application=i.get("application"),
+            pending=bool(i.get("pending", False)),
         )
         for i in items
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import evaluate, read_application
 from engine.cli import main
 from engine.errors import Problem, RuleFileError
 from engine.rulebook import load_rulebook
@@ -387,3 +388,65 @@ def test_derived_cycle_through_the_cli(rules: Path, capsys: pytest.CaptureFixtur
     assert out == ""
     assert "Traceback" not in err
     assert f"{rules / COMMON}:" in err
+
+
+# ------------------------------------------------------------ engine limits and fields
+
+
+def test_a_condition_too_large_for_the_engine_is_refused_when_the_rules_load(rules: Path) -> None:
+    """durable_rules holds at most 31 expressions in one rule: said at load time, at the criterion."""
+    leaf = "{fact: applicant.type, eq: enterprise}"
+    nested = leaf
+    for _ in range(9):
+        nested = f"{{any: [{leaf}, {{all: [{leaf}, {nested}]}}]}}"
+    edit(rules, P1, HOLDER, nested)
+    problems = problems_of(rules)
+    line = line_of(rules, P1, "{any: [")
+    find(problems, rules / P1, line, "program.criteria[4].condition", "too large for the inference engine")
+
+
+def test_a_criterion_reading_a_claim_field_its_programme_does_not_carry_is_refused(rules: Path) -> None:
+    edit(
+        rules,
+        P1,
+        "claim_fields: [patent, industrialization, technology_from_outside_puyang]",
+        "claim_fields: [patent, technology_from_outside_puyang]",
+    )
+    problems = problems_of(rules)
+    line = line_of(rules, P1, "claim_fields:")
+    find(
+        problems,
+        rules / P1,
+        line,
+        "program.claim_fields",
+        "industrialized-in-puyang",
+        "industrialization",
+        hint=("add industrialization to claim_fields",),
+    )
+
+
+def test_an_unused_shared_criterion_is_still_checked(rules: Path) -> None:
+    edit(
+        rules,
+        COMMON,
+        "criteria:\n",
+        "criteria:\n  - id: spare\n    label: {zh: 备用, en: spare}\n"
+        "    clause: 三(二)2\n    quote: 不在原文中的话\n    condition: {fact: patent.kindd, eq: invention}\n"
+        "    hint: {zh: 无, en: none}\n",
+    )
+    problems = problems_of(rules)
+    assert any("patent.kindd" in p.message for p in problems), problems
+    assert any("not found verbatim" in p.message for p in problems), problems
+
+
+def test_an_interpretation_switch_with_no_value_is_off(rules: Path) -> None:
+    edit(
+        rules,
+        PARAMETERS,
+        "    values:\n      - {from: 2022-10-04, value: true}\n",
+        "    unset: {zh: 未定, en: not decided}\n    values: []\n",
+    )
+    rulebook = load_rulebook(rules.parent)
+    app = read_application(SAMPLE, rulebook)
+    ids = [c.id for c in evaluate(app, rulebook).decisions[0].criteria]
+    assert "no-infringement-record" not in ids and "policy-in-force" in ids

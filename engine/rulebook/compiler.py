@@ -37,8 +37,6 @@ import itertools
 import json
 import os
 import threading
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import durable_rules_engine as _core
@@ -46,102 +44,11 @@ from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
 from ..facts import nested
-from .patterns import FALSE, MAX_EXPRESSIONS, TRUE, all_of, derived_key, expression_count, patterns
-from .ruleset import Period, Program, Ruleset
+from .patterns import derived_key
+from .plan import SEEN, ComplexityError, Item, ProgramPlan, RuleKey, compile_program
+from .ruleset import Period, Ruleset
 
-__all__ = ["CompiledRuleset", "ComplexityError", "ProgramPlan", "compile_program", "compile_ruleset"]
-
-MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
-SEEN = "seen"
-Item = tuple[str, str]  # ("criterion" | "derived", id)
-
-
-class ComplexityError(ValueError):
-    """A condition too large for the engine even when its derived parts are staged."""
-
-
-@dataclass(frozen=True)
-class RuleKey:
-    kind: str
-    item: str
-    status: str
-
-
-@dataclass(frozen=True)
-class ProgramPlan:
-    """What the engine decides for one programme, per period and stage."""
-
-    definition: dict[str, Any]
-    meaning: dict[str, RuleKey]
-    stages: dict[int, tuple[tuple[Item, ...], ...]]  # period index -> items per stage
-
-
-def _day(value: date) -> int:
-    return value.year * 10000 + value.month * 100 + value.day
-
-
-def _anchor(period: Period, stage: int) -> list[Any]:
-    anchor: list[Any] = [{"kind_": "claim"}, {"stage_": stage}]
-    if period.start is not None:
-        anchor.append({"$gte": {"submitted_on": _day(period.start)}})
-    if period.end is not None:
-        anchor.append({"$lt": {"submitted_on": _day(period.end)}})
-    return anchor
-
-
-def _staged(
-    ruleset: Ruleset, program: Program, period: Period, kind: str, item: str
-) -> tuple[int, tuple[Any, Any, Any]]:
-    """The earliest stage at which an item's patterns fit the engine, and the patterns.
-
-    At stage *s* the derived conditions of level < *s* are already decided and
-    may be read as facts; everything else is inlined."""
-    if kind == "criterion":
-        criterion = next(c for c in program.criteria if c.id == item)
-        if criterion.discretionary:
-            return 0, (FALSE, FALSE, TRUE)  # the panel decides: always open
-    levels = {d: ruleset.derived_level(d) for d in ruleset.derived}
-    top = max(levels.values(), default=0) + 1
-    for stage in range(top + 1):
-        keep = frozenset(d for d, level in levels.items() if level < stage)
-        triple = patterns(ruleset.bound(period, program.id, kind, item, keep))
-        anchor = _anchor(period, stage)
-        if all(p is FALSE or expression_count(all_of([*anchor, p])) <= MAX_EXPRESSIONS for p in triple):
-            return stage, triple
-    raise ComplexityError(
-        f"{kind} '{item}' of {program.id} is too large for the inference engine (more than "
-        f"{MAX_EXPRESSIONS} expressions per rule); split it into derived conditions"
-    )
-
-
-def compile_program(ruleset: Ruleset, program: Program) -> ProgramPlan:
-    """The durable_rules definition (pure JSON) of one programme, and what each rule means."""
-    definition: dict[str, Any] = {}
-    meaning: dict[str, RuleKey] = {}
-    stages: dict[int, tuple[tuple[Item, ...], ...]] = {}
-    counter = itertools.count()
-    for period in ruleset.periods:
-        items: list[Item] = [("criterion", c.id) for c in program.criteria if ruleset.active(c, period)]
-        items += [("derived", d) for d in program.derived]
-        by_stage: dict[int, list[Item]] = {}
-        staged = [(kind, item, *_staged(ruleset, program, period, kind, item)) for kind, item in items]
-        for kind, item, stage, _ in staged:
-            by_stage.setdefault(stage, []).append((kind, item))
-        single = len(by_stage) <= 1  # one stage: no need to tell stages apart
-        for kind, item, stage, triple in staged:
-            anchor = _anchor(period, stage)
-            if single:
-                anchor = [a for a in anchor if "stage_" not in a]
-            for status, pattern in zip((MET, NOT_MET, UNKNOWN), triple, strict=True):
-                if pattern is FALSE:
-                    continue
-                name = f"r{next(counter)}"
-                definition[name] = {"all": [{"m": all_of([*anchor, pattern])}]}
-                meaning[name] = RuleKey(kind, item, status)
-        stages[period.index] = tuple(tuple(by_stage.get(i, ())) for i in range(max(by_stage, default=-1) + 1))
-    definition[SEEN] = {"all": [{"m": {"kind_": "claim"}}]}
-    return ProgramPlan(definition, meaning, stages)
-
+__all__ = ["CompiledRuleset", "ComplexityError", "ProgramPlan", "RuleKey", "compile_program", "compile_ruleset"]
 
 _SIDS = itertools.count()
 _PREFIX = f"{os.getpid():x}"

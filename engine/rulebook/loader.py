@@ -26,6 +26,7 @@ from ..facts import FACTS
 from ..money import MoneyError, parse_money
 from ..yamlio import LoadProblem, Located, format_path, load_yaml
 from .conditions import fact_paths, params_used, parse_condition
+from .plan import ComplexityError, compile_program
 from .ruleset import Criterion, Derived, Parameter, Program, Ruleset
 from .schema import (
     CommonFile,
@@ -87,6 +88,7 @@ def load_ruleset(folder: str | Path) -> Ruleset:
 class _Build:
     def __init__(self, files: dict[str, bytes], label: str) -> None:
         self.source_text: str | None = None
+        self.locations: dict[str, tuple[Located, tuple[Any, ...]]] = {}
         self.usable_derived: set[str] = set()
         self.raw: dict[str, Any] = {}
         self.unreadable = False  # some file could not be read or validated
@@ -212,7 +214,7 @@ class _Build:
         for name, (doc, path, spec) in derived_specs.items():
             cond = self._condition(doc, path + ("condition",), spec.condition, param_types, derived_names)
             if cond is not None:
-                derived[name] = Derived(spec.id, spec.label, spec.source, cond, spec.explain, ())
+                derived[name] = Derived(spec.id, spec.label, spec.source, cond, ())
         self._cycles(derived, derived_specs)
         # a derived condition naming a broken one is unusable too (without a problem of its own)
         changed = True
@@ -231,7 +233,6 @@ class _Build:
                 v.label,
                 v.source,
                 v.condition,
-                v.explain,
                 tuple(fact_paths(v.condition, raw_derived)),
                 _params_deep(v.condition, raw_derived),
             )
@@ -255,9 +256,11 @@ class _Build:
                     disqualifiers.append(c)
 
         programs: dict[str, Program] = {}
+        program_docs: dict[str, tuple[Located, tuple[Any, ...]]] = {}
         for _, doc, pfile in by_role.get("ProgramFile", []):
             spec = pfile.program
             base = ("program",)
+            program_docs[spec.id] = (doc, base)
             if spec.id in programs:
                 self.problem(doc, base + ("id",), f"programme '{spec.id}' is defined twice")
                 continue
@@ -321,12 +324,30 @@ class _Build:
                 tuple(used),
             )
             self._ledger_facts(doc, base, programs[spec.id])
+            self._claim_facts(doc, base, programs[spec.id])
+        # a shared criterion no programme uses is still read and checked
+        for name, (sdoc, spath, sspec) in shared.items():
+            if not any(c.id == name for p in programs.values() for c in p.criteria):
+                self._criterion(sdoc, spath, sspec, "criterion", param_types, derived_names, raw_derived, params)
         if not programs and not self.problems:
             self.problems.append(Problem(self.label, None, "", "no programme files in this ruleset"))
         if self.problems:
             return None
         version = ruleset_version(self.files)
-        return Ruleset(policy.id, version, policy, params, programs, derived, source_text or "", dict(self.files))
+        ruleset = Ruleset(policy.id, version, policy, params, programs, derived, source_text or "", dict(self.files))
+        self._fits_engine(ruleset, derived_specs, program_docs)
+        return None if self.problems else ruleset
+
+    def _fits_engine(self, ruleset: Ruleset, derived_specs: dict[str, Any], program_docs: dict[str, Any]) -> None:
+        """Every programme compiles within the inference engine's limits (checked now, not at
+        the first application)."""
+        for program in ruleset.programs.values():
+            try:
+                compile_program(ruleset, program)
+            except ComplexityError as exc:
+                where = self.locations.get(exc.item) if exc.kind == "criterion" else derived_specs.get(exc.item)
+                doc, path = (where[0], where[1]) if where else program_docs[program.id]
+                self.problem(doc, path + ("condition",), str(exc))
 
     def quoted(self, quote: str) -> bool:
         """Whether a quote stands verbatim in the source (unchecked when the source is missing,
@@ -418,6 +439,7 @@ class _Build:
         raw_derived: dict[str, Any],
         parameters: dict[str, Parameter],
     ) -> Criterion | None:
+        self.locations.setdefault(spec.id, (doc, path))
         if not self.quoted(spec.quote):
             self.problem(
                 doc,
@@ -481,7 +503,7 @@ class _Build:
                     if name.startswith("param:"):
                         ok = name[6:] in params
                     else:
-                        ok = name in FACTS or name in ("claim", "amount")
+                        ok = name in FACTS
                     if not ok:
                         self.problem(
                             doc,
@@ -542,6 +564,22 @@ class _Build:
                     path + ("award",),
                     f"criterion '{c.id}' reads ledger.awarded_total, which needs an award cap",
                 )
+
+    def _claim_facts(self, doc: Located, path: tuple[Any, ...], program: Program) -> None:
+        """A programme's criteria read only the claim fields its claims may carry."""
+        for criterion in program.criteria:
+            for fact in criterion.facts:
+                if FACTS[fact].scope != "claim":
+                    continue
+                section = fact.split(".")[0]
+                if section not in program.claim_fields:
+                    self.problem(
+                        doc,
+                        path + ("claim_fields",),
+                        f"criterion '{criterion.id}' reads {fact}, but '{section}' is not among "
+                        "this programme's claim_fields",
+                        f"add {section} to claim_fields",
+                    )
 
     def _cycles(self, derived: dict[str, Derived], specs: dict[str, Any]) -> None:
         def visit(name: str, stack: list[str]) -> None:

@@ -91,7 +91,6 @@ class Derived:
     label: Text
     source: Text
     condition: Condition
-    explain: ExplainSpec
     facts: tuple[str, ...]
     params: tuple[str, ...] = ()  # every parameter it reads, through the derived ones it names
 
@@ -179,7 +178,8 @@ class Ruleset:
         """Whether an interpretation switch leaves the criterion on in this period."""
         if criterion.applies_if is None:
             return True
-        return bool(self.parameters[criterion.applies_if].value_at(period.start or date.min))
+        # a switch with no value set is off
+        return self.parameters[criterion.applies_if].value_at(period.start or date.min) is True
 
     def bound(
         self, period: Period, program: str, kind: str, item_id: str, keep: frozenset[str] = frozenset()

@@ -105,7 +105,6 @@ class DerivedSpec(_Spec):
     label: Text
     source: Text
     condition: dict[str, Any]
-    explain: ExplainSpec = ExplainSpec()
 
 
 class AnnouncedSpec(_Spec):
