@@ -127,3 +127,47 @@ def test_a_dated_parameter_value_applies_from_its_date(tmp_path) -> None:
         evaluator = Evaluator(rulebook, backend=backend)
         assert str(evaluator.evaluate(app).decisions[0].amount) == "96000.00"
         assert str(evaluator.evaluate(early).decisions[0].amount) == "120000.00"
+
+
+def test_a_verdict_spread_over_several_rules_matches_the_oracle(tmp_path) -> None:
+    """A condition too large for one durable_rules rule is spread over several; the engine's
+    verdicts must stay exactly the oracle's."""
+    from engine.generate import generate_many
+    from engine.intake import application_from_data
+    from engine.yamlio import Located
+
+    leaves = [
+        "{fact: applicant.type, eq: enterprise}",
+        "{fact: patent.in_force, eq: true}",
+        "{fact: patent.granted_on, present: true}",
+        "{fact: industrialization.division, in: [410902, 410928, 410972]}",
+        "{fact: patent.holder, eq: {fact: applicant.name}}",
+        "{fact: industrialization.started_on, le: {fact: submitted_on}}",
+        "{fact: patent.filed_on, lt: {fact: submitted_on, add_years: 5}}",
+        "{fact: applicant.category, in: ['91']}",
+    ]
+    pairs = [f"{{any: [{a}, {b}]}}" for i, a in enumerate(leaves) for b in leaves[i + 1 :]][:5]
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    p1 = rules / "puyang-2022-19" / "p1-local-industrialization-award.yaml"
+    holder = "condition: {fact: patent.holder, eq: {fact: applicant.name}}"
+    text = p1.read_text(encoding="utf-8")
+    assert text.count(holder) == 1
+    p1.write_text(text.replace(holder, "condition: {all: [" + ", ".join(pairs) + "]}"), encoding="utf-8")
+    rulebook = load_rulebook(rules)
+    ruleset = rulebook.rulesets[0]
+    plan = compile_program(ruleset, ruleset.programs["local-industrialization-award"])
+    spread = [k for k in plan.meaning.values() if k.item == "applicant-is-patentee"]
+    assert len(spread) > 3, "the condition should need several rules per verdict"
+    engine, oracle = Evaluator(rulebook), Evaluator(rulebook, backend="oracle")
+    seen = set()
+    for data in generate_many(1500, seed=5):
+        data["claims"] = [c for c in data["claims"] if c["program"] == "local-industrialization-award"]
+        if not data["claims"]:
+            continue
+        app = application_from_data(Located(data, {}, "generated"), rulebook)
+        a, b = engine.evaluate(app), oracle.evaluate(app)
+        for x, y in zip(a.decisions, b.decisions, strict=True):
+            assert [c.status for c in x.criteria] == [c.status for c in y.criteria], data["id"]
+            seen.add(next(c.status for c in x.criteria if c.id == "applicant-is-patentee"))
+    assert seen == {"met", "not_met", "unknown"}

@@ -23,6 +23,7 @@ __all__ = [
     "all_of",
     "any_of",
     "derived_key",
+    "split",
     "expression_count",
     "patterns",
 ]
@@ -46,13 +47,22 @@ def all_of(parts: list[Any]) -> Any:
         for q in p["$and"] if isinstance(p, dict) and set(p) == {"$and"} else [p]:
             if q not in flat:
                 flat.append(q)
-    present = {next(iter(q["$ex"])) for q in flat if isinstance(q, dict) and set(q) == {"$ex"}}
     absent = {next(iter(q["$nex"])) for q in flat if isinstance(q, dict) and set(q) == {"$nex"}}
-    if present & absent:
+    if absent and absent & {path for q in flat for path in _present_in(q)}:
         return FALSE
     if not flat:
         return TRUE
     return flat[0] if len(flat) == 1 else {"$and": flat}
+
+
+def _present_in(q: Any) -> list[str]:
+    """The fields a single test can only match when they are present."""
+    if not isinstance(q, dict) or len(q) != 1:
+        return []
+    key, value = next(iter(q.items()))
+    if key in ("$ex", "$lt", "$lte", "$gt", "$gte", "$neq", "$iany", "$iall") and isinstance(value, dict):
+        return list(value)
+    return [] if key.startswith("$") else [key]
 
 
 def any_of(parts: list[Any]) -> Any:
@@ -156,3 +166,31 @@ def expression_count(pattern: Any) -> int:
         if key in ("$and", "$or"):
             total += 2 + sum(expression_count(p) for p in value)
     return total
+
+
+def split(pattern: Any, fits: Any, limit: int = 64) -> list[Any]:
+    """A pattern as a list of patterns that each ``fits`` and together match exactly what it
+    matches: an ``$or`` is split into its branches, and a conjunction holding one is
+    distributed over it (largest first). Parts may overlap; overlapping parts give the same
+    verdict, which the reader of the verdicts accepts."""
+    if pattern is FALSE:
+        return []
+    if fits(pattern):
+        return [pattern]
+    if isinstance(pattern, dict) and set(pattern) == {"$or"}:
+        branches = pattern["$or"]
+    elif isinstance(pattern, dict) and set(pattern) == {"$and"}:
+        ors = [p for p in pattern["$and"] if isinstance(p, dict) and set(p) == {"$or"}]
+        if not ors:
+            raise ValueError("no $or to split on")
+        pivot = max(ors, key=expression_count)
+        rest = [p for p in pattern["$and"] if p is not pivot]
+        branches = [all_of([*rest, branch]) for branch in pivot["$or"]]
+    else:
+        raise ValueError("nothing to split")
+    out: list[Any] = []
+    for branch in branches:
+        out.extend(split(branch, fits, limit))
+        if len(out) > limit:
+            raise ValueError("too many parts")
+    return out

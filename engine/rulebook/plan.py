@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .patterns import FALSE, MAX_EXPRESSIONS, TRUE, all_of, expression_count, patterns
+from .patterns import FALSE, MAX_EXPRESSIONS, TRUE, all_of, expression_count, patterns, split
 from .ruleset import Period, Program, Ruleset
 
 __all__ = ["SEEN", "ComplexityError", "Item", "ProgramPlan", "RuleKey", "compile_program"]
@@ -63,25 +63,47 @@ def _anchor(period: Period, stage: int) -> list[Any]:
     return anchor
 
 
+def _fits(anchor: list[Any], pattern: Any) -> bool:
+    return pattern is FALSE or expression_count(all_of([*anchor, pattern])) <= MAX_EXPRESSIONS
+
+
+def _raise() -> bool:
+    raise ValueError("does not fit")
+
+
 def _staged(
     ruleset: Ruleset, program: Program, period: Period, kind: str, item: str
-) -> tuple[int, tuple[Any, Any, Any]]:
-    """The earliest stage at which an item's patterns fit the engine, and the patterns.
+) -> tuple[int, tuple[list[Any], list[Any], list[Any]]]:
+    """The earliest stage at which an item's rules fit the engine, and their patterns per
+    verdict (one rule each; a verdict too large for one rule is spread over several).
 
     At stage *s* the derived conditions of level < *s* are already decided and
     may be read as facts; everything else is inlined."""
     if kind == "criterion":
         criterion = next(c for c in program.criteria if c.id == item)
         if criterion.discretionary:
-            return 0, (FALSE, FALSE, TRUE)  # the panel decides: always open
+            return 0, ([], [], [TRUE])  # the panel decides: always open
     levels = {d: ruleset.derived_level(d) for d in ruleset.derived}
     top = max(levels.values(), default=0) + 1
-    for stage in range(top + 1):
-        keep = frozenset(d for d, level in levels.items() if level < stage)
-        triple = patterns(ruleset.bound(period, program.id, kind, item, keep))
-        anchor = _anchor(period, stage)
-        if all(p is FALSE or expression_count(all_of([*anchor, p])) <= MAX_EXPRESSIONS for p in triple):
-            return stage, triple
+    # Prefer one rule per verdict, staging derived conditions as needed (fewer rules are faster
+    # than fewer stages); only when that cannot fit, spread a verdict over several rules.
+    for splitting in (False, True):
+        for stage in range(top + 1):
+            keep = frozenset(d for d, level in levels.items() if level < stage)
+            cond = ruleset.bound(period, program.id, kind, item, keep)
+            anchor = _anchor(period, stage)
+
+            def fits(pattern: Any, anchor: list[Any] = anchor) -> bool:
+                return _fits(anchor, pattern)
+
+            try:
+                if splitting:
+                    parts = tuple(split(p, fits) for p in patterns(cond))
+                else:
+                    parts = tuple([] if p is FALSE else [p] for p in patterns(cond) if fits(p) or _raise())
+            except ValueError:
+                continue
+            return stage, parts  # type: ignore[return-value]
     raise ComplexityError(
         f"too large for the inference engine (a rule may hold {MAX_EXPRESSIONS} expressions, each all/any "
         "taking two); move parts into derived conditions",
@@ -108,12 +130,11 @@ def compile_program(ruleset: Ruleset, program: Program) -> ProgramPlan:
             anchor = _anchor(period, stage)
             if single:
                 anchor = [a for a in anchor if "stage_" not in a]
-            for status, pattern in zip((MET, NOT_MET, UNKNOWN), triple, strict=True):
-                if pattern is FALSE:
-                    continue
-                name = f"r{next(counter)}"
-                definition[name] = {"all": [{"m": all_of([*anchor, pattern])}]}
-                meaning[name] = RuleKey(kind, item, status)
+            for status, parts in zip((MET, NOT_MET, UNKNOWN), triple, strict=True):
+                for pattern in parts:
+                    name = f"r{next(counter)}"
+                    definition[name] = {"all": [{"m": all_of([*anchor, pattern])}]}
+                    meaning[name] = RuleKey(kind, item, status)
         stages[period.index] = tuple(tuple(by_stage.get(i, ())) for i in range(max(by_stage, default=-1) + 1))
     definition[SEEN] = {"all": [{"m": {"kind_": "claim"}}]}
     return ProgramPlan(definition, meaning, stages)
