@@ -180,19 +180,15 @@ class Evaluator:
         verdicts = engine.verdicts(fact, period)
 
         criteria = []
-        for criterion in ruleset.active_criteria(program.id, period):
-            status = verdicts[("criterion", criterion.id)]
-            review = status == NOT_MET and criterion.on_fail == "needs_review"
+        for criterion, key, reviewable, limit in _steps(ruleset, program.id, period):
+            status = verdicts[key]
+            review = reviewable and status == NOT_MET
             if review:
                 status = UNKNOWN
             missing: tuple[str, ...] = ()
             if status == UNKNOWN and not review:
                 missing = _missing(fact, criterion.facts, number)
-            earlier: tuple[AwardRef, ...] = ()
-            if criterion.limit == "once_per":
-                earlier = patent_refs
-            elif criterion.limit == "cap":
-                earlier = cap_refs
+            earlier = patent_refs if limit == "once_per" else cap_refs if limit == "cap" else ()
             criteria.append(CriterionResult(criterion, status, fact, missing, review, earlier))
         derived = tuple(
             DerivedResult(d, ruleset.derived[d].label, ruleset.derived[d].source, verdicts[("derived", d)])
@@ -276,6 +272,24 @@ class Evaluator:
                 amount=amount,
             ),
         )
+
+
+_STEPS: dict[tuple[int, str, int], tuple[Any, ...]] = {}
+
+
+def _steps(ruleset: Ruleset, program: str, period: Period) -> tuple[tuple[Any, tuple[str, str], bool, Any], ...]:
+    """Per criterion in force: the criterion, its verdict key, whether a failure calls for review,
+    the limit it enforces (worked out once per ruleset, programme and period)."""
+    key = (id(ruleset), program, period.index)
+    found = _STEPS.get(key)
+    if found is None or found[0] is not ruleset:
+        steps = tuple(
+            (c, ("criterion", c.id), c.on_fail == "needs_review", c.limit)
+            for c in ruleset.active_criteria(program, period)
+        )
+        found = (ruleset, steps)
+        _STEPS[key] = found
+    return found[1]  # type: ignore[no-any-return]
 
 
 def _missing(fact: dict[str, Any], paths: tuple[str, ...], claim_no: int) -> tuple[str, ...]:

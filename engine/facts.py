@@ -239,13 +239,17 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
     p = claim.patent
     if p is not None:
         fact["patent"] = True
-        _put(fact, "patent.number", p.number)
-        _put(fact, "patent.kind", p.kind)
-        _put(fact, "patent.holder", p.holder)
-        _put(fact, "patent.filed_on", p.filed_on)
-        _put(fact, "patent.granted_on", p.granted_on)
-        _put(fact, "patent.in_force", p.in_force)
-        _put(fact, "patent.abnormal", p.abnormal)
+        fact["patent.number"] = p.number
+        fact["patent.kind"] = p.kind
+        fact["patent.abnormal"] = p.abnormal
+        if p.holder is not None:
+            fact["patent.holder"] = p.holder
+        if p.filed_on is not None:
+            fact["patent.filed_on"] = encode_date(p.filed_on)
+        if p.granted_on is not None:
+            fact["patent.granted_on"] = encode_date(p.granted_on)
+        if p.in_force is not None:
+            fact["patent.in_force"] = p.in_force
         if p.inventors:
             fact["patent.inventors"] = list(p.inventors)
         hv = p.high_value
@@ -259,29 +263,36 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
     site = claim.industrialization
     if site is not None:
         fact["industrialization"] = True
-        _put(fact, "industrialization.division", site.division)
-        _put(fact, "industrialization.started_on", site.started_on)
+        if site.division is not None:
+            fact["industrialization.division"] = site.division
+        if site.started_on is not None:
+            fact["industrialization.started_on"] = encode_date(site.started_on)
     seller = claim.seller
     if seller is not None:
         fact["seller"] = True
         _put(fact, "seller.type", seller.type)
         _put(fact, "seller.name", seller.name)
         _put(fact, "seller.country", seller.country)
-    for key in (
-        "technology_from_outside_puyang",
-        "deal",
-        "related_party",
-        "transaction_amount",
-        "contract_registered",
-        "implemented",
-        "owns_ip",
-        "transformed_in_puyang",
-        "benefits",
-    ):
-        _put(fact, key, getattr(claim, key))
+    for key in _CLAIM_FACTS:
+        value = getattr(claim, key)
+        if value is not None:
+            fact[key] = to_fen(value) if isinstance(value, Decimal) else value
     fact["ledger.already_awarded"] = ledger.already_awarded
     fact["ledger.awarded_total"] = to_fen(ledger.awarded_total)
     return fact
+
+
+_CLAIM_FACTS = (
+    "technology_from_outside_puyang",
+    "deal",
+    "related_party",
+    "transaction_amount",
+    "contract_registered",
+    "implemented",
+    "owns_ip",
+    "transformed_in_puyang",
+    "benefits",
+)
 
 
 def lookup(fact: dict[str, Any], path: str) -> Any:
