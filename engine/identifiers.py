@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -57,6 +59,23 @@ def _compact(value: str, drop: str = "") -> str:
     '91410902MA44'
     """
     return "".join(ch for ch in value if not ch.isspace() and ch not in drop)
+
+
+def _cached(fn: Any) -> Any:
+    """Remember the answers for hashable arguments (identifiers repeat across a batch);
+    anything else is handled, and refused, as before."""
+    cached = lru_cache(maxsize=8192)(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError as exc:
+            if "unhashable" not in str(exc):
+                raise
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 # --- 统一社会信用代码, GB 32100-2015 ----------------------------------------------------
@@ -124,6 +143,7 @@ def credit_code_check_char(first17: str) -> str:
     return _mod31_check(body)
 
 
+@_cached
 def normalize_credit_code(value: str, *, strict: bool = False) -> str:
     """Validate a 统一社会信用代码 and return it in canonical upper case.
 
@@ -342,6 +362,7 @@ def mask_id_number(value: str) -> str:
     return text[:head] + "*" * (len(text) - head - tail) + text[len(text) - tail :]
 
 
+@_cached
 def normalize_id_number(value: str) -> str:
     """Validate an 18-character resident ID number; return it with an upper-case X.
 
@@ -552,6 +573,7 @@ def _strip_prefixes(name: str) -> str:
     return name
 
 
+@_cached
 def resolve_division(value: str | int) -> Division:
     """Resolve a 6-digit code (str or int) or a Chinese (or English) name to a Division.
 

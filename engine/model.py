@@ -13,6 +13,7 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -67,6 +68,7 @@ _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef（）"
 _SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 
 
+@lru_cache(maxsize=8192)
 def canonical_name(value: str) -> str:
     """Names as the rules compare them: NFKC (full-width brackets and letters made
     plain), white space collapsed, and none beside Chinese characters.

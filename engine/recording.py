@@ -18,7 +18,7 @@ from . import __version__
 from .decision import ELIGIBLE, NEEDS_REVIEW, Assessment
 from .explain import assessment_json
 from .rulebook import Ruleset
-from .store import Award, Record, Store, canonical_json, now, record_json
+from .store import Award, Record, Store, now, record_json
 
 __all__ = [
     "ENGINE",
@@ -40,8 +40,12 @@ def decision_id(application: str, claim: int) -> str:
     return f"{application}/{claim}"
 
 
-def input_hash(canonical_input: dict[str, Any]) -> str:
-    return "sha256:" + hashlib.sha256(canonical_json(canonical_input).encode("utf-8")).hexdigest()
+def input_hash(canonical_input: dict[str, Any] | str) -> str:
+    """SHA-256 of the canonical input as stored: the application as the model gives it back
+    (fields in the model's order, absent ones left out), in compact JSON — the same bytes
+    whatever the layout, key order or format (YAML, JSON) it was written in."""
+    text = canonical_input if isinstance(canonical_input, str) else record_json(canonical_input)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def result_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> dict[str, Any]:

@@ -25,8 +25,9 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +224,10 @@ def _count(summary: ScreenSummary, outcome: Outcome) -> None:
             summary.problems.extend(outcome.error.problems)
 
 
+def _prepared(*values: Any) -> Prepared:
+    return Prepared(*values)
+
+
 class _Speculative:
     """The ledger a worker evaluates with: it answers that no earlier award touches the
     limits asked about, and notes every question, for the writer to check."""
@@ -255,8 +260,15 @@ class Prepared:
     asked: list[tuple[str, str, str]] = field(default_factory=list)
     input_json: str = ""
     stored_json: str = ""
-    awards: list[Award] = field(default_factory=list)
+    awards: list[tuple[Any, ...]] = field(default_factory=list)  # Award fields, amount as text
     output: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # crosses from a worker as a plain tuple: several times faster to pickle than the instance
+        return (_prepared, tuple(getattr(self, name) for name in _PREPARED_FIELDS))
+
+
+_PREPARED_FIELDS = tuple(f.name for f in fields(Prepared))
 
 
 def _prepare(
@@ -271,14 +283,16 @@ def _prepare(
     except ApplicationError as exc:
         return Prepared(source, file, line, problems=exc.problems)
     canonical = app.canonical()
+    input_json = record_json(canonical)
     prepared = Prepared(
         source,
         file,
         line,
         app.id,
         canonical=canonical,
-        digest=input_hash(canonical),
+        digest=input_hash(input_json),
         id_line=line or doc.line_of(("id",)),
+        input_json=input_json,
     )
     ledger = _Speculative()
     ruleset = evaluator.ruleset_for(app)
@@ -295,11 +309,21 @@ def _evaluate_into(
     result = result_json(assessment, ruleset)
     stored = stored_result(result)
     prepared.ruleset_version = ruleset.version
-    prepared.input_json = record_json(prepared.canonical)
     prepared.stored_json = record_json(stored)
-    prepared.awards = awards_of(
-        {"type": "decision", "application": app.id, "ruleset": {"id": ruleset.id}, "result": stored}
-    )
+    prepared.awards = [
+        (
+            a.decision_id,
+            a.application,
+            a.ruleset_id,
+            a.program,
+            a.patent,
+            a.credit_code,
+            a.applicant,
+            str(a.amount),
+            a.source,
+        )
+        for a in awards_of({"type": "decision", "application": app.id, "ruleset": {"id": ruleset.id}, "result": stored})
+    ]
     prepared.output = render(assessment, ruleset, result)
 
 
@@ -346,5 +370,6 @@ def _decide(
         seen,
         prepared.stored_json,
     )
-    record_body(store, app_id, recorded_at, prepared.digest, body, prepared.awards)
+    awards = [Award(*row[:7], Decimal(row[7]), row[8]) for row in prepared.awards]
+    record_body(store, app_id, recorded_at, prepared.digest, body, awards)
     return Outcome(source, app_id, "recorded", prepared.output)

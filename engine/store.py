@@ -34,7 +34,7 @@ from .decision import AwardRef
 from .errors import Problem, StoreError
 from .money import from_fen, to_fen
 
-__all__ = ["GENESIS", "Award", "Record", "Store", "canonical_json", "chain_hash", "open_store"]
+__all__ = ["GENESIS", "Award", "Record", "Store", "chain_hash", "open_store", "record_json"]
 
 GENESIS = "0" * 64
 SCHEMA_VERSION = 1
@@ -82,11 +82,6 @@ MIGRATIONS: dict[int, str] = {
     );
     """,
 }
-
-
-def canonical_json(value: Any) -> str:
-    """The one byte-exact JSON form that is stored and hashed."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def record_json(value: Any) -> str:
