@@ -380,16 +380,16 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         explanation = _explanation(c, ruleset, when, lang)
         explanations[id(c)] = explanation
         fact = c.fact
-        item = dict(static)
-        item["status"] = c.status
-        item["explanation"] = explanation
-        shown = {}
         for path, spec in specs:
             if path not in plain:
                 plain[path] = plain_value(spec, fact.get(path))
-            shown[path] = plain[path]
-        item["facts"] = shown
-        item["missing"] = list(c.missing)
+        item = {
+            **static,
+            "status": c.status,
+            "explanation": explanation,
+            "facts": {path: plain[path] for path, _ in specs},
+            "missing": list(c.missing),
+        }
         if c.review:
             item["review"] = True
         if c.earlier:
