@@ -86,7 +86,7 @@ def _worker(
 
 
 def pipelined(
-    produce: Callable[[], Iterable[T]], stage: Callable[[T], U], *, workers: int, depth: int = 256
+    produce: Callable[[], Iterable[T]], stage: Callable[[T], U], *, workers: int, depth: int = 1024
 ) -> Iterator[U]:
     """``stage(item)`` for every item of ``produce()``, in order (see the module's notes)."""
     if workers <= 0:
