@@ -274,6 +274,8 @@ class Prepared:
     stored_json: str = ""
     awards: list[tuple[Any, ...]] = field(default_factory=list)  # Award fields, amount as text
     output: str | None = None
+    recorded_at: str = ""
+    body: str = ""  # the record's JSON body
 
     def __reduce__(self) -> tuple[Any, ...]:
         # crosses from a worker as a plain tuple: several times faster to pickle than the instance
@@ -337,6 +339,22 @@ def _evaluate_into(
         for a in awards_of({"type": "decision", "application": app.id, "ruleset": {"id": ruleset.id}, "result": stored})
     ]
     prepared.output = render(assessment, ruleset, result)
+    # the whole record body, as if the limits held nothing (the writer rewrites it if they do)
+    prepared.recorded_at = now()
+    seen = getattr(ledger, "seen", None)
+    if seen is None:
+        seen = [{"limit": limit, "program": program, "key": key, "awards": []} for limit, program, key in ledger.asked]
+    prepared.body = decision_body(
+        app.id,
+        prepared.recorded_at,
+        prepared.source,
+        prepared.input_json,
+        prepared.digest,
+        {"id": ruleset.id, "version": ruleset.version},
+        seen,
+        prepared.stored_json,
+    )
+    prepared.stored_json = ""  # in the body now
 
 
 def _decide(
@@ -359,7 +377,6 @@ def _decide(
         )
         return Outcome(source, app_id, "invalid", error=ApplicationError([problem]))
     ruleset = next(r for r in rulebook.rulesets if r.version == prepared.ruleset_version)
-    seen: list[dict[str, Any]] = []
     for limit, program, key in prepared.asked:
         held = (store.patent_awards if limit == "once_per" else store.enterprise_awards)(ruleset.id, program, key)
         if held:  # the speculation does not hold: decide this one here, with the store's answers
@@ -367,21 +384,8 @@ def _decide(
             app = Application.model_validate(prepared.canonical)
             ledger.reset()
             _evaluate_into(prepared, app, ruleset, evaluator, ledger, render)
-            seen = ledger.seen
             break
-        seen.append({"limit": limit, "program": program, "key": key, "awards": []})
     store.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
-    recorded_at = now()
-    body = decision_body(
-        app_id,
-        recorded_at,
-        source,
-        prepared.input_json,
-        prepared.digest,
-        {"id": ruleset.id, "version": ruleset.version},
-        seen,
-        prepared.stored_json,
-    )
     awards = [Award(*row[:7], Decimal(row[7]), row[8]) for row in prepared.awards]
-    record_body(store, app_id, recorded_at, prepared.digest, body, awards)
+    record_body(store, app_id, prepared.recorded_at, prepared.digest, prepared.body, awards)
     return Outcome(source, app_id, "recorded", prepared.output)
