@@ -129,20 +129,7 @@ def _check_indexes(
         rows.setdefault(row[1], []).append(tuple(row))
     implied: dict[str, list[tuple[Any, ...]]] = {}
     for seq, a in awards:
-        implied.setdefault(a.decision_id, []).append(
-            (
-                seq,
-                a.decision_id,
-                a.application,
-                a.ruleset_id,
-                a.program,
-                a.patent,
-                a.credit_code,
-                a.applicant,
-                int(a.amount * 100),
-                a.source,
-            )
-        )
+        implied.setdefault(a.decision_id, []).append((seq, *a.row()))
     seq_of = {app: seq for app, (_, seq) in applications.items()}
     for decision in set(rows) | set(implied):
         if sorted(rows.get(decision, [])) != sorted(implied.get(decision, [])):

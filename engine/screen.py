@@ -27,7 +27,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -190,31 +189,20 @@ def _first_pass(
         source = f"{file}:{line}" if line else file
         if text is not None:  # a JSON line: just its key now; the second pass reads it properly
             try:
-                key = _key(json.loads(text))
+                data: Any = json.loads(text)
             except ValueError:
-                key = None
-            submitted, app_id = key if key is not None else ("", "")
-            rows.append((submitted, app_id, n, file, line, text))
-            total += 1
-            if len(rows) >= 5000:
-                sort.executemany("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?)", rows)
-                rows.clear()
-            continue
-        try:
-            doc = _read(file, line, text)
-        except LoadProblem as exc:
-            outcome = Outcome(source, None, "invalid", error=ApplicationError([exc.problem]))
-            _count(summary, outcome)
-            emit(outcome)
-            continue
-        except ApplicationError as exc:
-            outcome = Outcome(source, None, "invalid", error=exc)
-            _count(summary, outcome)
-            emit(outcome)
-            continue
-        key = _key(doc.data)
-        submitted, app_id = key if key is not None else ("", "")
-        # a record whose key cannot be read sorts first and is reported in the second pass
+                data = None
+        else:
+            try:
+                data = _read(file, line, text).data
+            except (LoadProblem, ApplicationError) as exc:
+                error = ApplicationError([exc.problem]) if isinstance(exc, LoadProblem) else exc
+                outcome = Outcome(source, None, "invalid", error=error)
+                _count(summary, outcome)
+                emit(outcome)
+                continue
+        # a record whose key cannot be read sorts first; the second pass says what is wrong with it
+        submitted, app_id = _key(data) or ("", "")
         rows.append((submitted, app_id, n, file, line, text))
         total += 1
         if len(rows) >= 5000:
@@ -272,7 +260,7 @@ class Prepared:
     asked: list[tuple[str, str, str]] = field(default_factory=list)
     input_json: str = ""
     stored_json: str = ""
-    awards: list[tuple[Any, ...]] = field(default_factory=list)  # Award fields, amount as text
+    awards: list[tuple[Any, ...]] = field(default_factory=list)  # rows of the awards index
     output: str | None = None
     recorded_at: str = ""
     body: str = ""  # the record's JSON body
@@ -324,20 +312,8 @@ def _evaluate_into(
     stored = stored_result(result)
     prepared.ruleset_version = ruleset.version
     prepared.stored_json = record_json(stored)
-    prepared.awards = [
-        (
-            a.decision_id,
-            a.application,
-            a.ruleset_id,
-            a.program,
-            a.patent,
-            a.credit_code,
-            a.applicant,
-            str(a.amount),
-            a.source,
-        )
-        for a in awards_of({"type": "decision", "application": app.id, "ruleset": {"id": ruleset.id}, "result": stored})
-    ]
+    stored_head = {"type": "decision", "application": app.id, "ruleset": {"id": ruleset.id}, "result": stored}
+    prepared.awards = [award.row() for award in awards_of(stored_head)]
     prepared.output = render(assessment, ruleset, result)
     # the whole record body, as if the limits held nothing (the writer rewrites it if they do)
     prepared.recorded_at = now()
@@ -386,6 +362,6 @@ def _decide(
             _evaluate_into(prepared, app, ruleset, evaluator, ledger, render)
             break
     store.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
-    awards = [Award(*row[:7], Decimal(row[7]), row[8]) for row in prepared.awards]
+    awards = [Award.from_row(row) for row in prepared.awards]
     record_body(store, app_id, prepared.recorded_at, prepared.digest, prepared.body, awards)
     return Outcome(source, app_id, "recorded", prepared.output)

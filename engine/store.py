@@ -128,6 +128,24 @@ class Award:
     amount: Decimal
     source: str
 
+    def row(self) -> tuple[Any, ...]:
+        """The award as its row of the awards index (after ``record_seq``), amount in fen."""
+        return (
+            self.decision_id,
+            self.application,
+            self.ruleset_id,
+            self.program,
+            self.patent,
+            self.credit_code,
+            self.applicant,
+            to_fen(self.amount),
+            self.source,
+        )
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> Award:
+        return cls(*row[:7], from_fen(row[7]), row[8])
+
 
 class Store:
     """One SQLite decision store. Use as a context manager or call :meth:`close`."""
@@ -276,18 +294,7 @@ class Store:
         self.db.execute(
             "INSERT INTO awards (record_seq, decision_id, application, ruleset_id, program, patent, credit_code,"
             " applicant, amount_fen, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                seq,
-                award.decision_id,
-                award.application,
-                award.ruleset_id,
-                award.program,
-                award.patent,
-                award.credit_code,
-                award.applicant,
-                to_fen(award.amount),
-                award.source,
-            ),
+            (seq, *award.row()),
         )
 
     def recorded_input_hash(self, application: str) -> str | None:

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from .. import identifiers
 from ..errors import Problem, RuleFileError
 from ..facts import FACTS
+from ..model import Claim
 from ..money import MoneyError, parse_money
 from ..yamlio import LoadProblem, Located, format_path, load_yaml
 from .conditions import fact_paths, params_used, parse_condition
@@ -50,20 +51,7 @@ ROLES = {
     "program": ProgramFile,
 }
 POLICY_PARAMS = {"policy_in_force_from": "date", "policy_in_force_to": "date"}
-CLAIM_SECTIONS = {
-    "patent",
-    "industrialization",
-    "technology_from_outside_puyang",
-    "seller",
-    "deal",
-    "related_party",
-    "transaction_amount",
-    "contract_registered",
-    "implemented",
-    "owns_ip",
-    "transformed_in_puyang",
-    "benefits",
-}
+CLAIM_SECTIONS = frozenset(name for name in Claim.model_fields if name != "program")
 
 
 def ruleset_version(files: dict[str, bytes]) -> str:
