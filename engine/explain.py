@@ -198,7 +198,7 @@ def _explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: st
             text = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}") + (
                 f"：{shown}" if zh and shown else f": {shown}" if shown else ""
             )
-    if result.status == "unknown":
+    if result.status == "unknown" and not result.missing:  # open for want of a parameter, not a fact
         for name in result.criterion.params:
             param = ruleset.parameters.get(name)
             if param is not None and param.unset is not None and ruleset.param_value(name, when) is UNSET:
@@ -298,9 +298,9 @@ def decision_summary(
                 reasons.append(_explanation(c, ruleset, when, lang, with_missing=False))
         rest = len(open_points) < len(decision.criteria)
         tail = ("其余条件均已满足。" if zh else " All other criteria are met.") if rest else ""
-        if decision.missing:  # named once, for the whole claim
-            gap = ", ".join(decision.missing)
-            reasons[-1] += f"（缺少 {gap}）" if zh else f" (missing {gap})"
+        gap = ", ".join(decision.missing)  # named once, for the whole claim
+        if gap:
+            tail = (f"缺少 {gap}。" if zh else f" Missing: {gap}.") + tail
         return (
             ("待评审：" + "；".join(reasons) + "。" + tail)
             if zh
