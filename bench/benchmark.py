@@ -137,7 +137,7 @@ def section_cold(runs: int) -> None:
     )
 
 
-def section_screen(n: int, seed: int) -> None:
+def section_screen(n: int, seed: int, only_screen: bool = False) -> None:
     from engine.generate import generate_many
 
     exe = Path(sys.executable).with_name("subsidy")
@@ -147,11 +147,12 @@ def section_screen(n: int, seed: int) -> None:
             for record in generate_many(n, seed):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         db = Path(tmp) / "store.db"
-        for label, args in (
-            ("screen", ["screen", str(batch), "--db", str(db), "--format", "jsonl"]),
+        commands = [
+            ("screen", ["screen", str(batch), "--db", str(db), "--format", "jsonl", "--quiet"]),
             ("replay", ["replay", "--db", str(db)]),
             ("verify", ["verify", "--db", str(db)]),
-        ):
+        ]
+        for label, args in commands[:1] if only_screen else commands:
             start = time.perf_counter()
             proc = subprocess.run(
                 ["/usr/bin/time", "-f", "%M", str(exe), *args],
@@ -184,6 +185,9 @@ def main() -> None:
     if "cold" in args.sections:
         section_cold(max(args.runs, 5))
     if "screen" in args.sections:
+        small = max(args.screen_n // 5, 1)
+        print(f"screen: {small:,} generated applications, for the memory it needs at a fifth of the size")
+        section_screen(small, args.seed, only_screen=True)
         print(f"screen: {args.screen_n:,} generated applications from one .jsonl file (all {len(ALL_CPUS)} CPUs)")
         section_screen(args.screen_n, args.seed)
 
