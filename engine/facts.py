@@ -30,7 +30,6 @@ __all__ = [
     "build_fact",
     "decode_date",
     "encode_date",
-    "lookup",
     "nested",
 ]
 
@@ -293,11 +292,6 @@ _CLAIM_FACTS = (
     "transformed_in_puyang",
     "benefits",
 )
-
-
-def lookup(fact: dict[str, Any], path: str) -> Any:
-    """The value at a dotted path of a flat fact, or ``None`` when absent."""
-    return fact.get(path)
 
 
 def nested(fact: dict[str, Any], paths: tuple[tuple[str, list[str]], ...]) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """What goes into the log for a decision, and which awards a record grants.
 
-``decision_content`` builds the full content of a decision record: the
-canonical input and its hash, the ruleset id and version, the engine version,
-the ledger state the evaluation saw, and the whole decision with every
-criterion. ``awards_of`` reads back, from any record, the awards it grants —
+``decision_body`` writes the full content of a decision record: the canonical
+input and its hash, the ruleset id and version, the engine version, the ledger
+state the evaluation saw, and the whole decision with every criterion.
+``awards_of`` reads back, from any record, the awards it grants —
 the one rule both recording and ``verify`` use, so the awards index can
 always be rebuilt from the log alone.
 """
@@ -18,18 +18,16 @@ from . import __version__
 from .decision import ELIGIBLE, NEEDS_REVIEW, Assessment
 from .explain import assessment_json
 from .rulebook import Ruleset
-from .store import Award, Record, Store, now, record_json
+from .store import Award, Record, Store, record_json
 
 __all__ = [
     "ENGINE",
     "awards_of",
     "released_by",
     "decision_body",
-    "decision_content",
     "record_body",
     "decision_id",
     "input_hash",
-    "record_assessment",
 ]
 
 ENGINE = {"package": "puyang-subsidy-engine", "version": __version__, "inference": "durable_rules 2.0.28"}
@@ -97,29 +95,6 @@ def stored_result(result: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def decision_content(
-    assessment: Assessment,
-    ruleset: Ruleset,
-    canonical_input: dict[str, Any],
-    ledger_seen: list[dict[str, Any]],
-    source: str,
-    result: dict[str, Any] | None = None,
-    digest: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "type": "decision",
-        "application": assessment.application_id,
-        "recorded_at": now(),
-        "source": source,
-        "input": canonical_input,
-        "input_sha256": digest or input_hash(canonical_input),
-        "ruleset": {"id": ruleset.id, "version": ruleset.version},
-        "engine": ENGINE,
-        "ledger": ledger_seen,
-        "result": stored_result(result if result is not None else result_json(assessment, ruleset)),
-    }
-
-
 def awards_of(content: dict[str, Any]) -> list[Award]:
     """The rows a record adds to the awards index: what it grants, and — for a claim
     awaiting review — the provisional amount it holds until it is settled."""
@@ -166,16 +141,6 @@ def released_by(content: dict[str, Any]) -> str | None:
     return content["decision"] if content.get("type") == "settlement" else None
 
 
-def record_assessment(store: Store, content: dict[str, Any]) -> Record:
-    """Append a decision record and its index rows (inside the caller's transaction)."""
-    application = content["application"]
-    record = store.append("decision", application, application, content)
-    store.add_application(application, content["input_sha256"], record.seq)
-    for award in awards_of(content):
-        store.add_award(record.seq, award)
-    return record
-
-
 def decision_body(
     application: str,
     recorded_at: str,
@@ -186,8 +151,9 @@ def decision_body(
     ledger_seen: list[dict[str, Any]],
     stored_json: str,
 ) -> str:
-    """The same record as ``decision_content`` gives, written from parts already in JSON
-    (made in a worker process): the keys in the same order, the values the same."""
+    """The full JSON body of a decision record, written from parts already in JSON: the
+    canonical input and its hash, the ruleset id and version, the engine version, the ledger
+    state the evaluation saw, and the whole decision with every criterion."""
     head = record_json({"type": "decision", "application": application, "recorded_at": recorded_at, "source": source})
     return (
         head[:-1]

@@ -34,7 +34,7 @@ from .decision import AwardRef
 from .errors import Problem, StoreError
 from .money import from_fen, to_fen
 
-__all__ = ["GENESIS", "Award", "Record", "Store", "chain_hash", "open_store", "record_json"]
+__all__ = ["GENESIS", "Award", "Record", "Store", "chain_hash", "record_json"]
 
 GENESIS = "0" * 64
 SCHEMA_VERSION = 1
@@ -351,14 +351,3 @@ class Store:
     def release(self, decision_id: str) -> None:
         """A settlement ends the hold a decision awaiting review had on the limits."""
         self.db.execute("DELETE FROM awards WHERE decision_id = ? AND source = 'pending'", (decision_id,))
-
-    def awards(self) -> list[Award]:
-        rows = self.db.execute(
-            "SELECT decision_id, application, ruleset_id, program, patent, credit_code, applicant, amount_fen, source "
-            "FROM awards ORDER BY record_seq, decision_id"
-        )
-        return [Award(d, a, r, p, pt, c, n, from_fen(f), s) for d, a, r, p, pt, c, n, f, s in rows]
-
-
-def open_store(path: str | Path, *, create: bool = True) -> Store:
-    return Store(path, create=create)
