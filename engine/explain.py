@@ -253,6 +253,7 @@ def arithmetic_line(decision: Decision, lang: str) -> str | None:
     else:
         earlier = " + ".join(f"{_ref(r, lang)} {format_yuan(r.amount)}" for r in a.earlier)
     used = format_yuan(a.used or Decimal("0"))
+    assert a.cap is not None and a.room is not None and a.amount is not None  # a capped rate award
     if zh:
         room = (
             f"本企业累计上限 {format_yuan(a.cap)}，已用 {used}"

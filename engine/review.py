@@ -187,7 +187,7 @@ def _eligible_terms(
     if housing_m2 is not None:
         raise UsageError(f"{program.id} grants no housing: drop --housing-m2")
     if award.fixed is not None:
-        ceiling = to_money(ruleset.param_value(award.fixed.param, when))
+        ceiling: Decimal | None = to_money(ruleset.param_value(award.fixed.param, when))
     else:
         base = content["input"]["claims"][decision["claim"] - 1].get("transaction_amount")
         if base is None and amount is None:
@@ -212,7 +212,9 @@ def _eligible_terms(
             if room == 0:
                 raise _error(store, f"the per-enterprise cap of {format_yuan(cap)} yuan is already reached")
             ceiling = room if ceiling is None else min(ceiling, room)
-    value = _money_arg(amount, "--amount") if amount is not None else ceiling
+    value: Decimal | None = _money_arg(amount, "--amount") if amount is not None else ceiling
+    if value is None:  # pragma: no cover - ceiling is set whenever no amount is given
+        raise UsageError("settle with --amount")
     if ceiling is not None and value > ceiling:
         raise UsageError(
             f"--amount {format_yuan(value)} exceeds what this decision may grant now: {format_yuan(ceiling)} yuan"

@@ -144,7 +144,8 @@ class Award:
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> Award:
-        return cls(*row[:7], from_fen(row[7]), row[8])
+        decision_id, application, ruleset_id, program, patent, credit_code, applicant, fen, source = row
+        return cls(decision_id, application, ruleset_id, program, patent, credit_code, applicant, from_fen(fen), source)
 
 
 class Store:
@@ -231,7 +232,7 @@ class Store:
     def begin(self) -> None:
         """Take the write lock: the chain head and the limits are read inside it."""
         self.db.execute("BEGIN IMMEDIATE")
-        self._head: tuple[int, str] | None = None
+        self._head = None
 
     def commit(self) -> None:
         self.db.execute("COMMIT")

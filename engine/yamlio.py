@@ -214,10 +214,12 @@ def _path_at_error(text: str) -> tuple[Path, dict[int, Path]]:
                 if stack and stack[-1][0] == "map" and not stack[-1][2]:
                     stack[-1][1], stack[-1][2] = event.value, True
                     continue
-                starts.setdefault(event.start_mark.line + 1, here())
+                if event.start_mark is not None:
+                    starts.setdefault(event.start_mark.line + 1, here())
                 node_done()
             elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                starts.setdefault(event.start_mark.line + 1, here())
+                if event.start_mark is not None:
+                    starts.setdefault(event.start_mark.line + 1, here())
                 kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
                 stack.append(["map", None, False] if kind == "map" else ["seq", 0])
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):

@@ -42,7 +42,7 @@ from .schema import (
 
 __all__ = ["load_ruleset", "load_ruleset_files", "ruleset_version"]
 
-ROLES = {
+ROLES: dict[str, type[BaseModel]] = {
     "policy": PolicyFile,
     "parameters": ParametersFile,
     "criteria": CommonFile,
@@ -135,7 +135,7 @@ class _Build:
                     else "a rule file starts with one of: " + ", ".join(sorted(set(ROLES))),
                 )
                 continue
-            model = ROLES[role]
+            model: type[BaseModel] = ROLES[role]
             try:
                 self.docs[file] = (doc, model.model_validate(doc.data))
             except ValidationError as exc:
@@ -294,7 +294,7 @@ class _Build:
                         f"'{fld}' is not a claim field",
                         _did_you_mean(fld, sorted(CLAIM_SECTIONS)),
                     )
-            used = []
+            used: list[str] = []
             for c in criteria:
                 if c.condition is not None:
                     _collect_derived(c.condition, raw_derived, used)

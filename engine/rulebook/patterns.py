@@ -128,8 +128,9 @@ def patterns(cond: Condition) -> tuple[Any, Any, Any]:
                 return all_of([guard, yes]), all_of([guard, no]), unknown
             return (all_of([guard, _cmp(op, f, rhs)]), all_of([guard, _cmp(_NEG[op], f, rhs)]), unknown)
         if op in ("in", "not_in"):
-            inside = any_of([{f: v} for v in operand])
-            outside = all_of([{"$neq": {f: v}} for v in operand])
+            values: tuple[Any, ...] = operand  # type: ignore[assignment]  # bound: a tuple of literals
+            inside = any_of([{f: v} for v in values])
+            outside = all_of([{"$neq": {f: v}} for v in values])
             met, not_met = (inside, outside) if op == "in" else (outside, inside)
             return met, not_met, _nex(f)
         if op == "contains":
