@@ -212,14 +212,14 @@ def _eligible_terms(
             if room == 0:
                 raise _error(store, f"the per-enterprise cap of {format_yuan(cap)} yuan is already reached")
             ceiling = room if ceiling is None else min(ceiling, room)
-    value: Decimal | None = _money_arg(amount, "--amount") if amount is not None else ceiling
-    if value is None:  # pragma: no cover - ceiling is set whenever no amount is given
+    granted = _money_arg(amount, "--amount") if amount is not None else ceiling
+    if granted is None:  # pragma: no cover - ceiling is set whenever no amount is given
         raise UsageError("settle with --amount")
-    if ceiling is not None and value > ceiling:
+    if ceiling is not None and granted > ceiling:
         raise UsageError(
-            f"--amount {format_yuan(value)} exceeds what this decision may grant now: {format_yuan(ceiling)} yuan"
+            f"--amount {format_yuan(granted)} exceeds what this decision may grant now: {format_yuan(ceiling)} yuan"
         )
-    terms["amount"] = str(value)
+    terms["amount"] = str(granted)
     terms["limits"] = limits
     return terms
 
