@@ -10,7 +10,6 @@ The public API::
     print(render_text(assessment, rulebook.by_id(assessment.ruleset_id)))
 """
 
-from .decision import Assessment, AwardRef, CriterionResult, Decision
 from .errors import (
     ApplicationError,
     EngineError,
@@ -22,10 +21,10 @@ from .errors import (
     StoreError,
     UsageError,
 )
-from .evaluate import EmptyLedger, Evaluator, Ledger, evaluate
+from .evaluation import Assessment, AwardRef, CriterionResult, Decision, EmptyLedger, Evaluator, Ledger, evaluate
 from .explain import assessment_json, render_text
-from .intake import iter_applications, read_application
 from .model import Application, Claim
+from .reading import iter_applications, read_application
 from .rulebook import Rulebook, Ruleset, load_rulebook, load_ruleset, load_ruleset_files
 
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from .identifiers import CREDIT_CODE_ALPHABET, credit_code_check_char, patent_check_digit
+from .model.identifiers import CREDIT_CODE_ALPHABET, credit_code_check_char, patent_check_digit
 
 __all__ = ["generate", "generate_many"]
 

@@ -40,8 +40,8 @@ from helpers_store import (
     write_jsonl,
 )
 
-import engine.audit
-from engine.ledger import RecordedLedger
+import engine.services.audit
+from engine.services.ledger import RecordedLedger
 
 NAME_A = "濮阳市中原石化设备有限公司"
 NAME_B = "濮阳市绿城环保科技有限公司"
@@ -341,7 +341,7 @@ def test_replay_reports_a_decision_that_comes_out_differently(
 ) -> None:
     """Forget the recorded ledger state: the decision limited by the cap (AUD-3) and the one refused
     under once-per-patent (AUD-4) no longer reproduce, and replay says which and where."""
-    monkeypatch.setattr(engine.audit, "RecordedLedger", lambda seen: RecordedLedger([]))
+    monkeypatch.setattr(engine.services.audit, "RecordedLedger", lambda seen: RecordedLedger([]))
     code, output = replay(capsys, store)
     assert code == 1, output
     differing = {line.split(":")[0] for line in output.splitlines() if line.startswith("AUD-")}

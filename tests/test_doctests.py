@@ -7,7 +7,13 @@ import importlib
 
 import pytest
 
-MODULES = ["engine.identifiers", "engine.money", "engine.model", "engine.yamlio", "engine.intake"]
+MODULES = [
+    "engine.model.identifiers",
+    "engine.money",
+    "engine.model.application",
+    "engine.yamlio",
+    "engine.reading.intake",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

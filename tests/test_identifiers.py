@@ -1,4 +1,4 @@
-"""Tests for engine.identifiers: published vectors, exact reasons, and properties.
+"""Tests for engine.model.identifiers: published vectors, exact reasons, and properties.
 
 Check characters in the properties are computed here from the formulas in the domain notes
 (derived differently from the module's tables), so a wrong table in the module shows up.
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from engine import identifiers
-from engine.identifiers import (
+from engine.model import identifiers
+from engine.model.identifiers import (
     CREDIT_CODE_ALPHABET,
     KIND_BY_TYPE_DIGIT,
     PUYANG_DIVISIONS,

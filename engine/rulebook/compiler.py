@@ -43,7 +43,7 @@ import durable_rules_engine as _core
 from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
-from ..facts import nested
+from .facts import nested
 from .patterns import derived_key
 from .plan import SEEN, ComplexityError, Item, ProgramPlan, RuleKey, compile_program
 from .ruleset import Period, Ruleset

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Union
 
-from .. import identifiers
 from ..errors import Problem
-from ..facts import FACTS, FactSpec, encode_date
+from ..model import identifiers
 from ..money import MoneyError, parse_money, to_fen
+from .facts import FACTS, FactSpec, encode_date
 
 __all__ = [
     "All",

@@ -20,13 +20,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .. import identifiers
 from ..errors import Problem, RuleFileError
-from ..facts import FACTS
-from ..model import Claim
+from ..model import Claim, identifiers
 from ..money import MoneyError, parse_money
 from ..yamlio import LoadProblem, Located, format_path, load_yaml
 from .conditions import fact_paths, params_used, parse_condition
+from .facts import FACTS
 from .plan import ComplexityError, compile_program
 from .ruleset import Criterion, Derived, Parameter, Program, Ruleset
 from .schema import (

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..facts import FACTS
 from .conditions import UNSET, All, AnyOf, Compare, Condition, DerivedRef, FactRef, Not, Present
+from .facts import FACTS
 
 __all__ = [
     "FALSE",

@@ -13,9 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ..facts import encode_date
 from ..money import to_fen
 from .conditions import UNSET, Condition, bind, derived_refs, fact_paths
+from .facts import encode_date
 from .schema import AwardSpec, ExplainSpec, PolicySpec, Text
 
 __all__ = ["Criterion", "Derived", "Parameter", "Program", "Ruleset"]

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
-from .errors import InternalError
+from ..errors import InternalError
 
 __all__ = ["pipelined", "worker_count"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .decision import AwardRef
-from .store import Store
+from ..evaluation.decision import AwardRef
+from ..store import Store
 
 __all__ = ["RecordedLedger", "StoreLedger", "refs_from_json"]
 

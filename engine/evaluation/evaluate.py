@@ -21,6 +21,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from ..model import Application, Claim
+from ..money import percent_of, to_money
+from ..rulebook import Program, Rulebook, Ruleset
+from ..rulebook.facts import FACTS, application_field
+from ..rulebook.ruleset import Period
 from .decision import (
     ELIGIBLE,
     INELIGIBLE,
@@ -34,11 +39,7 @@ from .decision import (
     Decision,
     DerivedResult,
 )
-from .facts import FACTS, LedgerView, application_field, application_part, build_fact
-from .model import Application, Claim
-from .money import percent_of, to_money
-from .rulebook import Program, Rulebook, Ruleset
-from .rulebook.ruleset import Period
+from .facts import LedgerView, application_part, build_fact
 
 __all__ = ["EmptyLedger", "Evaluator", "Ledger", "evaluate"]
 
@@ -106,11 +107,11 @@ class Evaluator:
         engine = self._engines.get(ruleset.name)
         if engine is None:
             if self.backend == "oracle":
-                from .rulebook.oracle import OracleRuleset
+                from ..rulebook.oracle import OracleRuleset
 
                 engine = OracleRuleset(ruleset)
             else:
-                from .rulebook.compiler import compile_ruleset
+                from ..rulebook.compiler import compile_ruleset
 
                 engine = compile_ruleset(ruleset)
             self._engines[ruleset.name] = engine

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import ApplicationError, Problem
-from .model import Application, Claim
-from .rulebook import Rulebook
-from .yamlio import LoadProblem, Located, load_json_line, load_yaml
+from ..errors import ApplicationError, Problem
+from ..model import Application, Claim
+from ..rulebook import Rulebook
+from ..yamlio import LoadProblem, Located, load_json_line, load_yaml
 
 __all__ = ["Record", "application_from_data", "iter_applications", "read_application", "shown_path"]
 
@@ -51,7 +51,7 @@ def _suggest(word: str, choices: list[str]) -> str | None:
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model class that owns the field at ``loc`` (for did-you-mean)."""
-    from . import model
+    from .. import model
 
     current: Any = model.Application
     for part in loc:

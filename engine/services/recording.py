@@ -14,11 +14,11 @@ import hashlib
 from decimal import Decimal
 from typing import Any
 
-from . import __version__
-from .decision import ELIGIBLE, NEEDS_REVIEW, Assessment
-from .explain import assessment_json
-from .rulebook import Ruleset
-from .store import Award, Record, Store, record_json
+from .. import __version__
+from ..evaluation.decision import ELIGIBLE, NEEDS_REVIEW, Assessment
+from ..explain import assessment_json
+from ..rulebook import Ruleset
+from ..store import Award, Record, Store, record_json
 
 __all__ = [
     "ENGINE",

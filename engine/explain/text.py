@@ -14,8 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from . import identifiers
-from .decision import (
+from ..evaluation.decision import (
     ELIGIBLE,
     INELIGIBLE,
     MET,
@@ -26,10 +25,11 @@ from .decision import (
     CriterionResult,
     Decision,
 )
-from .facts import FACTS, decode_date, plain_value
-from .money import format_yuan, from_fen
-from .rulebook import Ruleset
-from .rulebook.conditions import UNSET, derived_refs
+from ..model import identifiers
+from ..money import format_yuan, from_fen
+from ..rulebook import Ruleset
+from ..rulebook.conditions import UNSET, derived_refs
+from ..rulebook.facts import FACTS, decode_date, plain_value
 
 __all__ = ["assessment_json", "criterion_explanation", "decision_summary", "render_text"]
 

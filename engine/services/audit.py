@@ -19,15 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import EngineError, Problem, StoreError
-from .evaluate import Evaluator
-from .intake import application_from_data
+from ..errors import EngineError, Problem, StoreError
+from ..evaluation.evaluate import Evaluator
+from ..reading.intake import application_from_data
+from ..rulebook import Rulebook, Ruleset, load_ruleset_files, ruleset_version
+from ..store import GENESIS, Award, Record, Store, chain_hash
+from ..yamlio import Located
 from .ledger import RecordedLedger
 from .pipeline import pipelined, worker_count
 from .recording import awards_of, input_hash, released_by, result_json, stored_result
-from .rulebook import Rulebook, Ruleset, load_ruleset_files, ruleset_version
-from .store import GENESIS, Award, Record, Store, chain_hash
-from .yamlio import Located
 
 __all__ = ["Difference", "Replay", "VerifyReport", "archived_ruleset", "replay", "verify"]
 

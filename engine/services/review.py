@@ -16,12 +16,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from ..errors import Problem, StoreError, UsageError
+from ..evaluation.decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
+from ..money import MoneyError, format_yuan, from_fen, parse_money, percent_of, to_money
+from ..store import Record, Store, now
 from .audit import archived_ruleset
-from .decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
-from .errors import Problem, StoreError, UsageError
-from .money import MoneyError, format_yuan, from_fen, parse_money, percent_of, to_money
 from .recording import awards_of
-from .store import Record, Store, now
 
 __all__ = ["Pending", "Settlement", "find_decision", "pending_reviews", "settle", "totals"]
 

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .rulebook.ruleset import Criterion
-from .rulebook.schema import ExplainSpec, Text
+from ..rulebook.ruleset import Criterion
+from ..rulebook.schema import ExplainSpec, Text
 
 __all__ = [
     "Arithmetic",

@@ -30,17 +30,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .decision import Assessment, AwardRef
-from .errors import ApplicationError, Problem
-from .evaluate import Evaluator
-from .intake import APPLICATION_SUFFIXES, application_from_data, iter_files
+from ..errors import ApplicationError, Problem
+from ..evaluation.decision import Assessment, AwardRef
+from ..evaluation.evaluate import Evaluator
+from ..model import Application
+from ..reading.intake import APPLICATION_SUFFIXES, application_from_data, iter_files
+from ..rulebook import Rulebook, Ruleset
+from ..store import Award, Store, now, record_json
+from ..yamlio import LoadProblem, load_json_line, load_yaml
 from .ledger import StoreLedger
-from .model import Application
 from .pipeline import pipelined, worker_count
 from .recording import awards_of, decision_body, input_hash, record_body, result_json, stored_result
-from .rulebook import Rulebook, Ruleset
-from .store import Award, Store, now, record_json
-from .yamlio import LoadProblem, load_json_line, load_yaml
 
 __all__ = ["Outcome", "ScreenSummary", "screen"]
 

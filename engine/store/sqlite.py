@@ -30,9 +30,9 @@ from typing import Any
 
 from pydantic_core import to_json as _to_json
 
-from .decision import AwardRef
-from .errors import Problem, StoreError
-from .money import from_fen, to_fen
+from ..errors import Problem, StoreError
+from ..evaluation.decision import AwardRef
+from ..money import from_fen, to_fen
 
 __all__ = ["GENESIS", "Award", "Record", "Store", "chain_hash", "record_json"]
 

@@ -27,8 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..money import parse_money
 from . import identifiers
-from .money import parse_money
 
 __all__ = [
     "Applicant",

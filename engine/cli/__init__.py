@@ -17,7 +17,7 @@ from typing import Any
 
 import pydantic_core
 
-from .errors import EngineError, InputError, UsageError
+from ..errors import EngineError, InputError, UsageError
 
 __all__ = ["main"]
 
@@ -27,10 +27,10 @@ def dumps(data: Any, indent: int | None = None) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate
-    from .explain import assessment_json, render_text
-    from .intake import read_application
-    from .rulebook import load_rulebook
+    from ..evaluation import evaluate
+    from ..explain import assessment_json, render_text
+    from ..reading import read_application
+    from ..rulebook import load_rulebook
 
     rulebook = load_rulebook(args.rules)
     app = read_application(args.file, rulebook)
@@ -110,7 +110,7 @@ def _batch_gc() -> None:
 
 def _renderer(fmt: str, lang: str) -> Any:
     """What a screen prints for each decision (made in the worker processes)."""
-    from .explain import render_text
+    from ..explain import render_text
 
     def render(assessment: Any, ruleset: Any, result: dict[str, Any]) -> str:
         if fmt == "jsonl":
@@ -141,9 +141,9 @@ def _renderer(fmt: str, lang: str) -> Any:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from .rulebook import load_rulebook
-    from .screen import Outcome, screen
-    from .store import Store
+    from ..rulebook import load_rulebook
+    from ..services.screen import Outcome, screen
+    from ..store import Store
 
     rulebook = load_rulebook(args.rules)
     _batch_gc()
@@ -173,8 +173,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .audit import verify
-    from .store import Store
+    from ..services.audit import verify
+    from ..store import Store
 
     with Store(args.db, create=False) as store:
         report = verify(store)
@@ -186,8 +186,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from .audit import replay
-    from .store import Store
+    from ..services.audit import replay
+    from ..store import Store
 
     _batch_gc()
     total = differ = 0
@@ -213,8 +213,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
-    from .review import settle
-    from .store import Store
+    from ..services.review import settle
+    from ..store import Store
 
     with Store(args.db, create=False) as store:
         done = settle(store, args.decision, args.outcome, args.reason, args.reviewer, args.amount, args.housing_m2)
@@ -225,9 +225,9 @@ def cmd_settle(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .audit import archived_ruleset
-    from .explain import render_recorded
-    from .store import Store
+    from ..explain import render_recorded
+    from ..services.audit import archived_ruleset
+    from ..store import Store
 
     with Store(args.db, create=False) as store:
         wanted = args.id
@@ -263,9 +263,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .money import format_yuan
-    from .review import pending_reviews, program_labels, totals
-    from .store import Store
+    from ..money import format_yuan
+    from ..services.review import pending_reviews, program_labels, totals
+    from ..store import Store
 
     with Store(args.db, create=False) as store:
         data = totals(store)

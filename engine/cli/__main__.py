@@ -1,0 +1,7 @@
+"""``python -m engine.cli``: the `subsidy` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,121 @@
+"""A claim as the inference engine sees it: one flat, small fact.
+
+The application's facts, the claim's facts and the ledger's, encoded the way
+the inference engine compares them exactly (see :mod:`engine.rulebook.facts`
+for the vocabulary): dates as ``YYYYMMDD`` integers, money as integer fen,
+divisions as canonical codes. An absent value is left out: it is *unknown*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ..model import Application, Claim
+from ..money import to_fen
+from ..rulebook.facts import encode_date
+
+__all__ = ["LedgerView", "application_part", "build_fact"]
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """What the limits already hold for this claim, when the claim is evaluated."""
+
+    already_awarded: bool = False
+    awarded_total: Decimal = Decimal("0.00")
+
+
+def _put(out: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool):
+        out[key] = value
+    elif isinstance(value, date):
+        out[key] = encode_date(value)
+    elif isinstance(value, Decimal):
+        out[key] = to_fen(value)
+    else:
+        out[key] = value
+
+
+# Sections of a claim: when a section is given at all, its name is a key of the
+# fact (value True), so that "the whole block is missing" can be told apart.
+SECTIONS = ("patent", "patent.high_value", "industrialization", "seller")
+
+
+def application_part(app: Application) -> dict[str, Any]:
+    """The application-wide part of every claim's fact (computed once)."""
+    a = app.applicant
+    out: dict[str, Any] = {"submitted_on": encode_date(app.submitted_on), "applicant": True}
+    _put(out, "applicant.type", a.type)
+    _put(out, "applicant.name", a.name)
+    _put(out, "applicant.category", a.credit_category)
+    _put(out, "applicant.division", a.division)
+    _put(out, "applicant.infringement_record", a.infringement_record)
+    return out
+
+
+def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> dict[str, Any]:
+    """One claim as a flat fact ``{dotted.path: encoded value}``; absent facts are left out."""
+    fact: dict[str, Any] = dict(app_part)
+    fact["program"] = claim.program
+    p = claim.patent
+    if p is not None:
+        fact["patent"] = True
+        fact["patent.number"] = p.number
+        fact["patent.kind"] = p.kind
+        fact["patent.abnormal"] = p.abnormal
+        if p.holder is not None:
+            fact["patent.holder"] = p.holder
+        if p.filed_on is not None:
+            fact["patent.filed_on"] = encode_date(p.filed_on)
+        if p.granted_on is not None:
+            fact["patent.granted_on"] = encode_date(p.granted_on)
+        if p.in_force is not None:
+            fact["patent.in_force"] = p.in_force
+        if p.inventors:
+            fact["patent.inventors"] = list(p.inventors)
+        hv = p.high_value
+        if hv is not None:
+            fact["patent.high_value"] = True
+            fact["patent.high_value.strategic_emerging_industry"] = hv.strategic_emerging_industry
+            fact["patent.high_value.overseas_family_granted"] = hv.overseas_family_granted
+            fact["patent.high_value.pledge_financing"] = to_fen(hv.pledge_financing)
+            fact["patent.high_value.china_patent_award"] = hv.china_patent_award
+            fact["patent.high_value.national_science_award"] = hv.national_science_award
+    site = claim.industrialization
+    if site is not None:
+        fact["industrialization"] = True
+        if site.division is not None:
+            fact["industrialization.division"] = site.division
+        if site.started_on is not None:
+            fact["industrialization.started_on"] = encode_date(site.started_on)
+    seller = claim.seller
+    if seller is not None:
+        fact["seller"] = True
+        _put(fact, "seller.type", seller.type)
+        _put(fact, "seller.name", seller.name)
+        _put(fact, "seller.country", seller.country)
+    for key in _CLAIM_FACTS:
+        value = getattr(claim, key)
+        if value is not None:
+            fact[key] = to_fen(value) if isinstance(value, Decimal) else value
+    fact["ledger.already_awarded"] = ledger.already_awarded
+    fact["ledger.awarded_total"] = to_fen(ledger.awarded_total)
+    return fact
+
+
+_CLAIM_FACTS = (
+    "technology_from_outside_puyang",
+    "deal",
+    "related_party",
+    "transaction_amount",
+    "contract_registered",
+    "implemented",
+    "owns_ip",
+    "transformed_in_puyang",
+    "benefits",
+)
