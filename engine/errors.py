@@ -3,18 +3,24 @@
 ::
 
     EngineError                      root: everything the engine raises on purpose
-    ├── InputError                   something a person wrote is wrong; exit code 2
+    ├── InputError                   something a person wrote or asked is wrong; exit code 2
     │   ├── RuleFileError            every problem found in a rule file, each with file:line
     │   ├── ApplicationError         every problem found in an application file
-    │   ├── StoreError               the store cannot be used as asked (wrong file, conflict)
-    │   └── UsageError               a command was called in a way that cannot work
-    └── InternalError                a fault of the engine itself, never of the input
+    │   ├── InvalidValueError        one value that cannot be what it claims (also a ValueError,
+    │   │                            so model validators report it at its field)
+    │   ├── StoreError               the store cannot be used as asked (wrong file, conflict,
+    │   │                            locked, read-only, full)
+    │   └── UsageError               a command or request asked for something that cannot work
+    ├── IntegrityError               the record is not what was written; exit code 1
+    │                                (an altered record or archive, a broken chain)
+    └── InternalError                a fault of the engine itself, never of the input; exit code 3
         └── EngineInconsistencyError the inference engine's verdicts do not add up
                                      (a criterion with no verdict or two, or a
-                                     durable_rules failure translated from its raw text)
+                                     durable_rules failure translated from its code)
 
 An ``InputError`` carries a list of :class:`Problem`; its message lists them all,
 one per line, as ``file:line path: message`` with a hint after a blank line.
+Every class carries the ``exit_code`` the command line ends with.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ __all__ = [
     "EngineError",
     "EngineInconsistencyError",
     "InputError",
+    "IntegrityError",
     "InternalError",
+    "InvalidValueError",
     "Problem",
     "RuleFileError",
     "StoreError",
@@ -58,9 +66,13 @@ class Problem:
 class EngineError(Exception):
     """Root of every error the engine raises on purpose."""
 
+    exit_code = 3
+
 
 class InputError(EngineError):
     """Something a person wrote or asked for is wrong. The CLI exits with code 2."""
+
+    exit_code = 2
 
     def __init__(self, problems: list[Problem] | str) -> None:
         if isinstance(problems, str):
@@ -87,12 +99,33 @@ class ApplicationError(InputError):
     """Every problem found in an application file."""
 
 
+class InvalidValueError(InputError, ValueError):
+    """One value that cannot be what it claims (an amount of money, an identifier):
+    ``message`` says what is wrong, ``hint`` how to fix it. The caller that knows the
+    file and field reports it there (model validators do, being ``ValueError``-aware)."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        self.message = message
+        self.hint = hint
+        super().__init__([Problem(file="", line=None, path="", message=message, hint=hint)])
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class StoreError(InputError):
     """The decision store cannot be used as asked."""
 
 
 class UsageError(InputError):
     """A command was called in a way that cannot work."""
+
+
+class IntegrityError(EngineError):
+    """The record is not what was written: an altered record or rules archive, a broken
+    chain. Never the input's fault, never the engine's: someone changed the store."""
+
+    exit_code = 1
 
 
 @dataclass

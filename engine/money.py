@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .errors import InvalidValueError
+
 __all__ = [
     "FEN",
     "MoneyError",
@@ -28,7 +30,7 @@ __all__ = [
 FEN = Decimal("0.01")
 
 
-class MoneyError(ValueError):
+class MoneyError(InvalidValueError):
     """A value that cannot be an amount of money."""
 
 

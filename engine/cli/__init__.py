@@ -17,7 +17,7 @@ from typing import Any
 
 import pydantic_core
 
-from ..errors import EngineError, InputError, UsageError
+from ..errors import EngineError, InputError, IntegrityError, UsageError
 
 __all__ = ["main"]
 
@@ -393,7 +393,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
+    except IntegrityError as exc:
+        print(f"ALTERED: {exc}", file=sys.stderr)
+        return exc.exit_code
     except EngineError as exc:
         print(
             f"internal error: {exc}\nthis is a fault of the engine, not of the input; please report it",

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ..errors import InvalidValueError
+
 __all__ = [
     "CREDIT_CODE_ALPHABET",
     "KIND_BY_TYPE_DIGIT",
@@ -34,13 +36,8 @@ __all__ = [
 _DIGITS = "0123456789"
 
 
-class IdentifierError(ValueError):
+class IdentifierError(InvalidValueError):
     """A malformed identifier: ``message`` says what is wrong, ``hint`` how to fix it."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def _require_text(value: object, what: str, shown: str) -> str:
