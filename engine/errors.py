@@ -5,6 +5,7 @@
     EngineError                      root: everything the engine raises on purpose
     ├── InputError                   something a person wrote or asked is wrong; exit code 2
     │   ├── RuleFileError            every problem found in a rule file, each with file:line
+    │   │   └── ComplexityError      a condition too large for the inference engine
     │   ├── ApplicationError         every problem found in an application file
     │   ├── InvalidValueError        one value that cannot be what it claims (also a ValueError,
     │   │                            so model validators report it at its field)
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ApplicationError",
+    "ComplexityError",
     "EngineError",
     "EngineInconsistencyError",
     "InputError",
@@ -93,6 +95,16 @@ def _render_problem(problem: Problem) -> str:
 
 class RuleFileError(InputError):
     """Every problem found while loading a rule file (or a ruleset folder)."""
+
+
+class ComplexityError(RuleFileError):
+    """A criterion or derived condition too large for the inference engine, even with its
+    derived parts decided in earlier stages. ``kind`` is ``"criterion"`` or ``"derived"``,
+    ``item`` its id; the loader reports it at the condition's file and line."""
+
+    def __init__(self, message: str, kind: str, item: str) -> None:
+        self.message, self.kind, self.item = message, kind, item
+        super().__init__([Problem(file="", line=None, path="", message=message)])
 
 
 class ApplicationError(InputError):

@@ -171,3 +171,87 @@ def test_a_verdict_spread_over_several_rules_matches_the_oracle(tmp_path) -> Non
             assert [c.status for c in x.criteria] == [c.status for c in y.criteria], data["id"]
             seen.add(next(c.status for c in x.criteria if c.id == "applicant-is-patentee"))
     assert seen == {"met", "not_met", "unknown"}
+
+
+# ------------------------------------------------- durable_rules errors, code by code
+
+ALL_CODES = sorted(__import__("engine.rulebook.durable_errors", fromlist=["DURABLE_ERRORS"]).DURABLE_ERRORS)
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_every_durable_rules_error_code_is_mapped(code, rulebook, monkeypatch) -> None:
+    """Each code durable_rules 2.0.28 defines (src/rules/rules.h) becomes an internal error that
+    says what it means, whichever call of the C core raises it."""
+    from engine.rulebook.durable_errors import DURABLE_ERRORS
+
+    name, meaning = DURABLE_ERRORS[code]
+    evaluator = Evaluator(rulebook)
+    app = read_application(SAMPLE, rulebook)
+    evaluator.evaluate(app)
+
+    def broken(*args):
+        raise Exception(f"Could not start action, error code: {code}")
+
+    monkeypatch.setattr(compiler._core, "start_action_for_state", broken)
+    with pytest.raises(EngineInconsistencyError) as caught:
+        evaluator.evaluate(app)
+    assert meaning in str(caught.value)
+    assert f"durable_rules error {code}, {name}" in str(caught.value)
+
+
+@pytest.mark.parametrize("code", [1, 2, 3])
+def test_a_return_code_instead_of_a_decision_is_an_internal_error(code, rulebook, monkeypatch) -> None:
+    evaluator = Evaluator(rulebook)
+    app = read_application(SAMPLE, rulebook)
+    evaluator.evaluate(app)
+    real = compiler._core.assert_fact
+    monkeypatch.setattr(compiler._core, "assert_fact", lambda handle, text: (code, real(handle, text)[1]))
+    with pytest.raises(EngineInconsistencyError, match=f"durable_rules error {code},"):
+        evaluator.evaluate(app)
+
+
+def test_an_undefined_code_is_still_reported_with_its_number() -> None:
+    from engine.rulebook.durable_errors import describe
+
+    assert describe(Exception("Could not assert fact, error code: 999")).startswith(
+        "durable_rules error 999, which version 2.0.28 does not define"
+    )
+    assert describe(Exception("Ruleset with name x not found")) == "Ruleset with name x not found"
+
+
+@pytest.mark.parametrize(
+    "definition, code",
+    [
+        ({"r": {"all": [{"m": {"$foo": {"a": 1}}}]}}, 202),  # an operator the engine does not know
+        ({"r": {"all": [{"m": {"a": [1, 2]}}]}}, 102),  # a list where a value belongs
+    ],
+)
+def test_the_real_engine_refusing_a_ruleset_names_the_code(definition, code) -> None:
+    plan = ProgramPlan(definition, {}, {})
+    with pytest.raises(EngineInconsistencyError, match=f"durable_rules error {code},"):
+        compiler._EngineProgram(f"refused-{code}", plan, ())
+
+
+def test_the_real_engine_refusing_a_fact_names_the_code() -> None:
+    plan = ProgramPlan({"seen": {"all": [{"m": {"kind_": "claim"}}]}}, {}, {})
+    program = compiler._EngineProgram("refused-302", plan, ())
+    message = {f"p{i}": i for i in range(300)} | {"kind_": "claim", "sid": "s-302", "id": "s-302"}
+    with pytest.raises(EngineInconsistencyError, match="durable_rules error 302, ERR_EVENT_MAX_PROPERTIES"):
+        compiler._fire(program.handle, message)
+
+
+def test_a_rule_too_large_for_the_engine_is_a_rule_file_error() -> None:
+    from engine.errors import ComplexityError, RuleFileError
+
+    assert issubclass(ComplexityError, RuleFileError)
+    exc = ComplexityError("too large", "criterion", "implemented")
+    assert (exc.exit_code, exc.kind, exc.item, str(exc)) == (2, "criterion", "implemented", "too large")
+
+
+@pytest.mark.parametrize("name", ["engine.rulebook.suggest", "engine.rulebook.durable_errors"])
+def test_docstring_examples_of_the_rulebook_helpers(name) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0

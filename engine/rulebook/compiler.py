@@ -43,12 +43,13 @@ import durable_rules_engine as _core
 from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
+from .durable_errors import RETURN_CODES, describe
 from .facts import nested
 from .patterns import derived_key
-from .plan import SEEN, ComplexityError, Item, ProgramPlan, RuleKey, compile_program
+from .plan import SEEN, Item, ProgramPlan, RuleKey, compile_program
 from .ruleset import Period, Ruleset
 
-__all__ = ["CompiledRuleset", "ComplexityError", "ProgramPlan", "RuleKey", "compile_program", "compile_ruleset"]
+__all__ = ["CompiledRuleset", "ProgramPlan", "RuleKey", "compile_program", "compile_ruleset"]
 
 _SIDS = itertools.count()
 _PREFIX = f"{os.getpid():x}"
@@ -67,7 +68,7 @@ class _EngineProgram:
             self.handle = _core.create_ruleset(name, text)
         except Exception as exc:  # durable raises bare Exceptions with codes only
             raise EngineInconsistencyError(
-                f"durable_rules refused the compiled ruleset {name}: {_translate(exc)}"
+                f"durable_rules refused the compiled ruleset {name}: {describe(exc)}"
             ) from None
 
     def project(self, fact: dict[str, Any]) -> dict[str, Any]:
@@ -115,11 +116,9 @@ def _fire(handle: int, message: dict[str, Any]) -> list[str]:
     try:
         code, state = _core.assert_fact(handle, text)
     except Exception as exc:
-        raise EngineInconsistencyError(f"durable_rules could not take the claim: {_translate(exc)}") from None
-    if code == 1:
-        raise EngineInconsistencyError("no rule matched the claim, not even the catch-all")
-    if code == 2:
-        raise EngineInconsistencyError("durable_rules took the claim for one it had already seen")
+        raise EngineInconsistencyError(f"durable_rules could not take the claim: {describe(exc)}") from None
+    if code in RETURN_CODES:
+        raise EngineInconsistencyError(f"durable_rules did not decide the claim: {describe(code)}")
     fired: list[str] = []
     try:
         started = _core.start_action_for_state(handle, state)
@@ -130,7 +129,7 @@ def _fire(handle: int, message: dict[str, Any]) -> list[str]:
                 fired.append(pending[2 : pending.index('"', 2)])
                 pending = _core.complete_and_start_action(handle, state)
     except Exception as exc:
-        raise EngineInconsistencyError(f"durable_rules failed while firing rules: {_translate(exc)}") from None
+        raise EngineInconsistencyError(f"durable_rules failed while firing rules: {describe(exc)}") from None
     finally:
         try:
             _core.delete_state(handle, message["sid"])
@@ -169,23 +168,6 @@ def _read(fired: list[str], engine: _EngineProgram, items: tuple[Item, ...]) -> 
             message = f"{kind} '{item}' was decided at the wrong stage"
         raise EngineInconsistencyError(message, {"fired": fired})
     return out
-
-
-def _translate(exc: Exception) -> str:
-    """durable_rules errors are bare Exceptions with a numeric code: say what they mean."""
-    text = str(exc)
-    known = {
-        "102": "a list where a value was expected",
-        "113": "a rule with more expressions than the engine allows",
-        "202": "an operator or value the engine does not know",
-        "302": "too many properties in one fact",
-        "309": "no such session",
-        "508": "a regular expression the engine cannot compile",
-    }
-    for code, meaning in known.items():
-        if f"error code: {code}" in text:
-            return f"{meaning} (durable_rules error {code})"
-    return text
 
 
 _COMPILED: dict[str, CompiledRuleset] = {}

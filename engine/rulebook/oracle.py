@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conditions import evaluate
+from .logic import evaluate
 from .ruleset import Period, Ruleset
 
 __all__ = ["OracleRuleset"]

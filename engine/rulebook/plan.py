@@ -16,22 +16,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from ..errors import ComplexityError
 from .patterns import FALSE, MAX_EXPRESSIONS, TRUE, all_of, expression_count, patterns, split
 from .ruleset import Period, Program, Ruleset
 
-__all__ = ["SEEN", "ComplexityError", "Item", "ProgramPlan", "RuleKey", "compile_program"]
+__all__ = ["SEEN", "Item", "ProgramPlan", "RuleKey", "compile_program"]
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
 SEEN = "seen"
 Item = tuple[str, str]  # ("criterion" | "derived", id)
-
-
-class ComplexityError(ValueError):
-    """A condition too large for the engine even when its derived parts are staged."""
-
-    def __init__(self, message: str, kind: str, item: str) -> None:
-        super().__init__(message)
-        self.kind, self.item = kind, item
 
 
 @dataclass(frozen=True)
