@@ -18,6 +18,7 @@ from typing import Any
 import pydantic_core
 
 from ..errors import EngineError, InputError, IntegrityError, UsageError
+from . import rules_commands
 
 __all__ = ["main"]
 
@@ -383,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--db", required=True, metavar="DB")
     report.add_argument("--format", choices=("text", "csv"), default="text")
     report.set_defaults(func=cmd_report)
+    rules_commands.add_parser(sub)
     return parser
 
 

@@ -16,7 +16,7 @@ from ..errors import Problem, RuleFileError
 from .loader import load_ruleset
 from .ruleset import Ruleset
 
-__all__ = ["Rulebook", "default_rules_dir", "load_rulebook"]
+__all__ = ["Rulebook", "default_rules_dir", "load_rulebook", "ruleset_folders"]
 
 
 def default_rules_dir() -> Path:
@@ -67,20 +67,27 @@ class Rulebook:
         return {a.id: (r, a) for r in self.rulesets for a in r.policy.announced}
 
 
+def ruleset_folders(folder: str | Path | None = None) -> list[Path]:
+    """The ruleset folders (each with a ``policy.yaml``) at or directly under ``folder``.
+    Raises :class:`RuleFileError` when there is none."""
+    root = Path(folder) if folder is not None else default_rules_dir()
+    if (root / "policy.yaml").is_file():
+        return [root]
+    if not root.is_dir():
+        raise RuleFileError(
+            [Problem(str(root), None, "", "no such rules folder", "pass --rules DIR or set SUBSIDY_RULES")]
+        )
+    folders = sorted(p for p in root.iterdir() if (p / "policy.yaml").is_file())
+    if not folders:
+        raise RuleFileError([Problem(str(root), None, "", "no ruleset folders (with a policy.yaml) here")])
+    return folders
+
+
 def load_rulebook(folder: str | Path | None = None) -> Rulebook:
     """Load every ruleset folder (one with a ``policy.yaml``) under ``folder``;
     every problem in every file is reported at once."""
     root = Path(folder) if folder is not None else default_rules_dir()
-    if (root / "policy.yaml").is_file():
-        folders = [root]
-    elif root.is_dir():
-        folders = sorted(p for p in root.iterdir() if (p / "policy.yaml").is_file())
-    else:
-        raise RuleFileError(
-            [Problem(str(root), None, "", "no such rules folder", "pass --rules DIR or set SUBSIDY_RULES")]
-        )
-    if not folders:
-        raise RuleFileError([Problem(str(root), None, "", "no ruleset folders (with a policy.yaml) here")])
+    folders = ruleset_folders(root)
     problems: list[Problem] = []
     rulesets: list[Ruleset] = []
     for path in folders:

@@ -1,0 +1,82 @@
+"""``subsidy rules …`` and ``subsidy programmes``: the rule tools for programme staff.
+
+Registered by :func:`add_parser`; each command parses, calls a tool of
+:mod:`engine.rulebook.tools`, and prints what it returns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_parser"]
+
+
+def _rules_dir(args: argparse.Namespace) -> Path:
+    from ..rulebook import default_rules_dir
+
+    return Path(args.dir or args.rules or default_rules_dir())
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from ..rulebook.tools.lint import lint_rules
+    from ..rulebook.tools.render import lint_text
+
+    problems = lint_rules(_rules_dir(args), Path(args.features) if args.features else None)
+    if problems:
+        sys.stdout.write(lint_text(problems))
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print("rules lint: no problems", file=sys.stderr)
+    return 0
+
+
+def _features(args: argparse.Namespace, root: Path) -> Path:
+    if args.features:
+        return Path(args.features)
+    for candidate in (root.resolve().parent / "features", root.resolve().parent.parent / "features"):
+        if candidate.is_dir():
+            return candidate
+    from ..rulebook import default_rules_dir
+
+    return default_rules_dir().parent / "features"
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from ..rulebook import load_rulebook
+    from ..rulebook.tools.coverage import clause_coverage
+    from ..rulebook.tools.render import WORDS, coverage_text, html
+
+    root = _rules_dir(args)
+    rulebook = load_rulebook(root)
+    features = _features(args, root)
+    uncovered = 0
+    for ruleset in rulebook.rulesets:
+        coverage = clause_coverage(ruleset, features, args.lang)
+        uncovered += len(coverage.uncovered)
+        if args.format == "html":
+            title = f"{WORDS[args.lang]['coverage_title']} · {coverage.document}"
+            sys.stdout.write(html("coverage.html.j2", args.lang, title=title, coverage=coverage))
+        else:
+            sys.stdout.write(coverage_text(coverage, args.lang))
+    return 1 if uncovered else 0
+
+
+def add_parser(sub: Any) -> None:
+    """Register ``rules`` (lint, coverage, show, test) and ``programmes`` on the ``subsidy`` parser."""
+    rules = sub.add_parser("rules", help="rule tools for programme staff: lint, coverage, show, test")
+    rsub = rules.add_subparsers(dest="rules_command", required=True, metavar="TOOL")
+
+    lint = rsub.add_parser("lint", help="everything wrong or doubtful in the rule files, as file:line")
+    lint.add_argument("dir", nargs="?", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)")
+    lint.add_argument("--features", metavar="DIR", help="scenarios folder (default: features/ beside the rules)")
+    lint.set_defaults(func=cmd_lint)
+
+    cov = rsub.add_parser("coverage", help="the plan's operative phrases, the criteria and scenarios covering each")
+    cov.add_argument("dir", nargs="?", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)")
+    cov.add_argument("--format", choices=("text", "html"), default="text")
+    cov.add_argument("--lang", choices=("zh", "en"), default="zh")
+    cov.add_argument("--features", metavar="DIR", help="scenarios folder (default: features/ beside the rules)")
+    cov.set_defaults(func=cmd_coverage)

@@ -1,0 +1,198 @@
+"""The rule tools for programme staff, run as the command line runs them: lint and coverage.
+
+Each broken case copies the shipped rules (and the scenarios) into a temporary tree,
+breaks one thing, and checks the exact ``file:line path: message`` the tool prints.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+from engine.rulebook import load_rulebook
+from engine.rulebook.tools.coverage import clause_coverage
+
+ROOT = Path(__file__).resolve().parents[1]
+RULES = ROOT / "rules"
+FOLDER = "puyang-2022-19"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of rules/ and features/ side by side, as in the repository."""
+    shutil.copytree(RULES, tmp_path / "rules")
+    shutil.copytree(ROOT / "features", tmp_path / "features")
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, needle: str) -> int:
+    found = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    assert len(found) == 1, (needle, found)
+    return found[0]
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ------------------------------------------------------------------------- lint
+
+
+def test_lint_passes_on_the_shipped_rules(capsys) -> None:
+    assert run(capsys, "rules", "lint") == (0, "", "rules lint: no problems\n")
+
+
+def test_lint_reports_each_kind_of_problem_at_its_file_and_line(tree, capsys) -> None:
+    folder = tree / "rules" / FOLDER
+    params, p2 = folder / "parameters.yaml", folder / "p2-patent-purchase-reward.yaml"
+    # a parameter nothing uses
+    edit(
+        params,
+        "  award_per_patent:\n",
+        "  spare_amount:\n    label: {zh: 备用, en: spare}\n    type: money\n    clause: 三(二)2\n"
+        '    values:\n      - {from: 2022-10-04, value: "1.00"}\n\n  award_per_patent:\n',
+    )
+    # an interpretation switch with no reason given
+    edit(
+        params,
+        "    interpretation:\n      zh: “鼓励外地优秀专利技术在我市落地”是目的表述",
+        "    note_removed:\n      zh: “鼓励外地优秀专利技术在我市落地”是目的表述",
+    )
+    edit(params, "    note_removed:\n", "    source:\n")
+    # a criterion no scenario exercises
+    edit(p2, "    - id: implemented\n", "    - id: put-into-practice\n")
+    code, out, err = run(capsys, "rules", "lint", str(tree / "rules"))
+    assert code == 1
+    spare = line_of(params, "  spare_amount:")
+    switch = line_of(params, "  require_outside_origin:")
+    renamed = line_of(p2, "    - id: put-into-practice")
+    assert out.splitlines() == [
+        f"{params}:{spare} parameters.spare_amount: parameter 'spare_amount' is not used by any criterion, "
+        "award or explanation",
+        "",
+        "  hint: remove it, or name it where the rule needs it",
+        f"{params}:{switch} parameters.require_outside_origin: interpretation switch 'require_outside_origin' "
+        "does not say why it is set as it is",
+        "",
+        "  hint: add interpretation: {zh: …, en: …} giving the reading of the plan it encodes",
+        f"{p2}:{renamed} program.criteria[3]: no scenario in {tree / 'features'} exercises criterion "
+        "'put-into-practice'",
+        "",
+        "  hint: add a scenario that names put-into-practice with the verdict it expects",
+    ]
+    assert err == "3 problem(s)\n"
+
+
+def test_lint_reports_what_the_loader_refuses_with_file_and_line(tree, capsys) -> None:
+    p1 = tree / "rules" / FOLDER / "p1-local-industrialization-award.yaml"
+    edit(p1, "quote: 每项奖励50万元\n", "quote: 每项奖励五十万元\n")
+    code, out, _ = run(capsys, "rules", "lint", str(tree / "rules"))
+    line = line_of(p1, "quote: 每项奖励五十万元")
+    assert code == 1
+    assert out.startswith(
+        f"{p1}:{line} program.criteria[8].quote: quote not found verbatim in the policy text: 每项奖励五十万元\n"
+    )
+
+
+def test_lint_reports_overlapping_in_force_windows(tree, capsys) -> None:
+    later = tree / "rules" / "puyang-2025-01"
+    shutil.copytree(tree / "rules" / FOLDER, later)
+    edit(later / "policy.yaml", "  id: puyang-2022-19\n", "  id: puyang-2025-01\n")
+    edit(
+        later / "policy.yaml",
+        "in_force: {from: 2022-10-04, to: 2025-06-30}",
+        "in_force: {from: 2025-06-01, to: 2027-12-31}",
+    )
+    code, out, _ = run(capsys, "rules", "lint", str(tree / "rules"))
+    line = line_of(later / "policy.yaml", "in_force:")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{later / 'policy.yaml'}:{line} policy.in_force: in force 2025-06-01…2027-12-31, overlapping "
+        "'puyang-2022-19' (2022-10-04…2025-06-30): an application submitted in both windows could fall under either"
+    )
+    # meeting without overlapping is fine
+    edit(later / "policy.yaml", "from: 2025-06-01", "from: 2025-07-01")
+    assert run(capsys, "rules", "lint", str(tree / "rules"))[0] == 0
+
+
+def test_lint_reports_a_fact_the_application_format_lacks(tree, capsys, monkeypatch) -> None:
+    from engine.rulebook import facts
+
+    spec = facts._f("patent.licence_fee", "money", "许可费", "licence fee")
+    monkeypatch.setitem(facts.FACTS, spec.path, spec)
+    p2 = tree / "rules" / FOLDER / "p2-patent-purchase-reward.yaml"
+    edit(
+        p2,
+        "      condition: {fact: implemented, eq: true}\n",
+        '      condition: {fact: patent.licence_fee, gt: "0.00"}\n',
+    )
+    code, out, _ = run(capsys, "rules", "lint", str(tree / "rules"))
+    line = line_of(p2, "    - id: implemented")
+    assert code == 1
+    assert f"{p2}:{line} program.criteria[3]: reads patent.licence_fee, but the application format has no field " in out
+
+
+# --------------------------------------------------------------------- coverage
+
+
+INCENTIVE_CLAUSES = ("三(二)2", "三(一)6", "三(三)1", "序言")
+
+
+def test_every_operative_phrase_of_the_incentive_clauses_is_covered() -> None:
+    """三(二)2 and the clauses of the disqualifiers (D1 三(一)6, D2 三(三)1, D3 序言): 100 %."""
+    ruleset = load_rulebook().rulesets[0]
+    coverage = clause_coverage(ruleset, ROOT / "features")
+    by_clause = {c.clause: c for c in coverage.clauses}
+    assert set(INCENTIVE_CLAUSES) <= set(by_clause)
+    for clause in INCENTIVE_CLAUSES:
+        assert by_clause[clause].percent == 100, [p.text for p in by_clause[clause].phrases if p.status != "covered"]
+    # the three provisions of 三(二)2 are taken whole from the plan, cut at its own commas
+    phrases = [p.text for p in by_clause["三(二)2"].phrases]
+    assert phrases == [
+        "鼓励外地优秀专利技术在我市落地转化实施",
+        "对企业获得发明专利授权并在我市辖区内实施产业化的",
+        "每项奖励50万元",
+        "对企业购买、引进国内外高等院校、科研机构及个人优秀专利技术并实施转化的",
+        "(应属非关联交易)",
+        "依技术交易额给予10%的奖励",
+        "单个企业最高奖励不超过20万元",
+        "对拥有自主知识产权",
+        "能在濮阳实现成果转化且产生重大经济社会效益的高价值专利发明人",
+        "给予面积不超160平方米的住房、每年最高100万元科研经费补贴等奖励",
+    ]
+    related = by_clause["三(二)2"].phrases[4]
+    assert [e.id for e in related.encodings] == ["not-related-party"]
+    assert related.scenarios and all("not-related-party" in s.text for s in related.scenarios)
+    # announced programmes are listed, not counted
+    assert {p.status for p in by_clause["三(二)3"].phrases} == {"announced"}
+
+
+def test_a_phrase_no_criterion_encodes_is_listed_as_uncovered(tree, capsys) -> None:
+    p2 = tree / "rules" / FOLDER / "p2-patent-purchase-reward.yaml"
+    text = p2.read_text(encoding="utf-8")
+    start = text.index("    - id: not-related-party")
+    end = text.index("    - id: implemented")
+    p2.write_text(text[:start] + text[end:], encoding="utf-8")
+    code, out, _ = run(capsys, "rules", "coverage", str(tree / "rules"))
+    assert code == 1
+    assert "三(二)2  90%" in out
+    assert "  ✘ “(应属非关联交易)” — 未覆盖" in out
+    assert out.rstrip().endswith("未覆盖: 1")
+
+
+def test_coverage_as_html_is_a_printable_page(capsys) -> None:
+    code, out, _ = run(capsys, "rules", "coverage", "--format", "html", "--lang", "en")
+    assert code == 0
+    assert out.startswith("<!doctype html>") and "@media print" in out
+    assert "<h2>三(二)2 · 100%</h2>" in out and "(应属非关联交易)" in out
