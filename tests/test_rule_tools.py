@@ -196,3 +196,65 @@ def test_coverage_as_html_is_a_printable_page(capsys) -> None:
     assert code == 0
     assert out.startswith("<!doctype html>") and "@media print" in out
     assert "<h2>三(二)2 · 100%</h2>" in out and "(应属非关联交易)" in out
+
+
+# ------------------------------------------------------------------------- show
+
+
+def test_show_gives_each_criterion_beside_the_plans_words_with_checked_examples(capsys) -> None:
+    code, out, _ = run(capsys, "rules", "show", "P2")
+    assert code == 0
+    assert out.splitlines()[0] == "P2 · 专利技术购买奖励"
+    assert (
+        "  三(二)2 “对企业购买、引进国内外高等院校、科研机构及个人优秀专利技术并实施转化的(应属非关联交易),"
+        "依技术交易额给予10%的奖励,单个企业最高奖励不超过20万元”"
+    ) in out
+    block = out[out.index("2. 卖方为高等院校、科研机构或个人 (seller-type)") :].split("\n\n")[0].splitlines()
+    assert block == [
+        "2. 卖方为高等院校、科研机构或个人 (seller-type)",
+        "  三(二)2 “国内外高等院校、科研机构及个人”",
+        "- 规则: 卖方类型属于参数 seller_types_covered（高等院校、科研机构、个人）",
+        "- 参数 seller_types_covered (购买奖励覆盖的卖方类型): 自 2022-10-04: 高等院校、科研机构、个人 — "
+        "三(二)2 国内外高等院校、科研机构及个人",
+        "- 满足的例子: 卖方类型 高等院校",
+        "- 不满足的例子: 卖方类型 企业",
+        "- 如何满足: 本项只奖励从国内外高等院校、科研机构或个人处购买、引进的专利技术；从企业购买的不在范围内。",
+    ]
+
+
+def test_every_example_on_the_pages_gives_the_verdict_it_claims() -> None:
+    """The examples are found from the rules, then checked by evaluating the criterion on them."""
+    from engine.rulebook.logic import evaluate
+    from engine.rulebook.tools.pages import EXAMPLE_BASE
+    from engine.rulebook.witness import witness
+
+    ruleset = load_rulebook().rulesets[0]
+    period = ruleset.period_of(__import__("datetime").date(2024, 3, 15))
+    for program in ruleset.programs.values():
+        for c in program.criteria:
+            if c.discretionary:
+                continue
+            cond = ruleset.bound(period, program.id, "criterion", c.id)
+            for want in ("met", "not_met"):
+                found = witness(cond, want, dict(EXAMPLE_BASE))
+                assert found is not None, (program.id, c.id, want)
+                assert evaluate(cond, {**EXAMPLE_BASE, **{k: v for k, v in found.items() if v is not None}}) == want
+
+
+def test_show_in_english_markdown_and_html(capsys) -> None:
+    code, out, _ = run(capsys, "rules", "show", "local-industrialization-award", "--format", "md", "--lang", "en")
+    assert code == 0 and out.startswith("# P1 · Local industrialization award\n")
+    assert "## 8. The technology comes from outside Puyang (technology-from-outside-puyang)" in out
+    assert "(switch require_outside_origin = no)" in out
+    code, out, _ = run(capsys, "rules", "show", "--format", "html")
+    assert code == 0 and out.count("<section") == 3 and "page-break-before: always" in out
+    assert "由评审小组认定，引擎不作判断（待评审）" in out  # P3's significant-benefit
+
+
+def test_show_of_an_unknown_programme_names_those_there_are(capsys) -> None:
+    code, _, err = run(capsys, "rules", "show", "P9")
+    assert code == 2
+    assert err == (
+        "error: no programme 'P9' in puyang-2022-19; programmes: local-industrialization-award, "
+        "patent-purchase-reward, high-value-inventor-grant\n"
+    )

@@ -64,6 +64,22 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     return 1 if uncovered else 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    from ..rulebook import load_rulebook
+    from ..rulebook.tools.pages import programme_pages
+    from ..rulebook.tools.render import html, page_text
+
+    rulebook = load_rulebook(_rules_dir(args))
+    ruleset = rulebook.by_id(args.ruleset) if args.ruleset else rulebook.rulesets[-1]
+    pages = programme_pages(ruleset, args.programme, args.lang)
+    if args.format == "html":
+        title = f"{ruleset.policy.document} · " + " / ".join(f"{p.code} {p.label}" for p in pages)
+        sys.stdout.write(html("page.html.j2", args.lang, title=title, pages=pages))
+    else:
+        sys.stdout.write(page_text(pages, args.lang, markdown=args.format == "md"))
+    return 0
+
+
 def add_parser(sub: Any) -> None:
     """Register ``rules`` (lint, coverage, show, test) and ``programmes`` on the ``subsidy`` parser."""
     rules = sub.add_parser("rules", help="rule tools for programme staff: lint, coverage, show, test")
@@ -80,3 +96,13 @@ def add_parser(sub: Any) -> None:
     cov.add_argument("--lang", choices=("zh", "en"), default="zh")
     cov.add_argument("--features", metavar="DIR", help="scenarios folder (default: features/ beside the rules)")
     cov.set_defaults(func=cmd_coverage)
+
+    show = rsub.add_parser("show", help="a readable page per programme, the plan's words beside each criterion")
+    show.add_argument("programme", nargs="?", metavar="PROGRAMME", help="programme id or code (default: all)")
+    show.add_argument("--format", choices=("text", "html", "md"), default="text")
+    show.add_argument("--lang", choices=("zh", "en"), default="zh")
+    show.add_argument("--ruleset", metavar="ID", help="which ruleset (default: the latest)")
+    show.add_argument(
+        "--dir", dest="dir", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)"
+    )
+    show.set_defaults(func=cmd_show)

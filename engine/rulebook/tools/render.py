@@ -8,8 +8,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ...errors import Problem
 from .coverage import Coverage
+from .pages import ProgrammePage
 
-__all__ = ["coverage_text", "html", "lint_text"]
+__all__ = ["coverage_text", "html", "lint_text", "page_text"]
 
 _ENV = Environment(
     loader=PackageLoader("engine.rulebook.tools", "templates"),
@@ -30,6 +31,29 @@ WORDS = {
         "announced": "已公布、未生效",
         "more": "个",
         "coverage_title": "条款覆盖情况",
+        "clause": "条款",
+        "in_force": "适用于提交日期",
+        "applicant": "申请人",
+        "enterprise": "企业",
+        "individual": "个人",
+        "award": "奖励",
+        "criteria": "审核条件",
+        "disqualifier": "排除情形",
+        "interpretation": "解释性适用",
+        "off": "目前不适用",
+        "condition": "规则",
+        "discretionary": "由评审小组认定，引擎不作判断（待评审）",
+        "on_fail_review": "不满足时转评审人员核实，而非直接不符合",
+        "parameters": "参数",
+        "parameter": "参数",
+        "value": "取值",
+        "citation": "依据",
+        "from": "自",
+        "switch": "开关",
+        "meets": "满足的例子",
+        "fails": "不满足的例子",
+        "hint": "如何满足",
+        "generated": "本页由规则文件生成，规则版本",
     },
     "en": {
         "ruleset": "ruleset",
@@ -42,6 +66,29 @@ WORDS = {
         "announced": "announced, not operative",
         "more": "more",
         "coverage_title": "Clause coverage",
+        "clause": "clause",
+        "in_force": "for submissions",
+        "applicant": "applicant",
+        "enterprise": "enterprise",
+        "individual": "individual",
+        "award": "Award",
+        "criteria": "Criteria",
+        "disqualifier": "disqualifier",
+        "interpretation": "interpretation",
+        "off": "switched off",
+        "condition": "Rule",
+        "discretionary": "for the review panel; the engine does not decide it (needs review)",
+        "on_fail_review": "when not met, the claim goes to a reviewer rather than being refused",
+        "parameters": "Parameters",
+        "parameter": "parameter",
+        "value": "value",
+        "citation": "source",
+        "from": "from",
+        "switch": "switch",
+        "meets": "Example that meets",
+        "fails": "Example that fails",
+        "hint": "What the applicant can do",
+        "generated": "Generated from the rule files, version",
     },
 }
 
@@ -71,3 +118,38 @@ def coverage_text(coverage: Coverage, lang: str = "zh") -> str:
     lines.append("")
     lines.append(f"{t['uncovered']}: {len(uncovered)}")
     return "\n".join(lines) + "\n"
+
+
+def page_text(pages: list[ProgrammePage], lang: str = "zh", markdown: bool = False) -> str:
+    """Rule pages as plain text, or as Markdown."""
+    t = WORDS[lang]
+    out: list[str] = []
+    for pg in pages:
+        h1, h2, quote = ("# ", "## ", "> ") if markdown else ("", "", "  ")
+        out.append(f"{h1}{pg.code} · {pg.label}")
+        out.append(f"{pg.document} {pg.title} · {t['clause']} {pg.clause} · {t['ruleset']} {pg.ruleset} {pg.version}")
+        out.append(f"{quote}{pg.clause} “{pg.provision}”")
+        out.append("")
+        out.append(f"{h2}{t['award']}")
+        out.extend(f"- {line}" for line in pg.award)
+        for i, c in enumerate(pg.criteria, 1):
+            out.append("")
+            tags = [x for x in (c.code, t["disqualifier"] if c.kind == "disqualifier" else None) if x]
+            out.append(f"{h2}{i}. {c.label} ({c.id}{', ' + ', '.join(tags) if tags else ''})")
+            out.append(f"{quote}{c.clause} “{c.quote}”")
+            out.append(f"- {t['condition']}: {t['discretionary'] if c.discretionary else c.condition}")
+            if c.on_fail == "needs_review":
+                out.append(f"  {t['on_fail_review']}")
+            for p in c.parameters:
+                values = "; ".join(f"{t['from']} {start}: {v}" for start, v in p.values) or (p.unset or "")
+                out.append(f"- {t['parameter']} {p.name} ({p.label}): {values} — {p.clause} {p.citation}")
+            if c.interpretation:
+                switch = f" ({t['switch']} {c.switch[0]} = {c.switch[1]})" if c.switch else ""
+                out.append(f"- {t['interpretation']}: {c.interpretation}{switch}")
+            if c.meets:
+                out.append(f"- {t['meets']}: " + "; ".join(f"{k} {v}" for k, v in c.meets))
+            if c.fails:
+                out.append(f"- {t['fails']}: " + "; ".join(f"{k} {v}" for k, v in c.fails))
+            out.append(f"- {t['hint']}: {c.hint}")
+        out.append("")
+    return "\n".join(out)
