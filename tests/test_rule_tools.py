@@ -258,3 +258,22 @@ def test_show_of_an_unknown_programme_names_those_there_are(capsys) -> None:
         "error: no programme 'P9' in puyang-2022-19; programmes: local-industrialization-award, "
         "patent-purchase-reward, high-value-inventor-grant\n"
     )
+
+
+# ------------------------------------------------------------------- programmes
+
+
+def test_programmes_lists_operative_and_announced_with_their_clauses(capsys) -> None:
+    code, out, _ = run(capsys, "programmes")
+    assert code == 0
+    assert out.splitlines() == [
+        "puyang-2022-19  P1 local-industrialization-award  本地产业化发明专利奖励  三(二)2  可评审  "
+        "2022-10-04…2025-06-30",
+        "puyang-2022-19  P2 patent-purchase-reward  专利技术购买奖励  三(二)2  可评审  2022-10-04…2025-06-30",
+        "puyang-2022-19  P3 high-value-inventor-grant  高价值专利发明人奖励  三(二)2  可评审  2022-10-04…2025-06-30",
+        "puyang-2022-19  puyang-patent-award  濮阳市专利奖  三(一)1  已公布、未生效  2022-10-04…2025-06-30",
+        "    条件和金额待《濮阳市专利奖励办法》规定，目前不能评审",
+        "puyang-2022-19  ip-pledge-loan-interest-subsidy  中小微企业知识产权质押贷款利息补贴  三(二)3  已公布、未生效  "
+        "2022-10-04…2025-06-30",
+        "    方案未规定补贴比例，待主管部门以参数形式确定后方可评审",
+    ]

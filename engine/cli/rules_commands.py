@@ -80,6 +80,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_programmes(args: argparse.Namespace) -> int:
+    from ..rulebook import load_rulebook
+    from ..rulebook.tools.programmes import list_programmes
+
+    status = {"zh": {"operative": "可评审", "announced": "已公布、未生效"}, "en": {}}[args.lang]
+    for p in list_programmes(load_rulebook(args.rules), args.lang):
+        code = f"{p.code} " if p.code else ""
+        line = f"{p.ruleset}  {code}{p.id}  {p.label}  {p.clause}  {status.get(p.status, p.status)}  {p.in_force}"
+        print(line + (f"\n    {p.note}" if p.note else ""))
+    return 0
+
+
 def add_parser(sub: Any) -> None:
     """Register ``rules`` (lint, coverage, show, test) and ``programmes`` on the ``subsidy`` parser."""
     rules = sub.add_parser("rules", help="rule tools for programme staff: lint, coverage, show, test")
@@ -106,3 +118,7 @@ def add_parser(sub: Any) -> None:
         "--dir", dest="dir", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)"
     )
     show.set_defaults(func=cmd_show)
+
+    programmes = sub.add_parser("programmes", help="every programme with its status (operative, announced) and clause")
+    programmes.add_argument("--lang", choices=("zh", "en"), default="zh")
+    programmes.set_defaults(func=cmd_programmes)

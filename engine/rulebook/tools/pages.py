@@ -119,15 +119,18 @@ def _parameter(ruleset: Ruleset, name: str, lang: str) -> ParameterLine | None:
     )
 
 
-def _example(ruleset: Ruleset, program: str, criterion: str, want: str, lang: str) -> list[tuple[str, str]] | None:
+def _example(
+    ruleset: Ruleset, program: str, criterion: str, want: str, lang: str, facts_read: tuple[str, ...] = ()
+) -> list[tuple[str, str]] | None:
     period = ruleset.period_of(EXAMPLE_DAY)
     cond = ruleset.bound(period, program, "criterion", criterion)
     for frozen in (frozenset({"submitted_on"}), frozenset()):
         found = witness(cond, want, dict(EXAMPLE_BASE), frozen)
         if found is not None:
             facts = {**EXAMPLE_BASE, **found} if any(k in found for k in ("applicant.name",)) else found
-            if not found:  # the example day itself
-                facts = {"submitted_on": EXAMPLE_BASE["submitted_on"]}
+            if not found:  # what the condition reads is simply not given
+                facts = {k: None for k in facts_read if k not in EXAMPLE_BASE}
+                facts = facts or {"submitted_on": EXAMPLE_BASE["submitted_on"]}
             return [(fact_label(k, lang), value_words(k, v, lang)) for k, v in facts.items()]
     return None
 
@@ -158,8 +161,8 @@ def _page(ruleset: Ruleset, pid: str, lang: str) -> ProgrammePage:
         names = list(c.params) + ([c.applies_if] if c.applies_if else [])
         page.parameters = [p for p in (_parameter(ruleset, n, lang) for n in names) if p is not None]
         if not c.discretionary:
-            page.meets = _example(ruleset, pid, c.id, "met", lang)
-            page.fails = _example(ruleset, pid, c.id, "not_met", lang)
+            page.meets = _example(ruleset, pid, c.id, "met", lang, c.facts[:1])
+            page.fails = _example(ruleset, pid, c.id, "not_met", lang, c.facts[:1])
         criteria.append(page)
     award = []
     spec = program.award
