@@ -83,7 +83,7 @@ def tune_gc() -> None:
 def section_eval(n: int, seed: int, runs: int) -> None:
     from engine import Evaluator, Ruleset, assessment_json, load_rulebook
     from engine.generate import generate_many
-    from engine.reading.intake import application_from_data
+    from engine.reading import application_from_data
     from engine.yamlio import Located
 
     rulebook = load_rulebook()

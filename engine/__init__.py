@@ -24,7 +24,7 @@ from .errors import (
 from .evaluation import Assessment, AwardRef, CriterionResult, Decision, EmptyLedger, Evaluator, Ledger, evaluate
 from .explain import assessment_json, render_text
 from .model import Application, Claim
-from .reading import iter_applications, read_application
+from .reading import iter_applications, iter_sources, iter_upload, read_application, read_record, read_upload
 from .rulebook import Rulebook, Ruleset, load_rulebook, load_ruleset, load_ruleset_files
 
 __version__ = "0.1.0"
@@ -54,9 +54,13 @@ __all__ = [
     "assessment_json",
     "evaluate",
     "iter_applications",
+    "iter_sources",
+    "iter_upload",
     "load_rulebook",
     "load_ruleset",
     "load_ruleset_files",
     "read_application",
+    "read_record",
+    "read_upload",
     "render_text",
 ]

@@ -41,7 +41,27 @@ __all__ = [
     "RuleFileError",
     "StoreError",
     "UsageError",
+    "quoted",
 ]
+
+SHOWN_CHARS = 60
+"""Characters of a value quoted back in a message; the rest is cut."""
+
+
+def quoted(value: object, bare: bool = False, limit: int = SHOWN_CHARS) -> str:
+    """A value as quoted back in a message: its ``repr`` (or, ``bare``, its text), cut short.
+
+    >>> quoted("ZL2020")
+    "'ZL2020'"
+    >>> quoted("9" * 100, bare=True, limit=10)
+    '9999999999… (100 characters)'
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return f"a number of about {int(value.bit_length() * 0.30103):,} digits"
+    text = str(value) if bare else repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from engine import Evaluator, assessment_json, load_rulebook
 from engine.generate import generate, generate_many
-from engine.reading.intake import application_from_data
+from engine.reading import application_from_data
 from engine.yamlio import Located
 
 RULEBOOK = load_rulebook()

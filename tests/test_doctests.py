@@ -12,7 +12,10 @@ MODULES = [
     "engine.money",
     "engine.model.application",
     "engine.yamlio",
-    "engine.reading.intake",
+    "engine.reading.reader",
+    "engine.reading.validate",
+    "engine.reading.files",
+    "engine.errors",
 ]
 
 

@@ -133,7 +133,7 @@ def test_a_verdict_spread_over_several_rules_matches_the_oracle(tmp_path) -> Non
     """A condition too large for one durable_rules rule is spread over several; the engine's
     verdicts must stay exactly the oracle's."""
     from engine.generate import generate_many
-    from engine.reading.intake import application_from_data
+    from engine.reading import application_from_data
     from engine.yamlio import Located
 
     leaves = [

@@ -89,7 +89,7 @@ def test_files_folders_and_jsonl_are_all_screened_and_recorded(tmp_path: Path, c
     folder = tmp_path / "intake"
     write_yaml(folder / "a.yaml", app_p2("S-001", "2024-03-01", "100000.00", 1))
     write_json(folder / "sub" / "b.json", app_p2("S-002", "2024-03-02", "100000.00", 2, name=NAME_B, code=CODE_B))
-    (folder / "notes.txt").write_text("not an application", encoding="utf-8")  # folders: application files only
+    (folder / "notes.txt").write_text("not an application", encoding="utf-8")  # folders: application files only…
     single = write_yaml(
         tmp_path / "c.yml",
         app_p2("S-003", "2024-03-03", "100000.00", 3, name="濮阳市三号有限公司", code=credit_code(103)),
@@ -110,7 +110,9 @@ def test_files_folders_and_jsonl_are_all_screened_and_recorded(tmp_path: Path, c
     assert [r["application"] for r in results] == ["S-001", "S-002", "S-003", "S-004", "S-005"]
     assert all(d["outcome"] == "eligible" and d["amount"] == "10000.00" for r in results for d in r["decisions"])
     assert record_ids(db) == ["S-001", "S-002", "S-003", "S-004", "S-005"]
-    assert "notes.txt" not in err
+    # … and anything else is reported as skipped, never silently ignored
+    assert f"{folder / 'notes.txt'}: skipped: not an application file" in err
+    assert "1 other file skipped" in err
 
 
 def test_the_sample_folder_screens_whole(tmp_path: Path, capsys: Any) -> None:

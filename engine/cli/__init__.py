@@ -157,6 +157,8 @@ def cmd_screen(args: argparse.Namespace) -> int:
             print(f"{outcome.source}: application {outcome.application} is already recorded; skipped", file=sys.stderr)
         elif outcome.status == "invalid":
             print(f"error: {outcome.error}", file=sys.stderr)
+        elif outcome.status == "ignored":
+            print(f"{outcome.source}: skipped: {outcome.reason}", file=sys.stderr)
         elif outcome.output:
             out.write(outcome.output)
 
@@ -166,8 +168,11 @@ def cmd_screen(args: argparse.Namespace) -> int:
             summary = screen(args.paths, store, rulebook, emit, _renderer(args.format, args.lang), progress)
         finally:
             progress.close()
+    n = summary.ignored
+    ignored = f", {n} other file{'' if n == 1 else 's'} skipped" if n else ""
     print(
-        f"screened: {summary.recorded} recorded, {summary.skipped} already recorded, {summary.invalid} invalid",
+        f"screened: {summary.recorded} recorded, {summary.skipped} already recorded, {summary.invalid} invalid"
+        + ignored,
         file=sys.stderr,
     )
     return 2 if summary.invalid else 0

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..errors import quoted
 from ..money import parse_money
 from . import identifiers
 
@@ -39,21 +40,32 @@ __all__ = [
     "Patent",
     "Seller",
     "canonical_name",
+    "parse_date",
 ]
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
-def _parse_date(value: Any) -> date:
+def parse_date(value: Any) -> date:
+    """A date as the contract writes it, ``YYYY-MM-DD``, after NFKC and without stray spaces
+    (full-width digits and dashes, as Chinese input methods type them, are read the same).
+
+    >>> parse_date("２０２４－０３－１５ "), parse_date(" 2024 - 03 - 15")
+    (datetime.date(2024, 3, 15), datetime.date(2024, 3, 15))
+    """
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not _DATE.match(value.strip()):
-        raise ValueError(f"a date is written YYYY-MM-DD, got {value!r}")
-    y, m, d = (int(x) for x in _DATE.match(value.strip()).groups())  # type: ignore[union-attr]
+    if not isinstance(value, str):
+        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+    text = "".join(unicodedata.normalize("NFKC", value).split())
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+    y, m, d = (int(x) for x in match.groups())
     try:
         return date(y, m, d)
     except ValueError:
-        raise ValueError(f"{value} is not a real date") from None
+        raise ValueError(f"{text} is not a real date") from None
 
 
 def _money(value: Any) -> Decimal:
@@ -116,7 +128,7 @@ def _strict_bool(value: Any) -> bool:
     raise ValueError(f"must be true or false, got {value!r}")
 
 
-Date = Annotated[date, BeforeValidator(_parse_date)]
+Date = Annotated[date, BeforeValidator(parse_date)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 PositiveMoney = Annotated[Decimal, BeforeValidator(_positive_money)]
 Name = Annotated[str, BeforeValidator(_name)]

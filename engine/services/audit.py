@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import EngineError, Problem, StoreError
 from ..evaluation.evaluate import Evaluator
-from ..reading.intake import application_from_data
+from ..reading import application_from_data
 from ..rulebook import Rulebook, Ruleset, load_ruleset_files, ruleset_version
 from ..store import GENESIS, Award, Record, Store, chain_hash
 from ..yamlio import Located

@@ -26,7 +26,6 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +33,9 @@ from ..errors import ApplicationError, Problem
 from ..evaluation.decision import Assessment, AwardRef
 from ..evaluation.evaluate import Evaluator
 from ..model import Application
-from ..reading.intake import APPLICATION_SUFFIXES, application_from_data, iter_files
+from ..reading import Entry, Source, iter_sources, read_document
 from ..rulebook import Rulebook, Ruleset
 from ..store import Award, Store, now, record_json
-from ..yamlio import LoadProblem, load_json_line, load_yaml
 from .ledger import StoreLedger
 from .pipeline import pipelined, worker_count
 from .recording import awards_of, decision_body, input_hash, record_body, result_json, stored_result
@@ -53,9 +51,10 @@ class Outcome:
 
     source: str
     application: str | None
-    status: str  # recorded | skipped | invalid
+    status: str  # recorded | skipped (already recorded) | invalid | ignored (not an application file)
     output: str | None = None  # the decision rendered for stdout, in the batch's format
     error: ApplicationError | None = None
+    reason: str | None = None  # why a file was ignored
 
 
 @dataclass
@@ -63,53 +62,11 @@ class ScreenSummary:
     recorded: int = 0
     skipped: int = 0
     invalid: int = 0
+    ignored: int = 0
     problems: list[Problem] = field(default_factory=list)
 
 
 Render = Callable[[Assessment, Ruleset, dict[str, Any]], str]
-
-
-def _key(data: Any) -> tuple[str, str] | None:
-    """(submitted_on, id) when both look right; else None (the full check reports why)."""
-    if not isinstance(data, dict):
-        return None
-    app_id, submitted = data.get("id"), data.get("submitted_on")
-    if not isinstance(app_id, str) or not isinstance(submitted, str):
-        return None
-    try:
-        date.fromisoformat(submitted)
-    except ValueError:
-        return None
-    return submitted, app_id
-
-
-def _sources(paths: list[str | Path]) -> Iterator[tuple[str, int, str | None]]:
-    """(file, line, text) for every record: a .jsonl line's text, or None for a whole file."""
-    for path in iter_files(paths):
-        if path.suffix not in APPLICATION_SUFFIXES:
-            yield str(path), 0, None
-        elif path.suffix == ".jsonl":
-            with path.open(encoding="utf-8", errors="replace") as handle:
-                for number, line in enumerate(handle, start=1):
-                    if line.strip():
-                        yield str(path), number, line
-        else:
-            yield str(path), 0, None
-
-
-def _read(file: str, line: int, text: str | None) -> Any:
-    """Parse one record (raising LoadProblem or ApplicationError)."""
-    if text is not None:
-        return load_json_line(text, file, line)
-    path = Path(file)
-    if not path.is_file():
-        raise ApplicationError([Problem(file, None, "", "no such file")])
-    if path.suffix not in APPLICATION_SUFFIXES:
-        raise ApplicationError([Problem(file, None, "", "not an application file (.yaml, .yml, .json, .jsonl)")])
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"), file)
-    except UnicodeDecodeError:
-        raise ApplicationError([Problem(file, None, "", "not UTF-8 text")]) from None
 
 
 def screen(
@@ -136,14 +93,14 @@ def screen(
         sort.execute("CREATE INDEX pending_order ON pending (submitted, id, n)")
         sort.close()
 
-        def produce() -> Iterator[tuple[str, int, str | None]]:
+        def produce() -> Iterator[tuple[str, int, bytes | None]]:
             rows = sqlite3.connect(sort_path)
             try:
                 yield from rows.execute("SELECT file, line, text FROM pending ORDER BY submitted, id, n")
             finally:
                 rows.close()
 
-        def prepare(row: tuple[str, int, str | None]) -> Prepared:
+        def prepare(row: tuple[str, int, bytes | None]) -> Prepared:
             return _prepare(*row, rulebook=rulebook, evaluator=evaluator, render=render)
 
         done = batch = 0
@@ -185,25 +142,17 @@ def _first_pass(
 ) -> int:
     rows: list[tuple[Any, ...]] = []
     total = 0
-    for n, (file, line, text) in enumerate(_sources(paths)):
-        source = f"{file}:{line}" if line else file
-        if text is not None:  # a JSON line: just its key now; the second pass reads it properly
-            try:
-                data: Any = json.loads(text)
-            except ValueError:
-                data = None
-        else:
-            try:
-                data = _read(file, line, text).data
-            except (LoadProblem, ApplicationError) as exc:
-                error = ApplicationError([exc.problem]) if isinstance(exc, LoadProblem) else exc
-                outcome = Outcome(source, None, "invalid", error=error)
-                _count(summary, outcome)
-                emit(outcome)
-                continue
+    for n, entry in enumerate(iter_sources(paths)):
+        source = entry.source
+        if entry.skipped is not None or entry.error is not None:
+            status = "ignored" if entry.skipped is not None else "invalid"
+            outcome = Outcome(str(source), None, status, error=entry.error, reason=entry.skipped)
+            _count(summary, outcome)
+            emit(outcome)
+            continue
         # a record whose key cannot be read sorts first; the second pass says what is wrong with it
-        submitted, app_id = _key(data) or ("", "")
-        rows.append((submitted, app_id, n, file, line, text))
+        submitted, app_id = entry.key or ("", "")
+        rows.append((submitted, app_id, n, source.file, source.line or 0, entry.text))
         total += 1
         if len(rows) >= 5000:
             sort.executemany("INSERT INTO pending VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -218,6 +167,8 @@ def _count(summary: ScreenSummary, outcome: Outcome) -> None:
         summary.recorded += 1
     elif outcome.status == "skipped":
         summary.skipped += 1
+    elif outcome.status == "ignored":
+        summary.ignored += 1
     else:
         summary.invalid += 1
         if outcome.error is not None:
@@ -274,14 +225,12 @@ _PREPARED_FIELDS = tuple(f.name for f in fields(Prepared))
 
 
 def _prepare(
-    file: str, line: int, text: str | None, *, rulebook: Rulebook, evaluator: Evaluator, render: Render
+    file: str, line: int, text: bytes | None, *, rulebook: Rulebook, evaluator: Evaluator, render: Render
 ) -> Prepared:
-    source = f"{file}:{line}" if line else file
+    where = Source(file, line or None, 0, len(text) if text is not None else None)
+    source = str(where)
     try:
-        doc = _read(file, line, text)
-        app = application_from_data(doc, rulebook)
-    except LoadProblem as exc:
-        return Prepared(source, file, line, problems=[exc.problem])
+        app, doc = read_document(Entry(where, text=text), rulebook)
     except ApplicationError as exc:
         return Prepared(source, file, line, problems=exc.problems)
     canonical = app.canonical()

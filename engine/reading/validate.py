@@ -1,31 +1,27 @@
-"""Reading application files: YAML, JSON or JSON Lines, every problem with its line.
+"""Parsed data as an application: every problem with its line, people's words for it.
 
-``read_application(path, rulebook)`` returns a validated :class:`Application`
-or raises :class:`ApplicationError` listing *every* problem found, each as
-``file:line field.path: what is wrong`` with a hint where one helps. Claims
-are numbered from 1, as in decisions (``claims[1]`` is the first claim).
-``iter_applications`` streams many files and ``.jsonl`` lines, yielding each
-record or its problems, so that one bad record never stops a batch.
+``application_from_data(doc, rulebook)`` returns a validated :class:`Application`
+or raises :class:`ApplicationError` listing every problem found (at most
+:data:`~engine.reading.limits.MAX_PROBLEMS`), each as ``file:line field.path: what is
+wrong`` with a hint where one helps. Claims are numbered from 1, as in decisions
+(``claims[1]`` is the first claim). Which programmes a claim may name, and which fields
+each programme's claims carry, is checked against the ruleset in force.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ApplicationError, Problem
+from ..errors import ApplicationError, Problem, quoted
 from ..model import Application, Claim
 from ..rulebook import Rulebook
-from ..yamlio import LoadProblem, Located, load_json_line, load_yaml
+from ..yamlio import Located
+from .limits import MAX_CLAIMS, MAX_PROBLEMS
 
-__all__ = ["Record", "application_from_data", "iter_applications", "read_application", "shown_path"]
-
-APPLICATION_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+__all__ = ["application_from_data", "bounded", "shown_path"]
 
 
 def shown_path(loc: tuple[Any, ...]) -> str:
@@ -93,27 +89,31 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
         elif kind == "missing":
             message = "required field is missing"
         elif kind == "extra_forbidden":
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field {quoted(str(loc[-1]))}"
             owner = _model_at(loc[:-1])
             if owner is not None:
-                hint = _suggest(str(loc[-1]), list(owner.model_fields))
+                hint = _suggest(str(loc[-1])[:100], list(owner.model_fields))
         elif kind == "literal_error" and loc == ("format",):
-            message = f"this engine reads application format 1, got {error['input']!r}"
+            message = f"this engine reads application format 1, got {quoted(error['input'])}"
         elif kind == "literal_error":
             expected = ctx.get("expected", "")
-            message = f"must be one of {expected}, got {error['input']!r}"
+            message = f"must be one of {expected}, got {quoted(error['input'])}"
             options = [x.strip(" '") for x in str(expected).replace(" or ", ",").split(",")]
-            hint = _suggest(str(error["input"]), options)
+            hint = _suggest(str(error["input"])[:100], options)
         elif kind == "value_error":
             message = str(ctx.get("error", error["msg"]))
         elif kind == "string_pattern_mismatch" and loc == ("id",):
-            message = f"an id is letters, digits and . _ : / - (at most 80), got {error['input']!r}"
+            message = (
+                "an id is 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit; "
+                f"got {quoted(error['input'])}"
+            )
+            hint = "decision and settlement ids are built from the application id with '/': it cannot hold one"
         elif kind == "too_short" and loc and loc[-1] == "claims":
             message = "an application needs at least one claim"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
             message = f"expected a mapping of fields, got {type(error['input']).__name__}"
         elif kind in ("string_type",):
-            message = f"expected text, got {error['input']!r}"
+            message = f"expected text, got {quoted(error['input'])}"
         else:
             message = error["msg"]
         if loc in seen and kind == "engine":
@@ -199,7 +199,7 @@ def _program_problem(
             doc.file,
             doc.line_of(loc),
             shown_path(loc),
-            f"programme '{name}' is announced in {item.clause} of {ruleset.policy.document} but has "
+            f"programme {quoted(name)} is announced in {item.clause} of {ruleset.policy.document} but has "
             "no criteria or amounts yet, so it cannot be evaluated",
             item.status.en,
         )
@@ -207,14 +207,24 @@ def _program_problem(
         doc.file,
         doc.line_of(loc),
         shown_path(loc),
-        f"unknown programme '{name}'",
-        _suggest(name, sorted(known)) or "programmes: " + ", ".join(sorted(known)),
+        f"unknown programme {quoted(name)}",
+        _suggest(name[:100], sorted(known)) or "programmes: " + ", ".join(sorted(known)),
     )
+
+
+def bounded(problems: list[Problem], file: str) -> list[Problem]:
+    """At most :data:`MAX_PROBLEMS` problems; the rest counted in one more line."""
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    rest = len(problems) - MAX_PROBLEMS
+    more = Problem(file, None, "", f"… and {rest:,} more problem{'s' if rest > 1 else ''} not shown")
+    return problems[:MAX_PROBLEMS] + [more]
 
 
 def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
     """Validate parsed data as an application; raise ApplicationError with every problem."""
-    if not isinstance(doc.data, dict):
+    data = doc.data
+    if not isinstance(data, dict):
         raise ApplicationError(
             [
                 Problem(
@@ -226,108 +236,26 @@ def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
                 )
             ]
         )
+    claims = data.get("claims")
+    if isinstance(claims, list) and len(claims) > MAX_CLAIMS:
+        where = ("claims",)
+        raise ApplicationError(
+            [
+                Problem(
+                    doc.file,
+                    doc.line_of(where),
+                    shown_path(where),
+                    f"{len(claims):,} claims; one application holds at most {MAX_CLAIMS}",
+                    "split the claims over several applications",
+                )
+            ]
+        )
     try:
-        app = Application.model_validate(doc.data)
+        app = Application.model_validate(data)
     except ValidationError as exc:
         problems = _problems(exc, doc) + _check_programs(doc, rulebook)
-        raise ApplicationError(sorted(problems, key=lambda p: (p.line or 0, p.path))) from None
+        raise ApplicationError(bounded(sorted(problems, key=lambda p: (p.line or 0, p.path)), doc.file)) from None
     problems = _check_claims(app, doc, rulebook)
     if problems:
-        raise ApplicationError(problems)
+        raise ApplicationError(bounded(problems, doc.file))
     return app
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ApplicationError([Problem(str(path), None, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ApplicationError([Problem(str(path), None, "", "is a folder, not an application file")]) from None
-    except UnicodeDecodeError:
-        raise ApplicationError([Problem(str(path), None, "", "not UTF-8 text")]) from None
-
-
-def read_application(path: str | Path, rulebook: Rulebook) -> Application:
-    """One application from a YAML or JSON file."""
-    path = Path(path)
-    if path.suffix == ".jsonl":
-        records = list(iter_applications([path], rulebook))
-        if len(records) != 1:
-            raise ApplicationError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        "",
-                        f"holds {len(records)} applications; check takes one",
-                        "use `subsidy screen` for a batch",
-                    )
-                ]
-            )
-        record = records[0]
-        if record.error is not None:
-            raise record.error
-        assert record.application is not None
-        return record.application
-    text = _read_text(path)
-    try:
-        doc = load_yaml(text, str(path), shown_path, as_json=path.suffix == ".json")
-    except LoadProblem as exc:
-        raise ApplicationError([exc.problem]) from None
-    return application_from_data(doc, rulebook)
-
-
-@dataclass
-class Record:
-    """One application read in a batch, or why it could not be."""
-
-    source: str  # file, or file:line for JSON Lines
-    application: Application | None
-    error: ApplicationError | None
-    data: Any = None
-
-
-def iter_files(paths: list[str | Path]) -> Iterator[Path]:
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix in APPLICATION_SUFFIXES and not child.name.startswith("."):
-                    yield child
-        else:
-            yield path
-
-
-def iter_applications(paths: list[str | Path], rulebook: Rulebook) -> Iterator[Record]:
-    """Every application under ``paths`` (files, folders, ``.jsonl``), in file order."""
-    for path in iter_files(paths):
-        if path.suffix == ".jsonl":
-            try:
-                handle = path.open(encoding="utf-8")
-            except OSError as exc:
-                yield Record(str(path), None, ApplicationError([Problem(str(path), None, "", str(exc))]))
-                continue
-            with handle:
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    source = f"{path}:{number}"
-                    try:
-                        doc = load_json_line(line, str(path), number)
-                        yield Record(source, application_from_data(doc, rulebook), None, doc.data)
-                    except LoadProblem as exc:
-                        yield Record(source, None, ApplicationError([exc.problem]))
-                    except ApplicationError as exc:
-                        yield Record(source, None, exc)
-                    except UnicodeDecodeError:
-                        yield Record(source, None, ApplicationError([Problem(str(path), number, "", "not UTF-8 text")]))
-            continue
-        try:
-            text = _read_text(path)
-            doc = load_yaml(text, str(path), shown_path, as_json=path.suffix == ".json")
-            yield Record(str(path), application_from_data(doc, rulebook), None, doc.data)
-        except LoadProblem as exc:
-            yield Record(str(path), None, ApplicationError([exc.problem]))
-        except ApplicationError as exc:
-            yield Record(str(path), None, exc)

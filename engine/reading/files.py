@@ -1,0 +1,201 @@
+"""Where applications are on disk: files, folders, JSON Lines, and their bytes as text.
+
+A folder is walked in name order; every file whose name ends in ``.yaml``, ``.yml``,
+``.json`` or ``.jsonl`` (in any letter case) is read, and everything else — other files,
+hidden files and folders — is reported as skipped, never silently ignored. Bytes become
+text only as UTF-8 (a byte-order mark is dropped); sizes are held to :mod:`.limits`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import ApplicationError, Problem
+from .limits import MAX_FILE_BYTES, MAX_RECORD_BYTES
+
+__all__ = [
+    "APPLICATION_SUFFIXES",
+    "Source",
+    "decode",
+    "iter_files",
+    "iter_lines",
+    "kind_of",
+    "read_bytes",
+    "read_line",
+    "split_lines",
+    "too_large",
+    "too_long",
+]
+
+APPLICATION_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+_SUFFIX_HINT = "application files are named *.yaml, *.yml, *.json (one application) or *.jsonl (one per line)"
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one application is: a whole file, or one line of a JSON Lines file.
+
+    ``offset`` and ``size`` locate a JSON Lines record in bytes (without its line end),
+    so that it can be read again without reading the lines before it."""
+
+    file: str
+    line: int | None = None
+    offset: int = 0
+    size: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
+def kind_of(name: str) -> str | None:
+    """``yaml``, ``json`` or ``jsonl`` by the file name's suffix, in any letter case; else None.
+
+    >>> kind_of("a.YML"), kind_of("batch.JsonL"), kind_of("notes.txt")
+    ('yaml', 'jsonl', None)
+    """
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    if suffix in (".json", ".jsonl"):
+        return suffix[1:]
+    return None
+
+
+def iter_files(paths: list[str | Path]) -> Iterator[tuple[str, str | None]]:
+    """(file, None) for every application file under ``paths``, in order; (file, reason) for
+    every file or folder inside a folder that is skipped. A path named outright is always
+    yielded to be read (reading it says what is wrong with it)."""
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            yield str(path), None
+            continue
+        for folder, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in [d for d in dirs if d.startswith(".")]:
+                dirs.remove(name)
+                yield os.path.join(folder, name), "a hidden folder, not read"
+            for name in sorted(files):
+                full = os.path.join(folder, name)
+                if name.startswith("."):
+                    yield full, "a hidden file, not read"
+                elif kind_of(name) is None:
+                    yield full, "not an application file (only .yaml, .yml, .json and .jsonl files are read)"
+                else:
+                    yield full, None
+
+
+def _refused(file: str, message: str, hint: str | None = None, line: int | None = None) -> ApplicationError:
+    return ApplicationError([Problem(file, line, "", message, hint)])
+
+
+def read_bytes(file: str) -> bytes:
+    """A whole application file's bytes, at most :data:`MAX_FILE_BYTES`; raise ApplicationError."""
+    path = Path(file)
+    try:
+        if path.is_dir():
+            raise _refused(file, "is a folder, not an application file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise _refused(file, "no such file") from None
+    except PermissionError:
+        raise _refused(file, "cannot be read: permission denied") from None
+    except OSError as exc:
+        raise _refused(file, f"cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large(file)
+    return data
+
+
+def iter_lines(file: str) -> Iterator[tuple[int, int, bytes | None]]:
+    """(line number, byte offset, the line's bytes without its end) for every non-blank line
+    of a JSON Lines file; the bytes are None for a line longer than :data:`MAX_RECORD_BYTES`
+    (skipped without holding it). Raise ApplicationError when the file cannot be opened."""
+    try:
+        handle = open(file, "rb")  # noqa: SIM115 - closed below, also when the caller stops early
+    except FileNotFoundError:
+        raise _refused(file, "no such file") from None
+    except IsADirectoryError:
+        raise _refused(file, "is a folder, not an application file") from None
+    except OSError as exc:
+        raise _refused(file, f"cannot be read: {exc.strerror or exc}") from None
+    with handle:
+        yield from _lines(handle)
+
+
+def split_lines(data: bytes) -> Iterator[tuple[int, int, bytes | None]]:
+    """:func:`iter_lines` over bytes already in memory (an upload)."""
+    return _lines(io.BytesIO(data))
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, int, bytes | None]]:
+    offset = number = 0
+    while True:
+        chunk = handle.readline(MAX_RECORD_BYTES + 3)
+        if not chunk:
+            return
+        number += 1
+        at = offset
+        offset += len(chunk)
+        text = chunk.rstrip(b"\r\n")
+        if len(text) > MAX_RECORD_BYTES:
+            while chunk and not chunk.endswith(b"\n"):  # the rest of the line, in pieces
+                chunk = handle.readline(MAX_RECORD_BYTES)
+                offset += len(chunk)
+            yield number, at, None
+            continue
+        if number == 1 and text.startswith(_BOM):
+            text, at = text[len(_BOM) :], at + len(_BOM)
+        if text.strip():
+            yield number, at, text
+
+
+def too_long(file: str, line: int) -> ApplicationError:
+    """The error for a JSON Lines line over :data:`MAX_RECORD_BYTES`."""
+    return _refused(
+        file, f"a line longer than {MAX_RECORD_BYTES:,} bytes, the most one application may hold", line=line
+    )
+
+
+def too_large(file: str) -> ApplicationError:
+    """The error for a file over :data:`MAX_FILE_BYTES`."""
+    return _refused(
+        file,
+        f"larger than {MAX_FILE_BYTES:,} bytes, the most one application file may hold",
+        "put a batch in a .jsonl file, one application per line",
+    )
+
+
+def read_line(source: Source) -> bytes:
+    """The bytes of one JSON Lines record, read again by its offset."""
+    assert source.size is not None
+    try:
+        with open(source.file, "rb") as handle:
+            handle.seek(source.offset)
+            return handle.read(source.size)
+    except OSError as exc:
+        raise _refused(source.file, f"cannot be read: {exc.strerror or exc}", line=source.line) from None
+
+
+def decode(data: bytes, file: str, line: int | None = None) -> str:
+    """UTF-8 bytes as text (a byte-order mark dropped); raise ApplicationError otherwise."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _refused(file, "UTF-16 text, not UTF-8", "save the file as UTF-8", line)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _refused(
+            file,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start + 1:,})",
+            "save the file as UTF-8; files saved as GBK or GB18030 must be converted",
+            line,
+        ) from None
