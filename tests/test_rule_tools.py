@@ -277,3 +277,66 @@ def test_programmes_lists_operative_and_announced_with_their_clauses(capsys) -> 
         "2022-10-04…2025-06-30",
         "    方案未规定补贴比例，待主管部门以参数形式确定后方可评审",
     ]
+
+
+# -------------------------------------------------------------- rule tests in YAML
+
+CASES = ROOT / "tests" / "rule_cases"
+
+
+def _case_ids() -> list[str]:
+    import yaml
+
+    return [
+        f"{path.name}:{i}"
+        for path in sorted(CASES.glob("*.yaml"))
+        for i, _ in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"])
+    ]
+
+
+@pytest.fixture(scope="module")
+def rule_case_results():
+    from engine.rulebook.tools.rule_tests import run_rule_tests
+
+    return run_rule_tests(CASES, load_rulebook())
+
+
+@pytest.mark.parametrize("case", _case_ids())
+def test_rule_case(case, rule_case_results) -> None:
+    """Every case the programme staff wrote in tests/rule_cases/ holds."""
+    name, index = case.rsplit(":", 1)
+    result = [r for r in rule_case_results if Path(r.file).name == name][int(index)]
+    assert result.passed, f"{result.name}: " + "; ".join(result.failures)
+
+
+def test_rules_test_reports_each_failed_expectation_readably(tmp_path, capsys) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n"
+        "  - name: 错误的期望\n"
+        f"    application: {ROOT / 'applications' / 'purchase-two-deals.yaml'}\n"
+        "    expect:\n"
+        '      - {claim: 2, outcome: eligible, amount: "120000.00", not_met: [cap-not-reached]}\n'
+        "      - {claim: 3, outcome: eligible}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "rules", "test", str(cases))
+    assert code == 1
+    assert out.splitlines() == [
+        f"✘ {cases}:2 错误的期望",
+        "    claim 2 amount: expected 120000.00, got 80000.00",
+        "    claim 2 not_met: expected ['cap-not-reached'], got []",
+        "    claim 3: the application has no such claim",
+        "0 passed, 1 failed",
+    ]
+
+
+def test_a_broken_rule_test_file_is_refused_with_file_and_line(tmp_path, capsys) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "cases:\n  - name: x\n    application: a.yaml\n    expect:\n      - {claim: 1, outcome: granted}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "rules", "test", str(cases))
+    assert code == 2
+    assert err.startswith(f"error: {cases}:5 cases[0].expect[0].outcome: Input should be 'eligible', 'ineligible'")

@@ -80,6 +80,23 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    from ..rulebook import default_rules_dir, load_rulebook
+    from ..rulebook.tools.rule_tests import run_rule_tests
+
+    rulebook = load_rulebook(args.rules)
+    path = Path(args.path) if args.path else default_rules_dir().parent / "tests" / "rule_cases"
+    results = run_rule_tests(path, rulebook)
+    for r in results:
+        mark = "✔" if r.passed else "✘"
+        print(f"{mark} {r.file}:{r.line} {r.name}")
+        for failure in r.failures:
+            print(f"    {failure}")
+    failed = sum(not r.passed for r in results)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def cmd_programmes(args: argparse.Namespace) -> int:
     from ..rulebook import load_rulebook
     from ..rulebook.tools.programmes import list_programmes
@@ -118,6 +135,10 @@ def add_parser(sub: Any) -> None:
         "--dir", dest="dir", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)"
     )
     show.set_defaults(func=cmd_show)
+
+    test = rsub.add_parser("test", help="run rule tests written in YAML (applications and expected decisions)")
+    test.add_argument("path", nargs="?", metavar="PATH", help="a rule-test file or folder (default: tests/rule_cases)")
+    test.set_defaults(func=cmd_test)
 
     programmes = sub.add_parser("programmes", help="every programme with its status (operative, announced) and clause")
     programmes.add_argument("--lang", choices=("zh", "en"), default="zh")
