@@ -97,7 +97,7 @@ def run_rule_tests(path: Path, rulebook: Rulebook) -> list[CaseResult]:
     invalid fails with the application's error."""
     from ...evaluation import evaluate
     from ...reading import read_application
-    from ...reading.intake import application_from_data
+    from ...reading import application_from_data
 
     results: list[CaseResult] = []
     for file in find_rule_tests(path):
