@@ -96,8 +96,7 @@ def run_rule_tests(path: Path, rulebook: Rulebook) -> list[CaseResult]:
     for a test file that cannot be read (with file:line); a case whose application is
     invalid fails with the application's error."""
     from ...evaluation import evaluate
-    from ...reading import read_application
-    from ...reading import application_from_data
+    from ...reading import application_from_data, read_application
 
     results: list[CaseResult] = []
     for file in find_rule_tests(path):
