@@ -2,56 +2,123 @@
 
 The public API::
 
-    from engine import load_rulebook, read_application, evaluate, render_text
+    from engine import load_rulebook, open_store, check_file, screen, verify
 
-    rulebook = load_rulebook()                      # rules/ beside the package
-    app = read_application("applications/p1-eligible.yaml", rulebook)
-    assessment = evaluate(app, rulebook)            # rules fire in durable_rules
-    print(render_text(assessment, rulebook.by_id(assessment.ruleset_id)))
+    rulebook = load_rulebook()                         # rules/ beside the package
+    checked = check_file("applications/p1-eligible-hualong-district.yaml", rulebook)
+    print(checked.text())                              # nothing stored: the self-check
+
+    store = open_store("decisions.db", create=True)    # an SQLite file
+    for event in screen(["applications"], store, rulebook):
+        ...                                            # results, progress, a summary
+    assert verify(store).intact
+
+Every use case is a function of :mod:`engine.services`; every face (the command
+line, the web pages) calls them and renders what they return.
 """
 
-from .errors import (
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402 - the version first: the record format reads it
     ApplicationError,
+    ConflictError,
     EngineError,
     EngineInconsistencyError,
     InputError,
+    IntegrityError,
     InternalError,
     Problem,
     RuleFileError,
     StoreError,
     UsageError,
 )
-from .evaluation import Assessment, AwardRef, CriterionResult, Decision, EmptyLedger, Evaluator, Ledger, evaluate
-from .explain import assessment_json, render_text
-from .model import Application, Claim
-from .reading import iter_applications, iter_sources, iter_upload, read_application, read_record, read_upload
-from .rulebook import Rulebook, Ruleset, load_rulebook, load_ruleset, load_ruleset_files
-
-__version__ = "0.1.0"
+from .evaluation import (  # noqa: E402
+    Assessment,
+    AwardRef,
+    CriterionResult,
+    Decision,
+    EmptyLedger,
+    Evaluator,
+    Ledger,
+    evaluate,
+)
+from .explain import assessment_json, render_recorded, render_report, render_text  # noqa: E402
+from .model import Application, Claim  # noqa: E402
+from .reading import (  # noqa: E402
+    iter_applications,
+    iter_sources,
+    iter_upload,
+    read_application,
+    read_record,
+    read_upload,
+)
+from .rulebook import Rulebook, Ruleset, load_rulebook, load_ruleset, load_ruleset_files  # noqa: E402
+from .services import (  # noqa: E402
+    AwardTotal,
+    Checked,
+    Difference,
+    PendingReview,
+    Replayed,
+    Report,
+    ScreenProgress,
+    ScreenResult,
+    ScreenSummary,
+    Settlement,
+    Shown,
+    VerifyReport,
+    check,
+    check_file,
+    replay,
+    report,
+    review_queue,
+    screen,
+    settle,
+    show,
+    verify,
+)
+from .store import DecisionQuery, Store, migrate_store, open_store  # noqa: E402
 
 __all__ = [
     "Application",
     "ApplicationError",
     "Assessment",
     "AwardRef",
+    "AwardTotal",
+    "Checked",
     "Claim",
+    "ConflictError",
     "CriterionResult",
     "Decision",
+    "DecisionQuery",
+    "Difference",
     "EmptyLedger",
     "EngineError",
     "EngineInconsistencyError",
     "Evaluator",
     "InputError",
+    "IntegrityError",
     "InternalError",
     "Ledger",
+    "PendingReview",
     "Problem",
+    "Replayed",
+    "Report",
     "RuleFileError",
     "Rulebook",
     "Ruleset",
+    "ScreenProgress",
+    "ScreenResult",
+    "ScreenSummary",
+    "Settlement",
+    "Shown",
+    "Store",
     "StoreError",
     "UsageError",
+    "VerifyReport",
     "__version__",
     "assessment_json",
+    "check",
+    "check_file",
     "evaluate",
     "iter_applications",
     "iter_sources",
@@ -59,8 +126,19 @@ __all__ = [
     "load_rulebook",
     "load_ruleset",
     "load_ruleset_files",
+    "migrate_store",
+    "open_store",
     "read_application",
     "read_record",
     "read_upload",
+    "render_recorded",
+    "render_report",
     "render_text",
+    "replay",
+    "report",
+    "review_queue",
+    "screen",
+    "settle",
+    "show",
+    "verify",
 ]

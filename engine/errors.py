@@ -10,7 +10,9 @@
     │   ├── InvalidValueError        one value that cannot be what it claims (also a ValueError,
     │   │                            so model validators report it at its field)
     │   ├── StoreError               the store cannot be used as asked (wrong file, conflict,
-    │   │                            locked, read-only, full)
+    │   │   │                        locked, read-only, full)
+    │   │   └── ConflictError        a writing transaction lost a race with another writer and
+    │   │                            was rolled back; the caller may redo it
     │   └── UsageError               a command or request asked for something that cannot work
     ├── IntegrityError               the record is not what was written; exit code 1
     │                                (an altered record or archive, a broken chain)
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 __all__ = [
     "ApplicationError",
     "ComplexityError",
+    "ConflictError",
     "EngineError",
     "EngineInconsistencyError",
     "InputError",
@@ -147,6 +150,11 @@ class InvalidValueError(InputError, ValueError):
 
 class StoreError(InputError):
     """The decision store cannot be used as asked."""
+
+
+class ConflictError(StoreError):
+    """A writing transaction lost a race with another writer (a deadlock, a serialisation
+    failure) and was rolled back: nothing of it was written, and it may be redone."""
 
 
 class UsageError(InputError):

@@ -40,7 +40,7 @@ from helpers_store import (
     write_jsonl,
 )
 
-import engine.services.audit
+import engine.services.replaying
 from engine.services.ledger import RecordedLedger
 
 NAME_A = "濮阳市中原石化设备有限公司"
@@ -225,6 +225,7 @@ def test_a_truncated_tail_shows_in_the_chain_head_verify_prints(store: Path, cap
     for sql in (
         "DELETE FROM awards WHERE application = ?",
         "DELETE FROM applications WHERE id = ?",
+        "DELETE FROM decisions WHERE application = ?",
         "DELETE FROM records WHERE record_id = ?",
     ):
         execute(store, sql, ("AUD-5",))
@@ -341,7 +342,7 @@ def test_replay_reports_a_decision_that_comes_out_differently(
 ) -> None:
     """Forget the recorded ledger state: the decision limited by the cap (AUD-3) and the one refused
     under once-per-patent (AUD-4) no longer reproduce, and replay says which and where."""
-    monkeypatch.setattr(engine.services.audit, "RecordedLedger", lambda seen: RecordedLedger([]))
+    monkeypatch.setattr(engine.services.replaying, "RecordedLedger", lambda seen: RecordedLedger([]))
     code, output = replay(capsys, store)
     assert code == 1, output
     differing = {line.split(":")[0] for line in output.splitlines() if line.startswith("AUD-")}

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-import engine.services.screen
+import engine.services.screening
 from engine.cli import main
 from engine.generate import generate_many
 from engine.model.identifiers import credit_code_check_char
@@ -68,9 +68,9 @@ def test_workers_decide_exactly_as_one_process(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batch = _batch(tmp_path / "batch.jsonl")
-    assert engine.services.screen.worker_count(N) >= 1, "this machine cannot fork workers"
+    assert engine.services.screening.worker_count(N) >= 1, "this machine cannot fork workers"
     parallel = _screen(batch, tmp_path / "parallel.db", capsys)
-    monkeypatch.setattr(engine.services.screen, "worker_count", lambda records: 0)
+    monkeypatch.setattr(engine.services.screening, "worker_count", lambda records: 0)
     single = _screen(batch, tmp_path / "single.db", capsys)
     assert parallel == single
     assert _records(tmp_path / "parallel.db") == _records(tmp_path / "single.db")

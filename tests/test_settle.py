@@ -472,7 +472,8 @@ def test_an_altered_archive_cannot_raise_what_a_settlement_grants(tmp_path: Path
     code, out, err = settle(capsys, db, "BIG-1/1", "eligible", "--amount", "300000.00")
     granted = sum(r["amount_fen"] for r in award_rows(db) if r["program"] == P2 and r["source"] != "pending")
     verified = run(capsys, "verify", "--db", db)[0]
-    assert code == 2 and granted <= 20_000_000, f"granted {granted / 100:.2f}; verify exit {verified}"
+    # refused as what it is, an altered record (exit 1), not an input error; nothing granted
+    assert code == 1 and "altered" in err and granted <= 20_000_000, f"granted {granted / 100:.2f}; verify {verified}"
 
 
 # ------------------------------------------------------------------ show and report

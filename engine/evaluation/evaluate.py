@@ -22,17 +22,16 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..model import Application, Claim
-from ..money import percent_of, to_money
 from ..rulebook import Program, Rulebook, Ruleset
 from ..rulebook.facts import FACTS, application_field
 from ..rulebook.ruleset import Period
+from .award import award_terms, used_by
 from .decision import (
     ELIGIBLE,
     INELIGIBLE,
     NEEDS_REVIEW,
     NOT_MET,
     UNKNOWN,
-    Arithmetic,
     Assessment,
     AwardRef,
     CriterionResult,
@@ -175,8 +174,7 @@ class Evaluator:
             patent_refs = overlay.patent(program.id, patent)
         cap_key = app.applicant.credit_code if program.award.cap_per else None
         cap_refs = overlay.enterprise(program.id, cap_key) if cap_key else ()
-        used = to_money(sum((r.amount for r in cap_refs), ZERO))
-        view = LedgerView(already_awarded=bool(patent_refs), awarded_total=used)
+        view = LedgerView(already_awarded=bool(patent_refs), awarded_total=used_by(cap_refs))
         fact = build_fact(part, claim, view)
         verdicts = engine.verdicts(fact, period)
 
@@ -203,7 +201,12 @@ class Evaluator:
         else:
             outcome = ELIGIBLE
 
-        amount, maximums, arithmetic = self._award(ruleset, program, app, claim, outcome, used, cap_refs)
+        if outcome == INELIGIBLE:
+            amount, maximums, arithmetic = None, None, None
+        else:
+            base = getattr(claim, program.award.base or "", None) if program.award.base else None
+            terms = award_terms(ruleset, program, app.submitted_on, base, cap_refs)
+            amount, maximums, arithmetic = terms.amount, terms.maximums, terms.arithmetic
         all_missing: list[str] = []
         for c in criteria:
             for m in c.missing:
@@ -225,53 +228,6 @@ class Evaluator:
             arithmetic=arithmetic,
             patent=patent,
             cap_key=cap_key,
-        )
-
-    def _award(
-        self,
-        ruleset: Ruleset,
-        program: Program,
-        app: Application,
-        claim: Claim,
-        outcome: str,
-        used: Decimal,
-        earlier: tuple[AwardRef, ...],
-    ) -> tuple[Decimal | None, dict[str, Decimal] | None, Arithmetic | None]:
-        award = program.award
-        when = app.submitted_on
-        if outcome == INELIGIBLE:
-            return None, None, None
-        if award.maximums is not None:
-            maximums = {key: ruleset.param_value(op.param, when) for key, op in award.maximums.items()}
-            return None, maximums, None
-        if award.fixed is not None:
-            value = to_money(ruleset.param_value(award.fixed.param, when))
-            return value, None, Arithmetic("fixed", gross=value, amount=value)
-        assert award.rate is not None
-        rate = ruleset.param_value(award.rate.param, when)
-        base = getattr(claim, award.base or "")
-        if base is None:
-            return None, None, Arithmetic("rate", rate=rate)
-        gross = percent_of(base, rate)
-        if award.cap is None:
-            return gross, None, Arithmetic("rate", base=base, rate=rate, gross=gross, amount=gross)
-        cap = to_money(ruleset.param_value(award.cap.param, when))
-        room = max(cap - used, ZERO)
-        amount = min(gross, room)
-        return (
-            amount,
-            None,
-            Arithmetic(
-                "rate",
-                base=base,
-                rate=rate,
-                gross=gross,
-                cap=cap,
-                used=used,
-                earlier=earlier,
-                room=room,
-                amount=amount,
-            ),
         )
 
 

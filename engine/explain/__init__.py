@@ -1,5 +1,36 @@
-"""Decisions in words: the contract's JSON, text in Chinese or English, recorded decisions."""
+"""Decisions in words: the contract's JSON, text in Chinese or English, recorded decisions, tables.
 
-from .text import assessment_json, criterion_explanation, decision_summary, render_recorded, render_text
+=================  ===========================================================
+``words``          fact values, divisions, parameters, outcomes as people read them
+``sentences``      a criterion's explanation, an amount's arithmetic, a summary
+``contract``       the contract's decision object (``check --format json``)
+``text``           a decision as text (``check``, ``screen``)
+``recorded``       a recorded decision with its settlements (``show``)
+``report``         the office's totals and review queue as text
+``tables``         decisions and totals as CSV rows
+=================  ===========================================================
+"""
 
-__all__ = ["assessment_json", "criterion_explanation", "decision_summary", "render_recorded", "render_text"]
+from .contract import applicant_json, assessment_json, decision_json
+from .recorded import render_recorded, settlement_terms
+from .report import render_report
+from .sentences import arithmetic_line, criterion_explanation, decision_summary
+from .tables import DECISION_COLUMNS, REPORT_COLUMNS, decision_rows, report_rows
+from .text import render_text
+
+__all__ = [
+    "DECISION_COLUMNS",
+    "REPORT_COLUMNS",
+    "applicant_json",
+    "arithmetic_line",
+    "assessment_json",
+    "criterion_explanation",
+    "decision_json",
+    "decision_rows",
+    "decision_summary",
+    "render_recorded",
+    "render_report",
+    "render_text",
+    "report_rows",
+    "settlement_terms",
+]

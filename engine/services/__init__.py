@@ -1,1 +1,52 @@
-"""The use cases every face calls: check, screen, replay, verify, settle, show, report."""
+"""The use cases every face calls: plain functions, plain values in, data out.
+
+No argument parsing, no printing, no SQL here: the command line (``engine.cli``)
+and the web pages render what these return; the store (``engine.store``) keeps it.
+
+=================  =============================================================
+``check``          one application, nothing stored (the self-check)
+``screen``         a batch into the store: a stream of results and progress
+``replay``         recorded decisions evaluated again, compared decision by decision
+``verify``         the chain, the indexes and the rules archive checked, streaming
+``settle``         a reviewer's settlement of a decision that needs review
+``show``           one recorded decision, from any id that names it
+``report``         awards by programme, enterprise, division and month
+``review_queue``   decisions awaiting review, oldest first, filtered
+=================  =============================================================
+"""
+
+from .archive import archived_ruleset
+from .checking import Checked, check, check_file
+from .lookup import Shown, show
+from .replaying import Difference, Replayed, replay
+from .reporting import AwardTotal, PendingReview, Report, report, review_queue
+from .screening import Render, ScreenEvent, ScreenProgress, ScreenResult, ScreenSummary, screen
+from .settlement import Settlement, settle
+from .verification import VerifyReport, verify
+
+__all__ = [
+    "AwardTotal",
+    "Checked",
+    "Difference",
+    "PendingReview",
+    "Render",
+    "Replayed",
+    "Report",
+    "ScreenEvent",
+    "ScreenProgress",
+    "ScreenResult",
+    "ScreenSummary",
+    "Settlement",
+    "Shown",
+    "VerifyReport",
+    "archived_ruleset",
+    "check",
+    "check_file",
+    "replay",
+    "report",
+    "review_queue",
+    "screen",
+    "settle",
+    "show",
+    "verify",
+]

@@ -1,9 +1,11 @@
 """The limits that span applications, as the evaluator sees them.
 
-* :class:`StoreLedger` answers from the store's awards index, and writes down
+* :class:`StoreLedger` answers from a writing transaction of the store and notes
   every answer it gave: that *ledger state* is recorded with the decision.
-* :class:`RecordedLedger` answers from such a recorded state, so a replay sees
+* :class:`RecordedLedger` answers from such a recorded state, so that a replay sees
   exactly what the original evaluation saw, whatever the store holds today.
+* :class:`SpeculativeLedger` answers that nothing was awarded before and notes
+  what it was asked, for the writer to check against the store (screen workers).
 """
 
 from __future__ import annotations
@@ -12,9 +14,22 @@ from decimal import Decimal
 from typing import Any
 
 from ..evaluation.decision import AwardRef
-from ..store import Store
+from ..store import AwardRow, Transaction
 
-__all__ = ["RecordedLedger", "StoreLedger", "refs_from_json"]
+__all__ = ["RecordedLedger", "SpeculativeLedger", "StoreLedger", "refs_of", "refs_from_json"]
+
+
+def refs_of(rows: tuple[AwardRow, ...]) -> tuple[AwardRef, ...]:
+    """Award rows of the store as the evaluator's references to earlier awards."""
+    return tuple(
+        AwardRef(
+            row.amount if row.amount is not None else Decimal("0.00"),
+            decision=row.decision_id,
+            application=row.application,
+            pending=row.source == "pending",
+        )
+        for row in rows
+    )
 
 
 def refs_from_json(items: list[dict[str, Any]]) -> tuple[AwardRef, ...]:
@@ -31,24 +46,23 @@ def refs_from_json(items: list[dict[str, Any]]) -> tuple[AwardRef, ...]:
 
 
 class StoreLedger:
-    """Earlier awards from the store, remembered as they are read."""
+    """Earlier awards from the store (inside the writing transaction), noted as read."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, transaction: Transaction) -> None:
+        self.transaction = transaction
         self.seen: list[dict[str, Any]] = []
-
-    def reset(self) -> None:
-        self.seen = []
 
     def _note(self, limit: str, program: str, key: str, refs: tuple[AwardRef, ...]) -> tuple[AwardRef, ...]:
         self.seen.append({"limit": limit, "program": program, "key": key, "awards": [r.to_json() for r in refs]})
         return refs
 
     def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]:
-        return self._note("once_per", program, patent, self.store.patent_awards(ruleset_id, program, patent))
+        refs = refs_of(self.transaction.patent_awards(ruleset_id, program, patent))
+        return self._note("once_per", program, patent, refs)
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
-        return self._note("cap", program, credit_code, self.store.enterprise_awards(ruleset_id, program, credit_code))
+        refs = refs_of(self.transaction.enterprise_awards(ruleset_id, program, credit_code))
+        return self._note("cap", program, credit_code, refs)
 
 
 class RecordedLedger:
@@ -62,3 +76,22 @@ class RecordedLedger:
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
         return self.answers.get(("cap", program, credit_code), ())
+
+
+class SpeculativeLedger:
+    """Nothing awarded before; every question noted, for the writer to check."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, str]] = []
+
+    @property
+    def seen(self) -> list[dict[str, Any]]:
+        return [{"limit": limit, "program": program, "key": key, "awards": []} for limit, program, key in self.asked]
+
+    def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRef, ...]:
+        self.asked.append(("once_per", program, patent))
+        return ()
+
+    def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRef, ...]:
+        self.asked.append(("cap", program, credit_code))
+        return ()

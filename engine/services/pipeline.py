@@ -1,15 +1,15 @@
-"""Batches across cores: the work on each record runs in forked workers, in order.
+"""Work on a stream of items across cores, results in order, memory flat.
 
-``pipelined(produce, stage, workers=K)`` calls ``produce()`` in each of K forked
-worker processes; worker *i* applies ``stage`` to items *i*, *i+K*, *i+2K*, …
-and sends the results back through its own bounded queue, which this process
-reads in turn — so results arrive in the order of ``produce()`` and memory
-stays flat. The stage must not write anything shared: the caller does all
-writing, here, in order. With ``workers=0`` (few records, or no ``fork``)
-everything runs in this process.
+``pipelined(items, stage, workers=K)`` applies ``stage`` to every item and yields the
+results in the order of ``items``. With ``K`` workers, this process reads ``items``
+(in a feeder thread) and hands them out in batches, batch *b* to worker *b mod K*,
+through bounded queues; it reads the results back in the same turn. A worker never
+opens the input or the store itself: anything a stage needs from them must be
+loaded before the workers are forked. With ``workers=0`` everything runs here.
 
-Workers die with their parent (a killed batch leaves no orphans) and any
-fault in one is reported here, never swallowed.
+Workers die with their parent (a killed batch leaves no orphans); a stage that
+raises stops the run with an :class:`InternalError` naming the fault (stages that
+must survive a bad item catch it themselves and return it as a result).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import os
 import queue
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -31,13 +32,14 @@ __all__ = ["pipelined", "worker_count"]
 T = TypeVar("T")
 U = TypeVar("U")
 
-_END = "end"
-_ITEM = "item"
-_FAULT = "fault"
+BATCH = 100  # items per message: a message costs more than the pickling of an item
+DEPTH = 16  # messages in flight per worker, each way
+_END = ("end", None)
 
 
 def worker_count(records: int, threshold: int = 400) -> int:
-    """How many workers a batch of ``records`` is worth: one per core, none for small batches."""
+    """How many workers a run over ``records`` items is worth: one per core, none for
+    small runs or where processes cannot be forked."""
     if records < threshold or "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "win32":
         return 0
     try:
@@ -58,73 +60,119 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker(
-    produce: Callable[[], Iterable[T]], stage: Callable[[T], U], out: Any, parent: int, index: int, workers: int
-) -> None:
+def _worker(stage: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent
 
     def put(message: tuple[str, Any]) -> None:
         while True:
             try:
-                out.put(message, timeout=1.0)
+                outbox.put(message, timeout=1.0)
                 return
             except queue.Full:
                 if os.getppid() != parent:
                     os._exit(0)
 
     try:
-        for item in islice(produce(), index, None, workers):
-            put((_ITEM, stage(item)))
-        put((_END, None))
+        while True:
+            try:
+                kind, batch = inbox.get(timeout=1.0)
+            except queue.Empty:
+                if os.getppid() != parent:
+                    os._exit(0)
+                continue
+            if kind == "end":
+                put(_END)
+                break
+            put(("items", [stage(item) for item in batch]))
     except BaseException:
-        put((_FAULT, traceback.format_exc()))
+        put(("fault", traceback.format_exc()))
     finally:
-        out.close()
-        out.join_thread()
+        outbox.close()
+        outbox.join_thread()
         os._exit(0)  # skip the parent's atexit handlers and finalizers inherited by fork
 
 
-def pipelined(
-    produce: Callable[[], Iterable[T]], stage: Callable[[T], U], *, workers: int, depth: int = 1024
-) -> Iterator[U]:
-    """``stage(item)`` for every item of ``produce()``, in order (see the module's notes)."""
+def pipelined(items: Iterable[T], stage: Callable[[T], U], *, workers: int, batch: int = BATCH) -> Iterator[U]:
+    """``stage(item)`` for every item, in order (see the module's notes)."""
     if workers <= 0:
-        for item in produce():
+        for item in items:
             yield stage(item)
         return
     context = multiprocessing.get_context("fork")
-    queues = [context.Queue(maxsize=depth) for _ in range(workers)]
+    inboxes = [context.Queue(maxsize=DEPTH) for _ in range(workers)]
+    outboxes = [context.Queue(maxsize=DEPTH) for _ in range(workers)]
     procs = [
-        context.Process(target=_worker, args=(produce, stage, queues[i], os.getpid(), i, workers), daemon=True)
+        context.Process(target=_worker, args=(stage, inboxes[i], outboxes[i], os.getpid()), daemon=True)
         for i in range(workers)
     ]
     for proc in procs:
         proc.start()
+    stop = threading.Event()
+    failure: list[BaseException] = []
+    feeder = threading.Thread(target=_feed, args=(iter(items), inboxes, batch, stop, failure), daemon=True)
+    feeder.start()
     try:
         turn = 0
         while True:
-            kind, payload = _next(queues[turn], procs[turn])
-            if kind == _ITEM:
-                yield payload
-            elif kind == _END:
-                return  # the worker whose turn it is has no more: neither have the ones after it
+            kind, payload = _next(outboxes[turn], procs[turn], failure)
+            if kind == "items":
+                yield from payload
+            elif kind == "end":
+                break  # the worker whose turn it is has no more: neither have the ones after it
             else:
                 raise InternalError(f"a worker process failed:\n{payload}")
             turn = (turn + 1) % workers
+        if failure:
+            raise failure[0]
     finally:
+        stop.set()
         for proc in procs:
             if proc.is_alive():
                 proc.terminate()
-        for proc, q in zip(procs, queues, strict=True):
+        for proc in procs:
             proc.join(timeout=5)
+        for q in inboxes + outboxes:
             q.close()
+            q.cancel_join_thread()
+        feeder.join(timeout=5)
 
 
-def _next(source: Any, proc: Any) -> tuple[str, Any]:
+def _feed(
+    items: Iterator[Any], inboxes: list[Any], size: int, stop: threading.Event, failure: list[BaseException]
+) -> None:
+    """Hand the items out in batches, in turn, then tell every worker the end."""
+
+    def put(inbox: Any, message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                inbox.put(message, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    turn = 0
+    try:
+        while not stop.is_set():
+            chunk = list(islice(items, size))
+            if not chunk:
+                break
+            if not put(inboxes[turn], ("items", chunk)):
+                return
+            turn = (turn + 1) % len(inboxes)
+    except BaseException as exc:  # reading the input failed: the reader raises it after the results so far
+        failure.append(exc)
+    for inbox in inboxes:
+        put(inbox, _END)
+
+
+def _next(source: Any, proc: Any, failure: list[BaseException]) -> tuple[str, Any]:
     while True:
         try:
-            return source.get(timeout=5.0)  # type: ignore[no-any-return]
+            return source.get(timeout=1.0)  # type: ignore[no-any-return]
         except queue.Empty:
             if not proc.is_alive():
+                if failure:
+                    raise failure[0] from None
                 raise InternalError(f"a worker process stopped unexpectedly (exit {proc.exitcode})") from None

@@ -1,5 +1,108 @@
-"""The decision store: the hash-chained log, its indexes and the rules archive."""
+"""The decision store: the hash-chained log, its indexes and the rules archive.
 
-from .sqlite import GENESIS, Award, Record, Store, chain_hash, now, record_json
+The only package that knows SQL or a database driver. Everything else asks a
+:class:`Store` (the protocol in :mod:`engine.store.protocol`) for what it needs;
+:func:`open_store` gives the backend a ``--db`` value names. The record formats —
+a decision's body, a settlement's, the ids, the index rows — are defined once, in
+:mod:`engine.store.records`.
+"""
 
-__all__ = ["GENESIS", "Award", "Record", "Store", "chain_hash", "now", "record_json"]
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem, StoreError
+from .protocol import DecisionQuery, IndexedDecision, Migration, Reader, Store, TotalRow, Transaction
+from .records import (
+    GENESIS,
+    AwardRow,
+    DecisionRow,
+    IndexRows,
+    NewRecord,
+    Reference,
+    StoredRecord,
+    chain_hash,
+    decision_id,
+    index_rows_of,
+    input_hash,
+    parse_reference,
+    record_json,
+    settlement_id,
+)
+
+__all__ = [
+    "GENESIS",
+    "AwardRow",
+    "DecisionQuery",
+    "DecisionRow",
+    "IndexRows",
+    "IndexedDecision",
+    "Migration",
+    "NewRecord",
+    "Reader",
+    "Reference",
+    "Store",
+    "StoredRecord",
+    "TotalRow",
+    "Transaction",
+    "chain_hash",
+    "decision_id",
+    "index_rows_of",
+    "input_hash",
+    "migrate_store",
+    "open_store",
+    "parse_reference",
+    "record_json",
+    "settlement_id",
+]
+
+
+def open_store(db: str | Path, *, create: bool = False) -> Store:
+    """The store ``db`` names — an SQLite file path (or ``sqlite:///PATH``) —, migrated to
+    the newest schema. ``create``: make a new store if there is none (else StoreError).
+
+    Raises StoreError (exit 2) for a missing store, another program's file, a locked
+    or unusable database."""
+    return _open(db, create)[0]
+
+
+def migrate_store(db: str | Path) -> tuple[list[str], list[Migration]]:
+    """Bring an existing store to the newest schema: the migrations applied now, and
+    every migration the store has had, with the time it was applied."""
+    store, applied = _open(db, False)
+    try:
+        return applied, store.migrations()
+    finally:
+        store.close()
+
+
+def _open(db: str | Path, create: bool) -> tuple[Store, list[str]]:
+    text = str(db)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") :]
+    elif "://" in text:
+        scheme = text.split("://", 1)[0]
+        raise StoreError(
+            [Problem(text, None, "", f"no store backend for '{scheme}' databases", "give an SQLite file path")]
+        )
+    path = Path(text)
+    if not create and not path.exists():
+        raise StoreError(
+            [
+                Problem(
+                    str(db), None, "", "no such store", "screen applications into it first: subsidy screen PATH --db DB"
+                )
+            ]
+        )
+    from .dialects import SqliteDialect
+    from .migrate import upgrade
+    from .sql import SqlStore
+
+    dialect = SqliteDialect(path)
+    engine = dialect.create_engine()
+    try:
+        applied = upgrade(engine, dialect, create=create)
+    except BaseException:
+        engine.dispose()
+        raise
+    return SqlStore(engine, dialect), applied

@@ -715,6 +715,7 @@ TAMPERING: dict[str, list[str]] = {
     "删除中间记录": [
         "DELETE FROM awards WHERE application = ?",
         "DELETE FROM applications WHERE id = ?",
+        "DELETE FROM decisions WHERE application = ?",
         "DELETE FROM records WHERE record_id = ?",
     ],
 }

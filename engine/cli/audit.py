@@ -1,0 +1,71 @@
+"""``subsidy verify`` and ``subsidy replay``: an auditor's two checks of a store."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from .common import add_db, dumps, open_db, tune_gc
+
+
+def add_parser(sub: Any) -> None:
+    ver = sub.add_parser("verify", help="check the decision log's hash chain, its indexes and the rules archive")
+    add_db(ver)
+    ver.add_argument(
+        "--expect-head", metavar="HASH", default=None, help="the chain head noted earlier: it must still be the head"
+    )
+    ver.set_defaults(func=run_verify)
+
+    rep = sub.add_parser("replay", help="re-evaluate recorded decisions under their archived rules")
+    add_db(rep)
+    rep.add_argument("ids", nargs="*", metavar="DECISION_ID")
+    rep.add_argument("--workers", type=int, default=None, metavar="N", help="processes (0: this process only)")
+    rep.set_defaults(func=run_replay)
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from ..services import verify
+
+    store = open_db(args)
+    try:
+        report = verify(store, expect_head=args.expect_head)
+    finally:
+        store.close()
+    if report.intact:
+        print(f"intact: {report.records} records, chain head {report.head}")
+        return 0
+    where = f" (#{report.bad_seq})" if report.bad_seq is not None else ""
+    print(f"ALTERED: record {report.bad_record}{where}: {report.reason}")
+    return 1
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    from ..services import replay
+
+    tune_gc()
+    total = differ = reworded = 0
+    versions: set[str] = set()
+    store = open_db(args)
+    try:
+        for done in replay(store, args.ids, workers=args.workers):
+            total += 1  # a record: an application's decisions, replayed together
+            differ += not done.reproduced
+            versions.add(done.version)
+            if done.error:
+                print(f"{done.record}: could not replay: {done.error}")
+            for d in done.differences:
+                print(f"{done.record}: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
+            if done.wording:
+                reworded += 1
+                for d in done.wording:
+                    print(f"{done.record}: wording changed: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
+            if done.reproduced and args.ids:
+                print(f"{done.record}: reproduced under {done.ruleset} {done.version}")
+    finally:
+        store.close()
+    wording = f"; wording changed in {reworded} record(s), decisions the same" if reworded else ""
+    print(
+        f"replayed {total} decisions under {len(versions)} ruleset version(s): "
+        f"{total - differ} reproduced, {differ} differ{wording}"
+    )
+    return 1 if differ else 0

@@ -1,0 +1,29 @@
+"""``subsidy check FILE``: the self-check — one application, nothing stored."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .common import dumps
+
+
+def add_parser(sub: Any) -> None:
+    check = sub.add_parser("check", help="evaluate one application; store nothing (self-check)")
+    check.add_argument("file", metavar="FILE", help="application file (YAML, JSON, or a one-line .jsonl)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--lang", choices=("zh", "en"), default="zh")
+    check.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..rulebook import load_rulebook
+    from ..services import check_file
+
+    checked = check_file(args.file, load_rulebook(args.rules))
+    if args.format == "json":
+        print(dumps(checked.json(args.lang), indent=2))
+    else:
+        sys.stdout.write(checked.text(args.lang))
+    return 0

@@ -1,0 +1,82 @@
+"""What every command shares: the store option, JSON and CSV output, progress, batch GC."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import sys
+import time
+from typing import Any
+
+import pydantic_core
+
+__all__ = ["Progress", "add_db", "csv_text", "dumps", "open_db", "tune_gc"]
+
+
+def dumps(data: Any, indent: int | None = None) -> str:
+    """JSON as the contract prints it: UTF-8 text, money as decimal strings."""
+    return pydantic_core.to_json(data, indent=indent).decode("utf-8")
+
+
+def csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def add_db(parser: argparse.ArgumentParser, help: str = "the decision store (an SQLite file)") -> None:
+    """The ``--db`` option every store command takes."""
+    parser.add_argument("--db", required=True, metavar="DB", help=help)
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The store ``--db`` names (migrated to the newest schema on open)."""
+    from ..store import open_store
+
+    return open_store(args.db, create=create)
+
+
+def tune_gc() -> None:
+    """Long batches: keep the rules and the compiled engine out of the cyclic collector's
+    scans and collect less often (nothing a decision makes forms a cycle that matters)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 50)
+
+
+class Progress:
+    """Progress on stderr: a bar on a terminal, a line every 10 s otherwise."""
+
+    def __init__(self, enabled: bool, label: str = "screened") -> None:
+        self.enabled = enabled
+        self.label = label
+        self.bar: Any = None
+        self.task: Any = None
+        self.start = time.monotonic()
+        self.last = self.start
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 200:
+            return
+        if sys.stderr.isatty():
+            if self.bar is None:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+                self.bar = Progress(
+                    self.label, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+                )
+                self.bar.start()
+                self.task = self.bar.add_task(self.label, total=total)
+            self.bar.update(self.task, completed=done)
+            return
+        now = time.monotonic()
+        if now - self.last >= 10 or done == total:
+            self.last = now
+            rate = done / max(now - self.start, 1e-9)
+            print(f"{self.label} {done:,} of {total:,} ({rate:,.0f}/s)", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

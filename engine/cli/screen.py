@@ -1,0 +1,99 @@
+"""``subsidy screen PATH... --db DB``: a batch into the store, decisions printed as committed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .common import Progress, add_db, csv_text, dumps, open_db, tune_gc
+
+
+def add_parser(sub: Any) -> None:
+    scr = sub.add_parser("screen", help="evaluate files, folders and .jsonl batches; record every decision")
+    scr.add_argument("paths", nargs="+", metavar="PATH")
+    add_db(scr, "the decision store (an SQLite file; created if new)")
+    scr.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
+    scr.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text format")
+    scr.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    scr.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes that evaluate (default: one per core for long batches; 0: this process only)",
+    )
+    scr.add_argument("--dry-run", action="store_true", help="evaluate against the store, record nothing")
+    scr.set_defaults(func=run)
+
+
+def _renderer(fmt: str, lang: str) -> Any:
+    """What a screen prints for each decision (made where the decision is made)."""
+    from ..explain import decision_rows, render_text
+
+    def render(assessment: Any, ruleset: Any, result: dict[str, Any]) -> str:
+        if fmt == "jsonl":
+            return dumps(result) + "\n"
+        if fmt == "csv":
+            return csv_text(decision_rows(result))
+        return render_text(assessment, ruleset, lang) + "\n"
+
+    return render
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..explain import DECISION_COLUMNS
+    from ..rulebook import load_rulebook
+    from ..services import ScreenProgress, ScreenResult, ScreenSummary, screen
+
+    rulebook = load_rulebook(args.rules)
+    tune_gc()
+    out = sys.stdout
+    if args.format == "csv":
+        out.write(",".join(DECISION_COLUMNS) + "\n")
+    progress = Progress(not args.quiet)
+    summary = ScreenSummary()
+    store = open_db(args, create=not args.dry_run)
+    try:
+        events = screen(
+            args.paths,
+            store,
+            rulebook,
+            render=_renderer(args.format, args.lang),
+            workers=args.workers,
+            dry_run=args.dry_run,
+        )
+        for event in events:
+            if isinstance(event, ScreenProgress):
+                progress(event.done, event.total)
+            elif isinstance(event, ScreenSummary):
+                summary = event
+            elif isinstance(event, ScreenResult):
+                _print(event, out)
+    finally:
+        progress.close()
+        store.close()
+    failed = f", {summary.failed} failed" if summary.failed else ""
+    n = summary.skipped
+    failed += f", {n} other file{'' if n == 1 else 's'} skipped" if n else ""
+    verb = "evaluated (dry run, nothing recorded)" if args.dry_run else "recorded"
+    print(
+        f"screened: {summary.recorded} {verb}, {summary.already_recorded} already recorded, "
+        f"{summary.invalid} invalid{failed}",
+        file=sys.stderr,
+    )
+    return summary.exit_code
+
+
+def _print(event: Any, out: Any) -> None:
+    if event.status == "recorded":
+        if event.output:
+            out.write(event.output)
+    elif event.status == "already_recorded":
+        print(f"{event.source}: application {event.application} is already recorded; skipped", file=sys.stderr)
+    elif event.status == "skipped":
+        print(f"{event.source}: skipped: {event.error}", file=sys.stderr)
+    elif event.status == "failed":
+        print(f"internal error: {event.message}; skipped (a fault of the engine: please report it)", file=sys.stderr)
+    else:
+        print(f"error: {event.message}", file=sys.stderr)

@@ -1,0 +1,195 @@
+"""Sentences: each criterion's explanation, the arithmetic of an amount, a decision's summary.
+
+Every sentence rests on the rule files: the criterion's label and clause, its
+explanation template filled with the facts it read, the parameters in force.
+Templates are plain text with ``{fact.path}`` and ``{param:name}`` holes, filled,
+never executed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from ..evaluation.decision import INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, CriterionResult, Decision
+from ..money import format_yuan
+from ..rulebook import Ruleset
+from ..rulebook.conditions import UNSET
+from ..rulebook.facts import FACTS
+from .words import is_zh, ref_text, show_param, show_value
+
+__all__ = ["arithmetic_line", "criterion_explanation", "decision_summary", "explanation"]
+
+_HOLE = re.compile(r"\{([^{}]+)\}")
+
+
+@lru_cache(maxsize=2048)
+def _compiled(template: str) -> tuple[str, tuple[str, ...]]:
+    """A template made once into a format string and the names of its holes."""
+    parts = _HOLE.split(template)
+    text = "".join(part.replace("{", "{{").replace("}", "}}") if not i % 2 else "{}" for i, part in enumerate(parts))
+    return text, tuple(parts[1::2])
+
+
+_PARAM_TEXT: dict[tuple[str, str, date, str], str] = {}
+
+
+def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+    text, holes = _compiled(template)
+    if not holes:
+        return template
+    fact = result.fact
+    values = []
+    for hole in holes:
+        if hole.startswith("param:"):
+            key = (ruleset.version, hole, when, lang)
+            shown = _PARAM_TEXT.get(key)
+            if shown is None:
+                if len(_PARAM_TEXT) > 50_000:
+                    _PARAM_TEXT.clear()
+                shown = _PARAM_TEXT[key] = show_param(ruleset, hole[6:], when, lang)
+            values.append(shown)
+        else:
+            values.append(show_value(hole, fact.get(hole), lang))
+    return text.format(*values)
+
+
+def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+    return explanation(result, ruleset, when, lang)
+
+
+def explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str, with_missing: bool = True) -> str:
+    """One line: what the criterion found, from its template or its label and facts."""
+    zh = is_zh(lang)
+    template = getattr(result.explain, result.status)
+    if result.review and result.explain.not_met is not None:
+        template = result.explain.not_met
+    if template is not None:
+        text = _fill(template.zh if zh else template.en, result, ruleset, when, lang)
+    else:
+        label = result.label.zh if zh else result.label.en
+        shown = ("，" if zh else ", ").join(
+            f"{FACTS[p].zh if zh else FACTS[p].en} {show_value(p, v, lang)}"
+            for p, v in result.facts.items()
+            if FACTS[p].scope != "ledger"
+        )
+        if result.status == MET:
+            text = label + (f"（{shown}）" if zh and shown else f" ({shown})" if shown else "")
+        elif result.status == NOT_MET:
+            text = (f"不满足“{label}”" if zh else f"not met: {label}") + (
+                f"：{shown}" if zh and shown else f": {shown}" if shown else ""
+            )
+        else:
+            text = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}") + (
+                f"：{shown}" if zh and shown else f": {shown}" if shown else ""
+            )
+    if result.status == "unknown" and not result.missing:  # open for want of a parameter, not a fact
+        for name in result.criterion.params:
+            param = ruleset.parameters.get(name)
+            if param is not None and param.unset is not None and ruleset.param_value(name, when) is UNSET:
+                text += f"；{param.unset.zh}" if zh else f"; {param.unset.en}"
+    if result.earlier and result.status != MET:
+        refs = ("、" if zh else "; ").join(f"{ref_text(r, lang)} {format_yuan(r.amount)}" for r in result.earlier)
+        text += f"（见 {refs}）" if zh else f" (see {refs})"
+    if result.missing and with_missing:
+        gap = ", ".join(result.missing)
+        text += f"（缺少 {gap}）" if zh else f" (missing {gap})"
+    return text
+
+
+def arithmetic_line(decision: Decision, lang: str) -> str | None:
+    a = decision.arithmetic
+    if a is None:
+        return None
+    zh = is_zh(lang)
+    if a.kind == "fixed":
+        return (
+            (
+                f"计算：每项奖励 {format_yuan(a.amount)} 元"
+                if zh
+                else f"Arithmetic: {format_yuan(a.amount)} yuan per patent"
+            )
+            if a.amount
+            else None
+        )
+    if a.base is None:
+        return (
+            "计算：技术交易额未提供，无法计算奖励"
+            if zh
+            else "Arithmetic: no transaction amount given, the reward cannot be computed"
+        )
+    rate = f"{(a.rate * 100).normalize():f}%" if a.rate is not None else "?"
+    gross = f"{format_yuan(a.base)} × {rate} = {format_yuan(a.gross)}" if a.gross is not None else ""
+    if a.cap is None:
+        return f"计算：{gross}" if zh else f"Arithmetic: {gross}"
+    if len(a.earlier) == 1:
+        earlier = ref_text(a.earlier[0], lang)
+    else:
+        earlier = " + ".join(f"{ref_text(r, lang)} {format_yuan(r.amount)}" for r in a.earlier)
+    used = format_yuan(a.used or Decimal("0"))
+    assert a.cap is not None and a.room is not None and a.amount is not None  # a capped rate award
+    if zh:
+        room = (
+            f"本企业累计上限 {format_yuan(a.cap)}，已用 {used}"
+            + (f"（{earlier}）" if earlier else "")
+            + f"，剩余 {format_yuan(a.room)}"
+        )
+        return f"计算：技术交易额 {gross}；{room} → 奖励 {format_yuan(a.amount)}"
+    room = (
+        f"cap {format_yuan(a.cap)} per enterprise, used {used}"
+        + (f" ({earlier})" if earlier else "")
+        + f", room {format_yuan(a.room)}"
+    )
+    return f"Arithmetic: {gross}; {room} → {format_yuan(a.amount)}"
+
+
+def decision_summary(
+    decision: Decision, ruleset: Ruleset, when: date, lang: str, explained: dict[int, str] | None = None
+) -> str:
+    """The one sentence a decision opens with."""
+    zh = is_zh(lang)
+    done = explained or {}
+
+    def criterion_explanation(c: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
+        return done.get(id(c)) or explanation(c, ruleset, when, lang)
+
+    if decision.outcome == INELIGIBLE:
+        reasons = [
+            f"{criterion_explanation(c, ruleset, when, lang)}（{c.clause}）"
+            if zh
+            else f"{criterion_explanation(c, ruleset, when, lang)} ({c.clause})"
+            for c in decision.criteria
+            if c.status == NOT_MET
+        ]
+        return ("不符合条件：" + "；".join(reasons) + "。") if zh else ("Not eligible: " + "; ".join(reasons) + ".")
+    if decision.outcome == NEEDS_REVIEW:
+        open_points = [c for c in decision.criteria if c.status == "unknown"]
+        reasons = []
+        for c in open_points:
+            if c.discretionary:
+                label = c.label.zh if zh else c.label.en
+                reasons.append(f"“{label}”须由评审小组认定" if zh else f"“{label}” is for the review panel to judge")
+            else:
+                reasons.append(explanation(c, ruleset, when, lang, with_missing=False))
+        rest = len(open_points) < len(decision.criteria)
+        tail = ("其余条件均已满足。" if zh else " All other criteria are met.") if rest else ""
+        gap = ", ".join(decision.missing)  # named once, for the whole claim
+        if gap:
+            tail = (f"缺少 {gap}。" if zh else f" Missing: {gap}.") + tail
+        return (
+            ("待评审：" + "；".join(reasons) + "。" + tail)
+            if zh
+            else ("Needs review: " + "; ".join(reasons) + "." + tail)
+        )
+    if decision.amount is not None:
+        capped = decision.arithmetic is not None and decision.arithmetic.capped
+        if zh:
+            return f"符合条件：奖励 {format_yuan(decision.amount)} 元（{decision.clause}）" + (
+                "，受单个企业上限限制。" if capped else "。"
+            )
+        return f"Eligible: {format_yuan(decision.amount)} yuan ({decision.clause})" + (
+            ", limited by the per-enterprise cap." if capped else "."
+        )
+    return f"符合条件（{decision.clause}）。" if zh else f"Eligible ({decision.clause})."

@@ -1,0 +1,178 @@
+"""Words for values: fact values, divisions, parameters, outcomes and field names as people read them.
+
+Chinese by default, English on request (``lang="en"``); the labels of criteria,
+programmes and facts come from the rule files, the few here are the vocabulary's
+own (kinds of patent, seller types, countries, outcomes).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from ..evaluation.decision import ELIGIBLE, INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, AwardRef, Decision
+from ..model import identifiers
+from ..money import format_yuan, from_fen
+from ..rulebook import Ruleset
+from ..rulebook.conditions import UNSET
+from ..rulebook.facts import FACTS, decode_date
+
+__all__ = [
+    "MARK",
+    "OUTCOME",
+    "field_label",
+    "is_zh",
+    "maximums_line",
+    "ref_text",
+    "show_division",
+    "show_param",
+    "show_value",
+]
+
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "invention": ("发明专利", "invention patent"),
+    "utility_model": ("实用新型", "utility model"),
+    "design": ("外观设计", "design"),
+    "enterprise": ("企业", "enterprise"),
+    "individual": ("个人", "individual"),
+    "university": ("高等院校", "university"),
+    "research_institute": ("科研机构", "research institution"),
+    "assignment": ("转让", "assignment"),
+    "license": ("许可", "licence"),
+    "none": ("无", "none"),
+    "gold": ("金奖", "gold award"),
+    "silver": ("银奖", "silver award"),
+    "excellence": ("优秀奖", "award of excellence"),
+}
+COUNTRIES = {
+    "CN": ("中国", "China"),
+    "US": ("美国", "US"),
+    "JP": ("日本", "Japan"),
+    "DE": ("德国", "Germany"),
+    "GB": ("英国", "UK"),
+    "FR": ("法国", "France"),
+    "KR": ("韩国", "Korea"),
+    "RU": ("俄罗斯", "Russia"),
+    "IT": ("意大利", "Italy"),
+    "NL": ("荷兰", "Netherlands"),
+    "CH": ("瑞士", "Switzerland"),
+    "SE": ("瑞典", "Sweden"),
+    "IL": ("以色列", "Israel"),
+    "SG": ("新加坡", "Singapore"),
+    "CA": ("加拿大", "Canada"),
+    "AU": ("澳大利亚", "Australia"),
+    "HK": ("中国香港", "Hong Kong, China"),
+    "MO": ("中国澳门", "Macao, China"),
+    "TW": ("中国台湾", "Taiwan, China"),
+}
+OUTCOME = {
+    ELIGIBLE: ("符合条件", "ELIGIBLE"),
+    INELIGIBLE: ("不符合条件", "INELIGIBLE"),
+    NEEDS_REVIEW: ("待评审", "NEEDS REVIEW"),
+}
+MARK = {MET: "✔", NOT_MET: "✘", "unknown": "?"}
+MAXIMUM_LABELS = {
+    "housing_m2": ("住房面积不超过 {v} 平方米", "housing of at most {v} m²"),
+    "research_fund_per_year": ("科研经费补贴每年最高 {v} 元", "research fund of at most {v} yuan a year"),
+}
+
+
+def is_zh(lang: str) -> bool:
+    return lang != "en"
+
+
+def show_value(path: str, value: Any, lang: str) -> str:
+    """A fact value as a person reads it."""
+    zh = is_zh(lang)
+    if value is None:
+        return "（未提供）" if zh else "(not given)"
+    spec = FACTS[path]
+    if spec.type == "date":
+        return decode_date(value)
+    if spec.type == "money":
+        return format_yuan(from_fen(value))
+    if spec.type == "bool":
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if spec.type == "enum":
+        labels = VALUE_LABELS.get(value)
+        return labels[0 if zh else 1] if labels else str(value)
+    if spec.type == "division":
+        return show_division(value, lang)
+    if path == "seller.country":
+        return COUNTRIES.get(value, (value, value))[0 if zh else 1]
+    if spec.type == "text_list":
+        return ("、" if zh else ", ").join(value)
+    return str(value)
+
+
+@lru_cache(maxsize=4096)
+def show_division(code: str, lang: str) -> str:
+    try:
+        division = identifiers.resolve_division(code)
+    except identifiers.IdentifierError:
+        return code
+    name = division.name_zh if is_zh(lang) else division.name_en
+    return f"{code} {name}" if code[:1].isdigit() else name
+
+
+def show_param(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
+    value = ruleset.param_value(name, when)
+    if value is UNSET:
+        return "（未设定）" if is_zh(lang) else "(not set)"
+    ptype = "date" if name.startswith("policy_") else ruleset.parameters[name].type
+    if ptype == "money":
+        return format_yuan(value)
+    if ptype == "rate":
+        return f"{(value * 100).normalize():f}%"
+    if ptype == "date":
+        return value.isoformat()
+    if ptype == "divisions":
+        return ("、" if is_zh(lang) else ", ").join(show_division(c, lang) for c in value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def ref_text(ref: AwardRef, lang: str) -> str:
+    zh = is_zh(lang)
+    if ref.claim is not None:
+        text = f"第{ref.claim}项" if zh else f"claim {ref.claim}"
+    else:
+        text = f"决定 {ref.decision}" if zh else f"decision {ref.decision}"
+    if ref.pending:
+        text += "，待评审" if zh else ", awaiting review"
+    return text
+
+
+def maximums_line(decision: Decision, lang: str) -> str | None:
+    if not decision.maximums:
+        return None
+    zh = is_zh(lang)
+    parts = []
+    for key, value in decision.maximums.items():
+        shown = format_yuan(value) if key != "housing_m2" else f"{value.normalize():f}"
+        zh_t, en_t = MAXIMUM_LABELS.get(key, (key + " {v}", key + " {v}"))
+        parts.append((zh_t if zh else en_t).format(v=shown))
+    return ("可获奖励上限：" + "；".join(parts)) if zh else ("Maximum award: " + "; ".join(parts))
+
+
+SECTION_LABELS = {
+    "patent": ("专利信息", "patent details"),
+    "patent.high_value": ("高价值专利情形", "high-value categories"),
+    "industrialization": ("产业化情况", "industrialization details"),
+    "seller": ("卖方信息", "seller details"),
+    "applicant.credit_code": ("统一社会信用代码", "credit code"),
+}
+
+
+def field_label(field: str, lang: str) -> str:
+    """The name people use for an application field named in `missing`."""
+    bare = re.sub(r"^claims\[\d+\]\.", "", field)
+    labels = SECTION_LABELS.get(bare)
+    if labels is None and bare in FACTS:
+        labels = (FACTS[bare].zh, FACTS[bare].en)
+    if labels is None:
+        return bare
+    return labels[0 if is_zh(lang) else 1]

@@ -1,0 +1,67 @@
+"""Ruleset versions rebuilt from the files a store archived — never from the files on disk.
+
+A decision is replayed, shown and settled under the rules it was decided under: the
+files archived in the store under its recorded version, which must still hash to
+that version (else the archive was altered: :class:`~engine.errors.IntegrityError`).
+"""
+
+from __future__ import annotations
+
+from ..errors import IntegrityError
+from ..evaluation import Evaluator
+from ..rulebook import Rulebook, Ruleset, load_ruleset_files
+from ..store import Reader
+
+__all__ = ["Archive", "archived_ruleset"]
+
+
+def archived_ruleset(store: Reader, version: str) -> Ruleset:
+    """The ruleset ``version`` rebuilt from the store's archive.
+
+    Raises IntegrityError (exit 1) when the version is not archived or its files no
+    longer hash to it."""
+    files = store.archived_files(version)
+    if not files:
+        raise IntegrityError(f"{store.location}: ruleset version {version} is recorded but not archived in the store")
+    ruleset = load_ruleset_files(files, label=f"archive:{version[:19]}")
+    if ruleset.version != version:
+        raise IntegrityError(
+            f"{store.location}: archive {version}: the archived files hash to {ruleset.version}: "
+            "the archive was altered"
+        )
+    return ruleset
+
+
+class Archive:
+    """Archived ruleset versions and an evaluator for each, rebuilt once each."""
+
+    def __init__(self, store: Reader) -> None:
+        self.store = store
+        self.rulesets: dict[str, Ruleset] = {}
+        self.evaluators: dict[str, Evaluator] = {}
+        self.failures: dict[str, IntegrityError] = {}
+        self.sealed = False  # every archived version loaded: the store is not read again
+
+    def ruleset(self, version: str) -> Ruleset:
+        if version in self.failures:
+            raise self.failures[version]
+        if version not in self.rulesets:
+            if self.sealed:
+                raise IntegrityError(f"{self.store.location}: ruleset version {version} is not archived in the store")
+            self.rulesets[version] = archived_ruleset(self.store, version)
+        return self.rulesets[version]
+
+    def evaluator(self, version: str) -> Evaluator:
+        if version not in self.evaluators:
+            self.evaluators[version] = Evaluator(Rulebook((self.ruleset(version),)))
+        return self.evaluators[version]
+
+    def seal(self) -> None:
+        """Rebuild every archived version now (before worker processes are forked, which
+        must not read the store), remembering the ones that fail."""
+        for version, _ in self.store.archived_versions():
+            try:
+                self.ruleset(version)
+            except IntegrityError as exc:
+                self.failures[version] = exc
+        self.sealed = True

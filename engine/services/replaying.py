@@ -1,0 +1,187 @@
+"""For auditors: evaluate recorded decisions again and compare decisions, not words.
+
+Each recorded decision is evaluated again from its recorded input, under the ruleset
+version recorded with it — rebuilt from the files archived in the store, never the
+files on disk — and with the ledger state it recorded. It *reproduces* when, claim
+by claim, the outcome, the amount, the maximums and the arithmetic, every
+criterion's status, the facts each read, what was missing and the earlier awards it
+counted are equal. The text the applicant was given is kept as issued: where
+today's wording differs from it, that is reported apart, as a wording change, and
+the decision still reproduces.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import EngineError, Problem, StoreError
+from ..reading import application_from_data
+from ..store import Reader, StoredRecord, parse_reference
+from ..store.records import stored_result
+from ..yamlio import Located
+from .archive import Archive
+from .ledger import RecordedLedger
+from .pipeline import pipelined, worker_count
+from .recording import result_json
+
+__all__ = ["Difference", "Replayed", "decision_essence", "decision_wording", "replay"]
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str  # e.g. decisions[0].amount
+    recorded: Any
+    now: Any
+
+
+@dataclass
+class Replayed:
+    """One recorded decision evaluated again."""
+
+    record: str  # the record id (the application id)
+    ruleset: str
+    version: str
+    decisions: int = 0  # claims' decisions compared
+    differing: int = 0  # of those, how many differ in substance
+    differences: list[Difference] = field(default_factory=list)
+    wording: list[Difference] = field(default_factory=list)  # same decision, other words today
+    error: str | None = None
+
+    @property
+    def reproduced(self) -> bool:
+        return not self.differences and self.error is None
+
+
+def decision_essence(decision: dict[str, Any]) -> dict[str, Any]:
+    """What a claim's recorded decision decided (any body format), without its words."""
+    derived = decision.get("derived") or {}
+    if isinstance(derived, list):  # the first body format kept labels beside the statuses
+        derived = {x["id"]: x["status"] for x in derived}
+    return {
+        "program": decision["program"],
+        "outcome": decision["outcome"],
+        "amount": decision["amount"],
+        "maximums": decision.get("maximums"),
+        "patent": decision.get("patent"),
+        "arithmetic": decision.get("arithmetic"),
+        "missing": decision.get("missing") or [],
+        "facts": {path: value for path, value in (decision.get("facts") or {}).items() if value is not None},
+        "derived": derived,
+        "criteria": [
+            {
+                "id": c["id"],
+                "status": c["status"],
+                "review": bool(c.get("review")),
+                "missing": c.get("missing") or [],
+                "earlier_awards": c.get("earlier_awards") or [],
+            }
+            for c in decision["criteria"]
+        ],
+    }
+
+
+def decision_wording(decision: dict[str, Any]) -> dict[str, Any]:
+    """The words a claim's decision was given in: its summary, each criterion's explanation."""
+    return {
+        "summary": decision.get("summary"),
+        "criteria": [{"id": c["id"], "explanation": c.get("explanation")} for c in decision["criteria"]],
+    }
+
+
+def _diff(recorded: Any, now: Any, path: str) -> Iterator[Difference]:
+    if isinstance(recorded, dict) and isinstance(now, dict):
+        for key in list(recorded) + [k for k in now if k not in recorded]:
+            yield from _diff(recorded.get(key), now.get(key), f"{path}.{key}" if path else str(key))
+    elif isinstance(recorded, list) and isinstance(now, list) and len(recorded) == len(now):
+        for i, (a, b) in enumerate(zip(recorded, now, strict=True)):
+            yield from _diff(a, b, f"{path}[{i}]")
+    elif recorded != now:
+        yield Difference(path, recorded, now)
+
+
+def compare(recorded: dict[str, Any], now: dict[str, Any], out: Replayed, claims: Sequence[int] = ()) -> None:
+    """Compare two stored results claim by claim (only ``claims``, when given)."""
+    mine, theirs = recorded["decisions"], now["decisions"]
+    if len(mine) != len(theirs):
+        out.decisions += len(mine)
+        out.differing += len(mine)
+        out.differences.append(Difference("decisions", [d["decision"] for d in mine], [d["decision"] for d in theirs]))
+        return
+    for i, (a, b) in enumerate(zip(mine, theirs, strict=True)):
+        if claims and a["claim"] not in claims:
+            continue
+        out.decisions += 1
+        found = list(_diff(decision_essence(a), decision_essence(b), f"decisions[{i}]"))
+        out.differences += found
+        out.differing += bool(found)
+        out.wording += _diff(decision_wording(a), decision_wording(b), f"decisions[{i}]")
+
+
+def replay_record(record: StoredRecord, archive: Archive, claims: Sequence[int] = ()) -> Replayed:
+    """One decision record evaluated again and compared (see the module's notes)."""
+    content = json.loads(record.body)
+    version = content["ruleset"]["version"]
+    out = Replayed(record.record_id, content["ruleset"]["id"], version)
+    try:
+        ruleset, evaluator = archive.ruleset(version), archive.evaluator(version)
+        app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
+        assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
+        now = stored_result(result_json(assessment, ruleset))
+    except EngineError as exc:
+        out.decisions = len(claims) or len(content["result"]["decisions"])
+        out.differing = out.decisions
+        out.error = str(exc)
+        return out
+    compare(content["result"], now, out, claims)
+    return out
+
+
+def _selected(store: Reader, ids: Sequence[str]) -> list[tuple[StoredRecord, tuple[int, ...]]]:
+    chosen: dict[str, tuple[StoredRecord, list[int]]] = {}
+    for wanted in ids:
+        ref = parse_reference(wanted)
+        record = chosen[ref.application][0] if ref.application in chosen else store.record(ref.application)
+        claims = [d["claim"] for d in json.loads(record.body)["result"]["decisions"]] if record else []
+        if record is None or record.kind != "decision" or (ref.claim is not None and ref.claim not in claims):
+            raise StoreError(
+                [
+                    Problem(
+                        store.location,
+                        None,
+                        "",
+                        f"no decision recorded as '{wanted}'",
+                        "ids are application ids or decision ids such as PY-2024-0001/1",
+                    )
+                ]
+            )
+        entry = chosen.setdefault(ref.application, (record, []))
+        if ref.claim is None:
+            entry[1].extend(claims)
+        elif ref.claim not in entry[1]:
+            entry[1].append(ref.claim)
+    return [(record, tuple(sorted(set(claims)))) for record, claims in chosen.values()]
+
+
+def replay(store: Reader, ids: Sequence[str] = (), *, workers: int | None = None) -> Iterator[Replayed]:
+    """Evaluate recorded decisions again — all of them in chain order, or those ``ids``
+    name (application or decision ids) — and compare. Raises StoreError for an id
+    that names no recorded decision."""
+    archive = Archive(store)
+    if ids:
+        chosen = _selected(store, ids)
+        total = len(chosen)
+        items: Any = iter(chosen)
+    else:
+        total = store.count("decision")
+        items = ((record, ()) for record in store.records("decision"))
+    count = worker_count(total) if workers is None else workers
+    if count:
+        archive.seal()  # the workers read no store: every archived version is rebuilt here first
+
+    def again(item: tuple[StoredRecord, tuple[int, ...]]) -> Replayed:
+        return replay_record(item[0], archive, item[1])
+
+    yield from pipelined(items, again, workers=count)

@@ -1,0 +1,305 @@
+"""Screening a batch into the store: in (submitted_on, id) order, flat memory, crash-safe.
+
+``screen(paths, store, rulebook)`` yields a stream of events: one
+:class:`ScreenResult` per application (recorded, already recorded, invalid with its
+problems, failed with an internal fault), :class:`ScreenProgress` as it goes, and a
+last :class:`ScreenSummary`. How it works:
+
+1. every file and ``.jsonl`` line is looked at once for its key; the keys are
+   sorted on disk (:mod:`~engine.services.ordering`);
+2. in key order, each application is read, validated and evaluated — in worker
+   processes for long batches — *speculatively*: as if the limits it asks about
+   were untouched;
+3. this process takes them in order, a few hundred per writing transaction: it asks
+   the store what those limits really hold (evaluating again, here, where they are
+   not untouched), and records each decision. A result is yielded only once its
+   transaction has committed: nothing is ever shown as recorded that is not.
+
+One bad application never stops the batch: it is reported and skipped. A
+transaction that loses a race with another writer (a store server) is rolled back
+and redone. ``dry_run`` evaluates against the store and records nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from ..errors import ApplicationError, ConflictError, Problem, StoreError
+from ..evaluation import Assessment, Evaluator
+from ..model import Application
+from ..reading import Source, iter_sources, read_document
+from ..rulebook import Rulebook, Ruleset
+from ..store import NewRecord, Store, Transaction, input_hash, record_json
+from ..store.overlay import DryRunTransaction
+from .ledger import SpeculativeLedger, StoreLedger
+from .ordering import KeySort
+from .pipeline import pipelined, worker_count
+from .recording import record_decision
+
+__all__ = ["Render", "ScreenEvent", "ScreenProgress", "ScreenResult", "ScreenSummary", "screen"]
+
+BATCH = 500  # applications per writing transaction
+ATTEMPTS = 20  # a transaction that keeps losing races to other writers is given up after this
+
+# What a face makes of each decision, where it is made (often in a worker process): the
+# default keeps the contract's decision object.
+Render = Callable[[Assessment, Ruleset, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """What happened to one application of the batch."""
+
+    status: str  # recorded | already_recorded | invalid | failed | skipped (not an application file)
+    source: str  # the file, or file:line for a .jsonl line
+    application: str | None = None
+    output: Any = None  # recorded: what `render` made of the decision
+    problems: tuple[Problem, ...] = ()  # invalid: everything wrong with it
+    error: str | None = None  # failed: the internal fault; skipped: why the file was not read
+    record_hash: str | None = None  # recorded: the hash of its record
+    dry_run: bool = False  # recorded: evaluated against the store, not recorded
+
+    @property
+    def message(self) -> str:
+        """The problems (or the fault) as one text, each problem ``file:line path: what``."""
+        if self.problems:
+            return str(ApplicationError(list(self.problems)))
+        return f"{self.source}: {self.error}" if self.error else ""
+
+
+@dataclass(frozen=True)
+class ScreenProgress:
+    done: int
+    total: int
+
+
+@dataclass
+class ScreenSummary:
+    recorded: int = 0
+    already_recorded: int = 0
+    invalid: int = 0
+    failed: int = 0
+    skipped: int = 0  # files in a folder that are not application files
+    dry_run: bool = False
+
+    def add(self, event: ScreenResult) -> None:
+        setattr(self, event.status, getattr(self, event.status) + 1)
+
+    @property
+    def exit_code(self) -> int:
+        """3 when an internal fault made some be skipped; 2 when invalid ones were; else 0."""
+        return 3 if self.failed else 2 if self.invalid else 0
+
+
+ScreenEvent = ScreenResult | ScreenProgress | ScreenSummary
+
+
+def _contract(assessment: Assessment, ruleset: Ruleset, result: dict[str, Any]) -> dict[str, Any]:
+    return result
+
+
+def screen(
+    paths: Sequence[str | Path],
+    store: Store,
+    rulebook: Rulebook,
+    *,
+    render: Render | None = None,
+    workers: int | None = None,
+    dry_run: bool = False,
+    batch: int = BATCH,
+) -> Iterator[ScreenEvent]:
+    """Screen every application under ``paths`` (files, folders, ``.jsonl``) into ``store``.
+
+    ``render`` makes each decision's ``output`` (default: the contract's object);
+    ``workers``: processes to evaluate in (None: one per core for long batches, 0:
+    this process only); ``dry_run``: evaluate against the store, record nothing."""
+    summary = ScreenSummary(dry_run=dry_run)
+    evaluator = Evaluator(rulebook)
+    render = render or _contract
+    with KeySort() as keys:
+        for n, entry in enumerate(iter_sources(paths, keep_text=False)):
+            where = str(entry.source)
+            if entry.skipped is not None or entry.error is not None:
+                if entry.skipped is not None:
+                    event = ScreenResult("skipped", where, error=entry.skipped)
+                else:
+                    assert entry.error is not None
+                    event = ScreenResult("invalid", where, problems=tuple(entry.error.problems))
+                summary.add(event)
+                yield event
+                continue
+            submitted, app_id = entry.key or ("", "")  # an unreadable key sorts first; reading it says why
+            source = entry.source
+            keys.add((submitted, app_id, n, source.file, source.line or 0, source.offset, source.size or 0))
+        total = keys.count
+        yield ScreenProgress(0, total)
+        refs = (
+            Source(file, line or None, offset, size if line else None) for *_, file, line, offset, size in keys.sorted()
+        )
+        stage = partial(_prepare, rulebook=rulebook, evaluator=evaluator, render=render)
+        prepared = pipelined(refs, stage, workers=worker_count(total) if workers is None else workers)
+        done = 0
+        with _Writer(store, rulebook, evaluator, render, dry_run) as writer:
+            while chunk := list(islice(prepared, batch)):
+                for event in writer.commit(chunk):
+                    summary.add(event)
+                    yield event
+                done += len(chunk)
+                yield ScreenProgress(done, total)
+    yield summary
+
+
+@dataclass
+class Prepared:
+    """One application read, validated, evaluated on an untouched ledger, rendered."""
+
+    source: str
+    file: str
+    line: int
+    application: str | None = None
+    problems: tuple[Problem, ...] = ()
+    error: str | None = None
+    digest: str = ""
+    id_line: int | None = None
+    version: str = ""
+    asked: list[tuple[str, str, str]] = field(default_factory=list)
+    input_json: str = ""
+    division: str | None = None
+    record: NewRecord | None = None
+    output: Any = None
+
+
+def _prepare(ref: Source, *, rulebook: Rulebook, evaluator: Evaluator, render: Render) -> Prepared:
+    where, line = str(ref), ref.line or 0
+    try:
+        app, doc = read_document(ref, rulebook)
+    except ApplicationError as exc:
+        return Prepared(where, ref.file, line, problems=tuple(exc.problems))
+    try:
+        input_json = record_json(app.canonical())
+        prepared = Prepared(
+            where,
+            ref.file,
+            line,
+            app.id,
+            digest=input_hash(input_json),
+            id_line=ref.line or doc.line_of(("id",)),
+            input_json=input_json,
+            division=app.applicant.division,
+        )
+        return _evaluated(prepared, app, evaluator.ruleset_for(app), evaluator, SpeculativeLedger(), render)
+    except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
+        return Prepared(where, ref.file, line, app.id, error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _evaluated(
+    prepared: Prepared, app: Application, ruleset: Ruleset, evaluator: Evaluator, ledger: Any, render: Render
+) -> Prepared:
+    assessment = evaluator.evaluate(app, ledger, ruleset)
+    made = record_decision(
+        assessment,
+        ruleset,
+        source=prepared.source,
+        input_json=prepared.input_json,
+        digest=prepared.digest,
+        ledger_seen=ledger.seen,
+        division=prepared.division,
+    )
+    asked = getattr(ledger, "asked", [])
+    return replace(
+        prepared,
+        version=ruleset.version,
+        asked=asked,
+        record=made.record,
+        output=render(assessment, ruleset, made.result),
+    )
+
+
+class _Writer:
+    """Takes prepared applications in order and records them, a transaction per chunk."""
+
+    def __init__(self, store: Store, rulebook: Rulebook, evaluator: Evaluator, render: Render, dry_run: bool) -> None:
+        self.store = store
+        self.evaluator = evaluator
+        self.render = render
+        self.rulesets = {r.version: r for r in rulebook.rulesets}
+        self.dry_run = dry_run
+        self._view: Any = None
+        self._dry: DryRunTransaction | None = None
+
+    def __enter__(self) -> _Writer:
+        if self.dry_run:
+            self._view = self.store.reading()
+            self._dry = DryRunTransaction(self._view.__enter__())
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._view is not None:
+            self._view.__exit__(*exc)
+
+    def commit(self, chunk: list[Prepared]) -> list[ScreenResult]:
+        """Record a chunk in one transaction; its results once it has committed."""
+        for attempt in range(ATTEMPTS):
+            try:
+                if self._dry is not None:
+                    return self._decide_all(self._dry, chunk)
+                with self.store.writing() as transaction:
+                    events = self._decide_all(transaction, chunk)
+                return events
+            except ConflictError:
+                if attempt == ATTEMPTS - 1:
+                    raise
+                time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _decide_all(self, transaction: Transaction, chunk: list[Prepared]) -> list[ScreenResult]:
+        ids = [p.application for p in chunk if p.application and p.record is not None]
+        known = transaction.recorded_input_hashes(ids)
+        return [self._decide(transaction, p, known) for p in chunk]
+
+    def _decide(self, transaction: Transaction, p: Prepared, known: dict[str, str]) -> ScreenResult:
+        if p.error is not None:
+            return ScreenResult("failed", p.source, p.application, error=p.error)
+        if p.problems or p.application is None or p.record is None:
+            return ScreenResult("invalid", p.source, p.application, problems=p.problems)
+        app_id = p.application
+        recorded = known.get(app_id)
+        if recorded is not None:
+            if recorded == p.digest:
+                return ScreenResult("already_recorded", p.source, app_id)
+            problem = Problem(
+                p.file,
+                p.id_line,
+                "id",
+                f"application {app_id} is already recorded with different content",
+                "an id is unique within a store: give the new application its own id",
+            )
+            return ScreenResult("invalid", p.source, app_id, problems=(problem,))
+        ruleset = self.rulesets[p.version]
+        if any(self._held(transaction, ruleset, limit, program, key) for limit, program, key in p.asked):
+            try:  # the speculation does not hold: decide this one here, with the store's answers
+                app = Application.model_validate(json.loads(p.input_json))
+                p = _evaluated(p, app, ruleset, self.evaluator, StoreLedger(transaction), self.render)
+            except StoreError:
+                raise
+            except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
+                return ScreenResult("failed", p.source, app_id, error=f"internal error: {type(exc).__name__}: {exc}")
+        assert p.record is not None
+        transaction.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
+        stored = transaction.append(p.record)
+        known[app_id] = p.digest
+        return ScreenResult("recorded", p.source, app_id, p.output, record_hash=stored.hash, dry_run=self.dry_run)
+
+    @staticmethod
+    def _held(transaction: Transaction, ruleset: Ruleset, limit: str, program: str, key: str) -> bool:
+        if limit == "once_per":
+            return bool(transaction.patent_awards(ruleset.id, program, key))
+        return bool(transaction.enterprise_awards(ruleset.id, program, key))

@@ -1,0 +1,141 @@
+"""Everything one database does differently from another, in one place.
+
+The SQL backend speaks SQLAlchemy Core, the same for every database; what a
+dialect adds is here: how a connection is set up, how a writing transaction
+takes the one lock on the chain, how a file or database is recognised as a
+decision store (and another program's left untouched), and what a driver's
+error means to a person. SQLite is the dialect today; a server is one more
+class with the same methods.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL
+
+from ..errors import ConflictError, Problem, StoreError
+
+__all__ = ["SqliteDialect", "WRITE"]
+
+WRITE = "subsidy_write"  # execution option: this connection opens writing transactions
+APPLICATION_ID = 0x50594753  # "PYGS": marks an SQLite file as this program's store
+LOCK_WAIT_SECONDS = 30  # how long a writer waits for another one before giving up
+PAGE_CACHE_KB = 65536  # the indexes stay in memory as a store grows to millions of records
+
+
+def _problem(location: str, message: str, hint: str | None = None) -> Problem:
+    return Problem(location, None, "", message, hint)
+
+
+class SqliteDialect:
+    """An SQLite file: WAL (readers never block the writer), ``BEGIN IMMEDIATE`` for
+    writers, the file marked with ``application_id``."""
+
+    name = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.location = str(path)
+
+    def create_engine(self) -> Engine:
+        engine = create_engine(
+            URL.create("sqlite", database=str(self.path)),
+            connect_args={"timeout": LOCK_WAIT_SECONDS, "check_same_thread": False},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi: sqlite3.Connection, _record: Any) -> None:
+            dbapi.isolation_level = None  # the driver's own transactions off: we say BEGIN ourselves
+            cursor = dbapi.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+        return engine
+
+    # ------------------------------------------------------------ recognising a store
+
+    def state(self, conn: Connection) -> tuple[str, str | None]:
+        """What the file holds: ("new", None), ("ours", alembic revision or None for a
+        store of the first format), or raises StoreError for another program's file."""
+        app_id = conn.exec_driver_sql("PRAGMA application_id").scalar()
+        version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+        tables = {row[0] for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables and app_id == 0:
+            return "new", None
+        if app_id != APPLICATION_ID or "records" not in tables:
+            raise StoreError([self._not_ours("the file is an SQLite database of another program")])
+        if "alembic_version" in tables:
+            return "ours", conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if version == 1:
+            return "ours", None
+        raise StoreError([self._not_ours(f"unknown store schema {version}")])
+
+    def mark(self, conn: Connection, generation: int) -> None:
+        """Mark the file as this program's store (inside the migrating transaction)."""
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.exec_driver_sql(f"PRAGMA user_version = {int(generation)}")
+
+    def after_open(self, engine: Engine) -> None:
+        """WAL, once the file is known to be ours (a setting kept in the file; it cannot
+        change inside a transaction, so it is set on the driver's connection)."""
+        raw = engine.raw_connection()
+        try:
+            driver = raw.driver_connection
+            assert driver is not None
+            if str(driver.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                driver.execute("PRAGMA journal_mode=WAL")
+        finally:
+            raw.close()
+
+    def _not_ours(self, reason: str) -> Problem:
+        return _problem(
+            self.location,
+            f"not a decision store: {reason}",
+            "give the path of a store made by `subsidy screen`, or a new file",
+        )
+
+    # ------------------------------------------------------------ errors
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """Driver errors as what they mean to a person (StoreError, exit 2)."""
+        try:
+            yield
+        except sa_exc.DBAPIError as exc:
+            raise self.translate(exc) from None
+
+    def translate(self, exc: sa_exc.DBAPIError) -> StoreError:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        lowered = text.lower()
+        if "locked" in lowered or "busy" in lowered:
+            return StoreError(
+                [
+                    _problem(
+                        self.location,
+                        f"the store is locked by another writer (waited {LOCK_WAIT_SECONDS} s)",
+                        "wait for the other screen or settle to finish, then run this again",
+                    )
+                ]
+            )
+        if "readonly" in lowered or "read-only" in lowered:
+            return StoreError([_problem(self.location, "the store is read-only: nothing can be recorded in it")])
+        if "full" in lowered:
+            return StoreError([_problem(self.location, f"the disk is full: {text}")])
+        if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
+            return StoreError([self._not_ours(text)])
+        if isinstance(exc, sa_exc.OperationalError) and "deadlock" in lowered:  # pragma: no cover - servers
+            return ConflictError([_problem(self.location, text)])
+        return StoreError([_problem(self.location, f"the store cannot be used: {text}")])

@@ -1,0 +1,78 @@
+"""Bringing a store's schema up to date: Alembic, on open, inside one writing transaction.
+
+Every store is at the newest revision before anything else reads or writes it.
+Opening a store that is already there costs one query (Alembic is not even
+imported); otherwise the migrations run in a transaction that holds the write
+lock, so two processes opening an older store at once migrate it once. Each
+migration applied is recorded by name with the time it was applied in the
+``migrations`` table (beside Alembic's ``alembic_version``). A store made before
+migrations had names (``PRAGMA user_version`` 1, no ``alembic_version``) holds the
+first revision's schema: it is adopted at that revision and migrated from there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ..errors import Problem, StoreError
+from .dialects import WRITE, SqliteDialect
+from .schema import migrations
+
+__all__ = ["HEAD", "MIGRATIONS", "upgrade"]
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+HEAD = "0002"  # the newest revision; a test holds it to Alembic's own idea of the head
+FIRST = "0001"
+
+
+def upgrade(engine: Engine, dialect: SqliteDialect, *, create: bool) -> list[str]:
+    """Migrate the store to :data:`HEAD`; the names of the migrations applied now."""
+    with dialect.errors(), engine.connect() as conn:
+        state, revision = dialect.state(conn)
+        conn.rollback()
+    if state == "new" and not create:  # pragma: no cover - the caller checks the file exists
+        raise StoreError([Problem(dialect.location, None, "", "no such store")])
+    if revision == HEAD:
+        dialect.after_open(engine)
+        return []
+    applied = _run(engine, dialect)
+    dialect.after_open(engine)
+    return applied
+
+
+def _run(engine: Engine, dialect: SqliteDialect) -> list[str]:
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    with dialect.errors(), engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            state, revision = dialect.state(conn)  # again, under the write lock
+            if revision == HEAD:
+                return []
+            if revision is not None and revision not in known:
+                raise StoreError(
+                    [
+                        Problem(
+                            dialect.location,
+                            None,
+                            "",
+                            f"the store has schema revision {revision}, newer than this program knows",
+                            "upgrade the engine to read it",
+                        )
+                    ]
+                )
+            migrations.create(conn, checkfirst=True)
+            before = {row[0] for row in conn.execute(migrations.select())}
+            config.attributes["connection"] = conn
+            if state == "ours" and revision is None:
+                command.stamp(config, FIRST)  # a store of the first format: adopted, not rebuilt
+            command.upgrade(config, "head")
+            dialect.mark(conn, generation=len(known))
+            return [row[0] for row in conn.execute(migrations.select()) if row[0] not in before]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the decision store: one history for every dialect."""

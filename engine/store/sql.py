@@ -1,0 +1,436 @@
+"""The SQL backend of the store seam (SQLAlchemy Core): SQLite today, any dialect alike.
+
+Statements are built once, from :mod:`engine.store.schema`, and are the same for
+every database; what differs by database is in :mod:`engine.store.dialects`.
+
+A writing transaction keeps what it appends in memory and writes it with one
+``executemany`` per table when it commits (the screening hot path appends a few
+hundred records per transaction); its reads — applications already recorded,
+awards under a limit — see the store and what it appended alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, exists, func, insert, literal, select
+
+from .dialects import WRITE, SqliteDialect
+from .overlay import Overlay
+from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow
+from .records import GENESIS, AwardRow, DecisionRow, NewRecord, StoredRecord, chain_hash, now
+from .schema import applications, awards, decisions, migrations, records, ruleset_files
+
+__all__ = ["SqlStore"]
+
+_RECORD = (
+    records.c.seq,
+    records.c.kind,
+    records.c.record_id,
+    records.c.application,
+    records.c.recorded_at,
+    records.c.body,
+    records.c.prev,
+    records.c.hash,
+)
+_AWARD = (
+    awards.c.record_seq,
+    awards.c.decision_id,
+    awards.c.application,
+    awards.c.ruleset_id,
+    awards.c.program,
+    awards.c.patent,
+    awards.c.credit_code,
+    awards.c.applicant,
+    awards.c.amount_fen,
+    awards.c.source,
+    awards.c.amount_kind,
+    awards.c.housing_centi_m2,
+)
+_DECISION = (
+    decisions.c.decision_id,
+    decisions.c.application,
+    decisions.c.claim,
+    decisions.c.ruleset_id,
+    decisions.c.program,
+    decisions.c.outcome,
+    decisions.c.amount_fen,
+    decisions.c.award_kind,
+    decisions.c.patent,
+    decisions.c.credit_code,
+    decisions.c.applicant,
+    decisions.c.division,
+    decisions.c.submitted_on,
+    decisions.c.open_criteria,
+)
+_ONE_RECORD = select(*_RECORD).where(records.c.record_id == bindparam("record_id"))
+_HEAD = select(records.c.seq, records.c.hash).order_by(records.c.seq.desc()).limit(1)
+_INPUT_HASHES = select(applications.c.id, applications.c.input_hash).where(
+    applications.c.id.in_(bindparam("ids", expanding=True))
+)
+_BY_PATENT = (
+    select(*_AWARD)
+    .where(
+        awards.c.ruleset_id == bindparam("ruleset_id"),
+        awards.c.program == bindparam("program"),
+        awards.c.patent == bindparam("key"),
+    )
+    .order_by(awards.c.record_seq, awards.c.decision_id)
+)
+_BY_ENTERPRISE = (
+    select(*_AWARD)
+    .where(
+        awards.c.ruleset_id == bindparam("ruleset_id"),
+        awards.c.program == bindparam("program"),
+        awards.c.credit_code == bindparam("key"),
+        awards.c.amount_kind == "one_off",
+        awards.c.amount_fen.is_not(None),
+    )
+    .order_by(awards.c.record_seq, awards.c.decision_id)
+)
+_RELEASE = awards.delete().where(awards.c.decision_id == bindparam("decision"), awards.c.source == "pending")
+
+
+def _fen(value: Decimal | None) -> int | None:
+    return None if value is None else int(value * 100)
+
+
+def _yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+def _m2(centi: int | None) -> Decimal | None:
+    return None if centi is None else (Decimal(centi) / 100).normalize()
+
+
+def _award(row: Sequence[Any]) -> AwardRow:
+    _, decision, app, ruleset, program, patent, code, applicant, fen, source, kind, centi = row
+    return AwardRow(decision, app, ruleset, program, patent, code, applicant, _yuan(fen), source, kind, _m2(centi))
+
+
+def _award_values(seq: int, a: AwardRow) -> dict[str, Any]:
+    return {
+        "record_seq": seq,
+        "decision_id": a.decision_id,
+        "application": a.application,
+        "ruleset_id": a.ruleset_id,
+        "program": a.program,
+        "patent": a.patent,
+        "credit_code": a.credit_code,
+        "applicant": a.applicant,
+        "amount_fen": _fen(a.amount),
+        "source": a.source,
+        "amount_kind": a.amount_kind,
+        "housing_centi_m2": _fen(a.housing_m2),
+    }
+
+
+def _decision(row: Sequence[Any]) -> DecisionRow:
+    decision, app, claim, ruleset, program, outcome, fen, kind, patent, code, applicant, division, day, points = row
+    open_points = tuple(filter(None, points.split(",")))
+    return DecisionRow(
+        decision,
+        app,
+        claim,
+        ruleset,
+        program,
+        outcome,
+        _yuan(fen),
+        kind,
+        patent,
+        code,
+        applicant,
+        division,
+        day,
+        open_points,
+    )
+
+
+def _decision_values(seq: int, d: DecisionRow) -> dict[str, Any]:
+    return {
+        "decision_id": d.decision_id,
+        "application": d.application,
+        "claim": d.claim,
+        "record_seq": seq,
+        "ruleset_id": d.ruleset_id,
+        "program": d.program,
+        "outcome": d.outcome,
+        "amount_fen": _fen(d.amount),
+        "award_kind": d.award_kind,
+        "patent": d.patent,
+        "credit_code": d.credit_code,
+        "applicant": d.applicant,
+        "division": d.division,
+        "submitted_on": d.submitted_on,
+        "open_criteria": f",{','.join(d.open_criteria)}," if d.open_criteria else "",
+    }
+
+
+class _Reads:
+    """Every read, on connections from ``connect`` (one snapshot, or one per call)."""
+
+    def __init__(self, location: str, connect: Callable[[], AbstractContextManager[Connection]]) -> None:
+        self.location = location
+        self._connect = connect
+
+    def _rows(self, statement: Any, **params: Any) -> Iterator[Any]:
+        with self._connect() as conn:
+            yield from conn.execute(statement, params)
+
+    def recorded_input_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            found.update((i, h) for i, h in self._rows(_INPUT_HASHES, ids=wanted[start : start + 500]))
+        return found
+
+    def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRow, ...]:
+        return tuple(_award(r) for r in self._rows(_BY_PATENT, ruleset_id=ruleset_id, program=program, key=patent))
+
+    def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRow, ...]:
+        rows = self._rows(_BY_ENTERPRISE, ruleset_id=ruleset_id, program=program, key=credit_code)
+        return tuple(_award(r) for r in rows)
+
+    def head(self) -> tuple[int, str]:
+        row = next(self._rows(_HEAD), None)
+        return (row[0], row[1]) if row else (0, GENESIS)
+
+    def count(self, kind: str | None = None) -> int:
+        statement = select(func.count()).select_from(records)
+        if kind:
+            statement = statement.where(records.c.kind == kind)
+        return int(next(self._rows(statement))[0])
+
+    def records(self, kind: str | None = None) -> Iterator[StoredRecord]:
+        statement = select(*_RECORD).order_by(records.c.seq)
+        if kind:
+            statement = statement.where(records.c.kind == kind)
+        for row in self._rows(statement.execution_options(yield_per=500)):
+            yield StoredRecord(*row)
+
+    def record(self, record_id: str) -> StoredRecord | None:
+        row = next(self._rows(_ONE_RECORD, record_id=record_id), None)
+        return StoredRecord(*row) if row else None
+
+    def records_for(self, application: str) -> list[StoredRecord]:
+        statement = select(*_RECORD).where(records.c.application == application).order_by(records.c.seq)
+        return [StoredRecord(*row) for row in self._rows(statement)]
+
+    def archived_files(self, version: str) -> dict[str, bytes]:
+        statement = select(ruleset_files.c.name, ruleset_files.c.content).where(ruleset_files.c.version == version)
+        # content rewritten through SQL as text comes back as str: read it as the bytes it holds
+        return {n: c.encode("utf-8") if isinstance(c, str) else bytes(c) for n, c in self._rows(statement)}
+
+    def archived_versions(self) -> list[tuple[str, str]]:
+        statement = (
+            select(ruleset_files.c.version, ruleset_files.c.ruleset_id)
+            .distinct()
+            .order_by(ruleset_files.c.ruleset_id, ruleset_files.c.version)
+        )
+        return [(v, r) for v, r in self._rows(statement)]
+
+    def decisions(self, query: DecisionQuery) -> list[IndexedDecision]:
+        settled = exists().where(records.c.record_id == decisions.c.decision_id + literal("/settlement"))
+        statement = select(*_DECISION, decisions.c.record_seq, settled.label("settled"))
+        conditions = []
+        for name in ("outcome", "program", "division", "application", "credit_code", "patent"):
+            value = getattr(query, name)
+            if value is not None:
+                conditions.append(decisions.c[name] == value)
+        if query.awaiting_review:
+            conditions += [decisions.c.outcome == "needs_review", ~settled]
+        if query.open_criterion:
+            conditions.append(decisions.c.open_criteria.contains(f",{query.open_criterion},", autoescape=True))
+        statement = statement.where(*conditions).order_by(decisions.c.record_seq, decisions.c.claim)
+        statement = statement.limit(query.limit).offset(query.offset or None)
+        return [IndexedDecision(_decision(row[:-2]), row[-2], bool(row[-1])) for row in self._rows(statement)]
+
+    def outcome_counts(self) -> dict[str, int]:
+        statement = select(decisions.c.outcome, func.count()).group_by(decisions.c.outcome)
+        return {outcome: int(n) for outcome, n in self._rows(statement)}
+
+    def totals(self) -> list[TotalRow]:
+        month = func.substr(decisions.c.submitted_on, 1, 7)
+        keys = (
+            awards.c.program,
+            awards.c.credit_code,
+            awards.c.applicant,
+            decisions.c.division,
+            month,
+            awards.c.amount_kind,
+            awards.c.source,
+        )
+        statement = (
+            select(*keys, func.count(), func.sum(awards.c.amount_fen), func.sum(awards.c.housing_centi_m2))
+            .select_from(awards.outerjoin(decisions, decisions.c.decision_id == awards.c.decision_id))
+            .group_by(*keys)
+            .order_by(*keys)
+        )
+        return [
+            TotalRow(
+                p, c, a, d, m or "", k, s == "pending", int(n), _yuan(f or 0) or Decimal(0), _m2(h or 0) or Decimal(0)
+            )
+            for p, c, a, d, m, k, s, n, f, h in self._rows(statement)
+        ]
+
+    def application_index(self) -> Iterator[tuple[int, str, str]]:
+        statement = select(applications.c.record_seq, applications.c.id, applications.c.input_hash).order_by(
+            applications.c.record_seq, applications.c.id
+        )
+        for seq, app, digest in self._rows(statement.execution_options(yield_per=1000)):
+            yield seq, app, digest
+
+    def award_index(self) -> Iterator[tuple[int, AwardRow]]:
+        statement = select(*_AWARD).order_by(awards.c.record_seq, awards.c.decision_id, awards.c.source)
+        for row in self._rows(statement.execution_options(yield_per=1000)):
+            yield row[0], _award(row)
+
+    def decision_index(self) -> Iterator[tuple[int, DecisionRow]]:
+        statement = select(decisions.c.record_seq, *_DECISION).order_by(decisions.c.record_seq, decisions.c.claim)
+        for row in self._rows(statement.execution_options(yield_per=1000)):
+            yield row[0], _decision(row[1:])
+
+    def migrations(self) -> list[Migration]:
+        statement = select(migrations.c.name, migrations.c.applied_at).order_by(
+            migrations.c.applied_at, migrations.c.name
+        )
+        return [Migration(n, t) for n, t in self._rows(statement)]
+
+
+class SqlStore(_Reads):
+    """A decision store in an SQL database (see :func:`engine.store.open_store`)."""
+
+    def __init__(self, engine: Engine, dialect: SqliteDialect) -> None:
+        self.engine = engine
+        self.dialect = dialect
+        self.archived: set[str] | None = None  # ruleset versions known to be archived
+        super().__init__(dialect.location, self._connection)
+
+    @contextmanager
+    def _connection(self) -> Iterator[Connection]:
+        with self.dialect.errors(), self.engine.connect() as conn:
+            yield conn
+
+    def _rows(self, statement: Any, **params: Any) -> Iterator[Any]:
+        with self.dialect.errors():
+            yield from super()._rows(statement, **params)
+
+    @contextmanager
+    def reading(self) -> Iterator[_Reads]:
+        with self._connection() as conn:
+            yield _Reads(self.location, lambda: nullcontext(conn))
+
+    @contextmanager
+    def writing(self) -> Iterator[SqlTransaction]:
+        with self.dialect.errors(), self.engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            conn.begin()
+            transaction = SqlTransaction(self, conn)
+            try:
+                yield transaction
+                transaction.flush()
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
+            if transaction.archived:
+                self.archived = (self.archived or set()) | transaction.archived
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+class SqlTransaction:
+    """One writing transaction of an :class:`SqlStore` (see :class:`~engine.store.protocol.Transaction`)."""
+
+    def __init__(self, store: SqlStore, conn: Connection) -> None:
+        self.store = store
+        self.conn = conn
+        self.head: tuple[int, str] | None = None
+        self.archived: set[str] = set()
+        self.overlay = Overlay()  # appended, not yet written
+        self._rows: dict[Any, list[dict[str, Any]]] = {records: [], applications: [], awards: [], decisions: []}
+
+    def recorded_input_hashes(self, ids: Sequence[str]) -> dict[str, str]:
+        found = self.overlay.input_hashes(ids)
+        wanted = [i for i in dict.fromkeys(ids) if i not in found]
+        for start in range(0, len(wanted), 500):
+            found.update((i, h) for i, h in self.conn.execute(_INPUT_HASHES, {"ids": wanted[start : start + 500]}))
+        return found
+
+    def _limit(self, statement: Any, limit: str, ruleset_id: str, program: str, key: str) -> tuple[AwardRow, ...]:
+        stored = [
+            _award(row)
+            for row in self.conn.execute(statement, {"ruleset_id": ruleset_id, "program": program, "key": key})
+        ]
+        return self.overlay.merged(limit, ruleset_id, program, key, stored)
+
+    def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRow, ...]:
+        return self._limit(_BY_PATENT, "patent", ruleset_id, program, patent)
+
+    def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRow, ...]:
+        return self._limit(_BY_ENTERPRISE, "enterprise", ruleset_id, program, credit_code)
+
+    def record(self, record_id: str) -> StoredRecord | None:
+        self.flush()
+        row = self.conn.execute(_ONE_RECORD, {"record_id": record_id}).first()
+        return StoredRecord(*row) if row else None
+
+    def archive_ruleset(self, ruleset_id: str, version: str, files: dict[str, bytes]) -> None:
+        if self.store.archived is None:
+            self.store.archived = {v for (v,) in self.conn.execute(select(ruleset_files.c.version).distinct())}
+        if version in self.store.archived or version in self.archived:
+            return
+        stamp = now()
+        rows = [
+            {"version": version, "ruleset_id": ruleset_id, "name": name, "content": content, "archived_at": stamp}
+            for name, content in sorted(files.items())
+        ]
+        self.conn.execute(insert(ruleset_files), rows)
+        self.archived.add(version)
+
+    def append(self, record: NewRecord) -> StoredRecord:
+        if self.head is None:
+            row = self.conn.execute(_HEAD).first()
+            self.head = (row[0], row[1]) if row else (0, GENESIS)
+        seq, prev = self.head[0] + 1, self.head[1]
+        digest = chain_hash(prev, record.body)
+        self.head = (seq, digest)
+        index = record.index
+        if index.releases:  # a settlement: the hold it ends is deleted now, in order
+            self.flush()
+            for decision in index.releases:
+                self.conn.execute(_RELEASE, {"decision": decision})
+        self._rows[records].append(
+            {
+                "seq": seq,
+                "kind": record.kind,
+                "record_id": record.record_id,
+                "application": record.application,
+                "recorded_at": record.recorded_at,
+                "body": record.body,
+                "prev": prev,
+                "hash": digest,
+            }
+        )
+        if index.input_hash is not None:
+            self._rows[applications].append(
+                {"id": record.application, "input_hash": index.input_hash, "record_seq": seq}
+            )
+        self._rows[awards].extend(_award_values(seq, award) for award in index.awards)
+        self._rows[decisions].extend(_decision_values(seq, d) for d in index.decisions)
+        self.overlay.add(seq, record)
+        return StoredRecord(
+            seq, record.kind, record.record_id, record.application, record.recorded_at, record.body, prev, digest
+        )
+
+    def flush(self) -> None:
+        """Write what was appended, one statement per table."""
+        for table, rows in self._rows.items():
+            if rows:
+                self.conn.execute(insert(table), rows)
+                rows.clear()
+        self.overlay.clear()  # the reads find these in the tables now
