@@ -8,7 +8,12 @@ import importlib
 import pytest
 
 MODULES = [
-    "engine.model.identifiers",
+    "engine.model.credit_codes",
+    "engine.model.patent_numbers",
+    "engine.model.id_numbers",
+    "engine.model.divisions",
+    "engine.model.countries",
+    "engine.model.normalize",
     "engine.money",
     "engine.model.application",
     "engine.yamlio",

@@ -72,7 +72,7 @@ def render_report(report: Any, lang: str = "zh") -> str:
     lines += ["", "按申请人所在地区：" if zh else "By the applicant's division:"]
     for t in report.by_division:
         program, division = t.key
-        where = show_division(str(division), lang) if division else ("（未知）" if zh else "(unknown)")
+        where = show_division(str(division), lang, report.places) if division else ("（未知）" if zh else "(unknown)")
         unit = "项" if zh else "award(s)"
         lines.append(f"  {where} · {_label(report, str(program), zh)} · {t.awards} {unit} · {_money(t, zh)}")
     lines += ["", "按提交月份：" if zh else "By month of submission:"]

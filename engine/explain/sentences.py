@@ -52,7 +52,7 @@ def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, 
                 shown = _PARAM_TEXT[key] = show_param(ruleset, hole[6:], when, lang)
             values.append(shown)
         else:
-            values.append(show_value(hole, fact.get(hole), lang))
+            values.append(show_value(hole, fact.get(hole), lang, ruleset.divisions))
     return text.format(*values)
 
 
@@ -71,7 +71,7 @@ def explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str
     else:
         label = result.label.zh if zh else result.label.en
         shown = ("，" if zh else ", ").join(
-            f"{FACTS[p].zh if zh else FACTS[p].en} {show_value(p, v, lang)}"
+            f"{FACTS[p].zh if zh else FACTS[p].en} {show_value(p, v, lang, ruleset.divisions)}"
             for p, v in result.facts.items()
             if FACTS[p].scope != "ledger"
         )

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from ..evaluation.decision import ELIGIBLE, INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, AwardRef, Decision
-from ..model import identifiers
+from ..model.divisions import Gazetteer
 from ..money import format_yuan, from_fen
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
@@ -83,8 +82,9 @@ def is_zh(lang: str) -> bool:
     return lang != "en"
 
 
-def show_value(path: str, value: Any, lang: str) -> str:
-    """A fact value as a person reads it."""
+def show_value(path: str, value: Any, lang: str, places: Gazetteer | None = None) -> str:
+    """A fact value as a person reads it (a division with its name from ``places``,
+    the ruleset's divisions, when given)."""
     zh = is_zh(lang)
     if value is None:
         return "（未提供）" if zh else "(not given)"
@@ -99,7 +99,7 @@ def show_value(path: str, value: Any, lang: str) -> str:
         labels = VALUE_LABELS.get(value)
         return labels[0 if zh else 1] if labels else str(value)
     if spec.type == "division":
-        return show_division(value, lang)
+        return show_division(value, lang, places)
     if path == "seller.country":
         return COUNTRIES.get(value, (value, value))[0 if zh else 1]
     if spec.type == "text_list":
@@ -107,11 +107,11 @@ def show_value(path: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-@lru_cache(maxsize=4096)
-def show_division(code: str, lang: str) -> str:
-    try:
-        division = identifiers.resolve_division(code)
-    except identifiers.IdentifierError:
+def show_division(code: str, lang: str, places: Gazetteer | None = None) -> str:
+    """A division code with its name from ``places`` (a ruleset's divisions); the code alone
+    when there is none."""
+    division = places.by_code(code) if places is not None else None
+    if division is None:
         return code
     name = division.name_zh if is_zh(lang) else division.name_en
     return f"{code} {name}" if code[:1].isdigit() else name
@@ -129,7 +129,7 @@ def show_param(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
     if ptype == "date":
         return value.isoformat()
     if ptype == "divisions":
-        return ("、" if is_zh(lang) else ", ").join(show_division(c, lang) for c in value)
+        return ("、" if is_zh(lang) else ", ").join(show_division(c, lang, ruleset.divisions) for c in value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -103,13 +103,30 @@ def _name(value: Any) -> str:
     return name
 
 
-def _division(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"a division is a 6-digit code or a place name, got {value!r}")
+def _division(value: Any, info: ValidationInfo) -> str:
+    """A division as its code: names are read against the places of the ruleset in force
+    (the validation context's ``divisions``); without one, only a code is read."""
+    places = (info.context or {}).get("divisions")
     try:
-        return identifiers.resolve_division(value).code
+        return places.resolve(value).code if places is not None else identifiers.division_code(value)
     except identifiers.IdentifierError as exc:
         raise _from_identifier(exc) from None
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+
+
+def _application_id(value: Any) -> Any:
+    """An application id made plain (NFKC, outer spaces), then held to its alphabet."""
+    if not isinstance(value, str):
+        return value  # the type check says what is wrong
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not _ID.fullmatch(text):
+        raise _fail(
+            f"an id is 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit; got {quoted(value)}",
+            "decision and settlement ids are built from the application id with '/', so it cannot hold one",
+        )
+    return text
 
 
 def _fail(message: str, hint: str | None = None, field: str | None = None) -> PydanticCustomError:
@@ -125,7 +142,7 @@ def _from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:
 def _strict_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise ValueError(f"must be true or false, got {value!r}")
+    raise ValueError(f"must be true or false, got {quoted(value)}")
 
 
 Date = Annotated[date, BeforeValidator(parse_date)]
@@ -138,6 +155,16 @@ Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _null_is_absent(cls, data: Any) -> Any:
+        """``field: null`` reads as the field left out, so a defaulted field takes its default
+        (``infringement_record: null`` is false, as when it is absent)."""
+        if isinstance(data, dict) and any(value is None for value in data.values()):
+            defaulted = {name for name, info in cls.model_fields.items() if not info.is_required()}
+            return {k: v for k, v in data.items() if v is not None or k not in defaulted}
+        return data
 
 
 class Applicant(_Model):
@@ -279,9 +306,10 @@ class Seller(_Model):
                 f"YAML read this as {str(value).lower()}",
                 'quote two-letter codes that YAML takes for yes/no, e.g. country: "NO"',
             )
-        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
-            raise ValueError(f"country is an ISO 3166 two-letter code such as CN, got {value!r}")
-        return value.strip().upper()
+        try:
+            return identifiers.normalize_country(value)
+        except identifiers.IdentifierError as exc:
+            raise _from_identifier(exc) from None
 
 
 class Claim(_Model):
@@ -304,7 +332,7 @@ class Claim(_Model):
 
 class Application(_Model):
     format: Literal[1]
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,79}$")
+    id: Annotated[str, BeforeValidator(_application_id)]
     submitted_on: Date
     applicant: Applicant
     claims: list[Claim] = Field(min_length=1)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ApplicationError, Problem, quoted
 from ..model import Application, Claim
-from ..rulebook import Rulebook
+from ..model.application import parse_date
+from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
 from .limits import MAX_CLAIMS, MAX_PROBLEMS
 
@@ -102,12 +103,6 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
             hint = _suggest(str(error["input"])[:100], options)
         elif kind == "value_error":
             message = str(ctx.get("error", error["msg"]))
-        elif kind == "string_pattern_mismatch" and loc == ("id",):
-            message = (
-                "an id is 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit; "
-                f"got {quoted(error['input'])}"
-            )
-            hint = "decision and settlement ids are built from the application id with '/': it cannot hold one"
         elif kind == "too_short" and loc and loc[-1] == "claims":
             message = "an application needs at least one claim"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -212,6 +207,24 @@ def _program_problem(
     )
 
 
+def _ruleset_for(data: dict[str, Any], rulebook: Rulebook) -> Ruleset:
+    """The ruleset whose data (its places) an application is read with: the one in force on
+    its submission date; the latest when that date cannot be read (which is reported)."""
+    try:
+        when = parse_date(data.get("submitted_on"))
+    except ValueError:
+        return max(rulebook.rulesets, key=lambda r: r.policy.in_force.from_)
+    given = data.get("claims")
+    claims: list[Any] = given if isinstance(given, list) else []
+    known = rulebook.programs()
+    programs = tuple(
+        c["program"]
+        for c in claims
+        if isinstance(c, dict) and isinstance(c.get("program"), str) and c["program"] in known
+    )
+    return rulebook.select(when, programs)
+
+
 def bounded(problems: list[Problem], file: str) -> list[Problem]:
     """At most :data:`MAX_PROBLEMS` problems; the rest counted in one more line."""
     if len(problems) <= MAX_PROBLEMS:
@@ -251,7 +264,7 @@ def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
             ]
         )
     try:
-        app = Application.model_validate(data)
+        app = Application.model_validate(data, context={"divisions": _ruleset_for(data, rulebook).divisions})
     except ValidationError as exc:
         problems = _problems(exc, doc) + _check_programs(doc, rulebook)
         raise ApplicationError(bounded(sorted(problems, key=lambda p: (p.line or 0, p.path)), doc.file)) from None

@@ -292,7 +292,7 @@ def literal(type_: str, raw: Any) -> Any:
             return _Bad(str(exc))
     if type_ == "division":
         try:
-            return identifiers.resolve_division(raw).code
+            return identifiers.division_code(raw)
         except identifiers.IdentifierError as exc:
             return _Bad(exc.message, exc.hint)
     if type_ in ("text", "enum", "category"):

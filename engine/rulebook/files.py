@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem
+from ..model.divisions import DivisionsFile
 from ..yamlio import LoadProblem, Located, format_path, load_yaml
 from .schema import CommonFile, DisqualifiersFile, ParametersFile, PolicyFile, ProgramFile
 from .suggest import did_you_mean
@@ -29,6 +30,7 @@ ROLES: dict[str, type[BaseModel]] = {
     "derived": CommonFile,
     "disqualifiers": DisqualifiersFile,
     "program": ProgramFile,
+    "divisions": DivisionsFile,
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import ComplexityError, Problem, RuleFileError
 from ..model import Claim
+from ..model.divisions import gazetteer_from_files
 from ..yamlio import Located, format_path
 from .checks import check_award, check_claim_facts, check_cycles, check_ledger_facts, check_templates
 from .condition_parser import parse_condition
@@ -89,7 +90,11 @@ class _Build(RuleFiles):
         self.source_text = source_text
         self._quote(policy_doc, ("policy", "announced"), policy.announced, "quote")
 
-        params, param_types = build_parameters(self, by_role.get("ParametersFile", []), self.quoted)
+        places = [(doc, model) for _, doc, model in by_role.get("DivisionsFile", [])]
+        divisions, problems = gazetteer_from_files(places, format_path)
+        for problem in problems:
+            self.add(problem)
+        params, param_types = build_parameters(self, by_role.get("ParametersFile", []), self.quoted, divisions)
         commons = by_role.get("CommonFile", [])
         derived_specs: dict[str, tuple[Located, tuple[Any, ...], DerivedSpec]] = {}
         shared: dict[str, tuple[Located, tuple[Any, ...], CriterionSpec]] = {}
@@ -224,7 +229,17 @@ class _Build(RuleFiles):
         if self.problems:
             return None
         version = ruleset_version(self.files)
-        ruleset = Ruleset(policy.id, version, policy, params, programs, derived, source_text or "", dict(self.files))
+        ruleset = Ruleset(
+            policy.id,
+            version,
+            policy,
+            params,
+            programs,
+            derived,
+            source_text or "",
+            dict(self.files),
+            divisions=divisions,
+        )
         self._fits_engine(ruleset, derived_specs, program_docs)
         return None if self.problems else ruleset
 

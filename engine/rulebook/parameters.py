@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..model import identifiers
+from ..model.divisions import Gazetteer
 from ..money import MoneyError, parse_money
 from ..yamlio import Located
 from .files import RuleFiles
@@ -24,7 +25,7 @@ POLICY_PARAMS = {"policy_in_force_from": "date", "policy_in_force_to": "date"}
 
 
 def build_parameters(
-    build: RuleFiles, files: list[tuple[str, Located, Any]], quoted: Callable[[str], bool]
+    build: RuleFiles, files: list[tuple[str, Located, Any]], quoted: Callable[[str], bool], divisions: Gazetteer
 ) -> tuple[dict[str, Parameter], dict[str, str]]:
     """The parameters of every ``parameters:`` file, and every parameter's type (the policy's
     two date parameters included); a bad value is a problem at its line."""
@@ -36,7 +37,7 @@ def build_parameters(
                 build.problem(doc, where + ("quote",), f"quote not found verbatim in the policy text: {spec.quote}")
             values = []
             for i, dv in enumerate(spec.values):
-                value = param_value(spec.type, dv.value)
+                value = param_value(spec.type, dv.value, divisions)
                 if isinstance(value, str) and value.startswith("!"):
                     build.problem(doc, where + ("values", i, "value"), value[1:])
                     continue
@@ -60,8 +61,9 @@ def build_parameters(
     return params, types
 
 
-def param_value(type_: str, raw: Any) -> Any:
-    """A parameter value in its plain Python form; a string starting with "!" is a problem."""
+def param_value(type_: str, raw: Any, divisions: Gazetteer | None = None) -> Any:
+    """A parameter value in its plain Python form; a string starting with "!" is a problem.
+    Division names are read against ``divisions`` (the ruleset's places); codes need none."""
     try:
         if type_ == "money":
             return parse_money(raw)
@@ -83,7 +85,7 @@ def param_value(type_: str, raw: Any) -> Any:
         if type_ == "divisions":
             if not isinstance(raw, list) or not raw:
                 return "!expected a list of division codes or names"
-            return [identifiers.resolve_division(x).code for x in raw]
+            return [(divisions or Gazetteer()).resolve(x).code for x in raw]
         if type_ == "text_list":
             if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
                 return "!expected a list of texts"

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..model.divisions import Gazetteer
 from ..money import to_fen
 from .conditions import UNSET, Condition, bind, derived_refs, fact_paths
 from .facts import encode_date
@@ -130,6 +131,7 @@ class Ruleset:
     source_text: str
     files: dict[str, bytes]
     folder: Path | None = None
+    divisions: Gazetteer = field(default_factory=Gazetteer)  # the places it knows (divisions.yaml)
     _active: dict[tuple[str, int], tuple[Criterion, ...]] = field(default_factory=dict, repr=False)
     _bound: dict[tuple[int, str, str, str, frozenset[str]], Condition] = field(default_factory=dict, repr=False)
 

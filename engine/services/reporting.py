@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from ..model.divisions import Gazetteer
 from ..rulebook.schema import Text
 from ..store import DecisionQuery, Reader
 from .archive import Archive
@@ -65,6 +66,7 @@ class Report:
     held_for_review: Decimal
     awaiting_review: list[PendingReview]
     labels: dict[str, Text] = field(default_factory=dict)  # programme id -> its name
+    places: Gazetteer | None = None  # division names, from the latest archived ruleset that lists them
 
     @property
     def one_off_total(self) -> Decimal:
@@ -151,10 +153,13 @@ def report(store: Reader) -> Report:
         return sorted(items, key=lambda t: tuple(str(k or "") for k in t.key))
 
     labels: dict[str, Text] = {}
+    places: Gazetteer | None = None
     archive = Archive(store)
     for version, _ in store.archived_versions():
-        for program in archive.ruleset(version).programs.values():
+        ruleset = archive.ruleset(version)
+        for program in ruleset.programs.values():
             labels.setdefault(program.id, program.label)
+        places = ruleset.divisions if ruleset.divisions.jurisdiction else places
     return Report(
         applications=store.count("decision"),
         settlements=store.count("settlement"),
@@ -166,4 +171,5 @@ def report(store: Reader) -> Report:
         held_for_review=held,
         awaiting_review=review_queue(store),
         labels=labels,
+        places=places,
     )

@@ -101,7 +101,7 @@ def _parameter(ruleset: Ruleset, name: str, lang: str) -> ParameterLine | None:
     kind = {"money": "money", "date": "date", "boolean": "bool", "divisions": "division"}.get(p.type)
     values = []
     for start, value in p.values:
-        shown = f"{value * 100:g}%" if p.type == "rate" else value_words(None, value, lang, kind)
+        shown = f"{value * 100:g}%" if p.type == "rate" else value_words(None, value, lang, kind, ruleset.divisions)
         if p.type == "money":
             from ...money import format_yuan
 
@@ -131,7 +131,7 @@ def _example(
             if not found:  # what the condition reads is simply not given
                 facts = {k: None for k in facts_read if k not in EXAMPLE_BASE}
                 facts = facts or {"submitted_on": EXAMPLE_BASE["submitted_on"]}
-            return [(fact_label(k, lang), value_words(k, v, lang)) for k, v in facts.items()]
+            return [(fact_label(k, lang), value_words(k, v, lang, places=ruleset.divisions)) for k, v in facts.items()]
     return None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ...model import identifiers
+from ...model.divisions import Gazetteer
 from ...money import format_yuan, from_fen
 from ..conditions import All, AnyOf, Compare, Condition, DerivedRef, FactRef, Not, ParamRef, Present
 from ..facts import FACTS, decode_date
@@ -72,13 +72,16 @@ def fact_label(path: str, lang: str) -> str:
     return spec.zh if lang == "zh" else spec.en
 
 
-def value_words(path: str | None, value: Any, lang: str, type_: str | None = None) -> str:
-    """An encoded value (fen, ``YYYYMMDD``, codes) as a person reads it."""
+def value_words(
+    path: str | None, value: Any, lang: str, type_: str | None = None, places: Gazetteer | None = None
+) -> str:
+    """An encoded value (fen, ``YYYYMMDD``, codes) as a person reads it; a division code
+    with its name from ``places`` (a ruleset's divisions), when given."""
     kind = type_ or (FACTS[path].type if path else None)
     if value is None:
         return "（未填写）" if lang == "zh" else "(not given)"
     if isinstance(value, (list, tuple)):
-        return "、".join(value_words(path, v, lang, kind if kind != "text_list" else "text") for v in value)
+        return "、".join(value_words(path, v, lang, kind if kind != "text_list" else "text", places) for v in value)
     if kind == "bool" or isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if kind == "date":
@@ -86,9 +89,8 @@ def value_words(path: str | None, value: Any, lang: str, type_: str | None = Non
     if kind == "money":
         return format_yuan(from_fen(value) if isinstance(value, int) else value) + (" 元" if lang == "zh" else " yuan")
     if kind == "division":
-        try:
-            d = identifiers.resolve_division(value)
-        except identifiers.IdentifierError:
+        d = places.by_code(str(value)) if places is not None else None
+        if d is None:
             return str(value)
         return f"{d.code} {d.name_zh if lang == 'zh' else d.name_en}"
     if lang == "zh" and isinstance(value, str):
@@ -110,7 +112,7 @@ def _param(ruleset: Ruleset, name: str, lang: str, when: date | None) -> str:
     elif p.type == "rate":
         shown = f"{value * 100:g}%"
     else:
-        shown = value_words(None, value, lang, kind)
+        shown = value_words(None, value, lang, kind, ruleset.divisions)
     return f"{name}（{shown}）" if lang == "zh" else f"{name} ({shown})"
 
 
@@ -152,7 +154,7 @@ def condition_words(cond: Condition, ruleset: Ruleset, lang: str, when: date | N
         elif years:
             right += f"加 {years} 年" if lang == "zh" else f" plus {years} years"
     else:
-        right = value_words(cond.fact, operand, lang)
+        right = value_words(cond.fact, operand, lang, places=ruleset.divisions)
     return (
         f"{fact_label(cond.fact, lang)}{op}{right}" if lang == "zh" else f"{fact_label(cond.fact, lang)} {op} {right}"
     )
