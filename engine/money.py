@@ -45,9 +45,12 @@ class MoneyError(InvalidValueError):
 def to_money(value: Decimal | int | str) -> Decimal:
     """Quantize to the fen, half-up."""
     try:
-        return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+        amount = Decimal(value)
+        if amount.is_finite():
+            return amount.quantize(FEN, rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise MoneyError(f"not an amount of money: {quoted(value)}") from None
+        pass
+    raise MoneyError(f"not an amount of money: {quoted(value)}")
 
 
 # The contract's form: digits, optionally grouped in threes by commas, a dot and the fen.
@@ -62,7 +65,7 @@ def _form_error(text: str, value: object) -> MoneyError:
     shown = quoted(value)
     if _EXPONENT.fullmatch(text):
         return MoneyError(f"an amount is written in full, not as an exponent: {shown}", _FORM_HINT)
-    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+    if re.fullmatch(r"[+-]?\.?(nan|inf|infinity)", text, flags=re.IGNORECASE):
         return MoneyError(f"not an amount of money: {shown}", _FORM_HINT)
     if "万" in text or "亿" in text:
         return MoneyError(

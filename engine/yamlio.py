@@ -390,13 +390,20 @@ def _unclosed_quote(text: str, before: int) -> int | None:
     return None
 
 
-def _syntax_problem(text: str, file: str, exc: yaml.MarkedYAMLError, fmt: Formatter, as_json: bool) -> Problem:
+def _syntax_problem(
+    text: str, file: str, exc: yaml.MarkedYAMLError, fmt: Formatter, as_json: bool, limits: Limits
+) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     path, starts = _path_at_error(text)
+    if "nesting depth" in (exc.problem or ""):  # the parser's own limit, far past ours
+        depth = limits.depth if limits.depth is not None else len(path)
+        return Problem(file, line, fmt(path[: depth + 1]), f"nested deeper than {depth} levels")
     if as_json:
         try:
             json.loads(text)
+        except RecursionError:
+            pass
         except json.JSONDecodeError as jexc:
             where = starts.get(jexc.lineno)
             return Problem(
@@ -442,7 +449,7 @@ def load_yaml(
     try:
         found, data = builder.build(loader)
     except yaml.MarkedYAMLError as exc:
-        raise LoadProblem(_syntax_problem(text, file, exc, fmt, as_json)) from None
+        raise LoadProblem(_syntax_problem(text, file, exc, fmt, as_json, limits)) from None
     except yaml.YAMLError as exc:
         raise LoadProblem(Problem(file, None, "", f"malformed YAML: {exc}")) from None
     finally:

@@ -29,14 +29,14 @@ BAD = Path(__file__).resolve().parent / "bad_inputs"
 class Expected:
     """One problem the engine must report."""
 
-    line: int
+    line: int | None  # None: the problem concerns the file, not a line of it
     path: str  # the field path, claims numbered from 1; "" when the problem concerns the whole file
     words: tuple[str, ...]  # every one appears in the message
     hint: tuple[str, ...] = ()  # every one appears in the hint after the blank line
     path_is_prefix: bool = False  # a syntax error: any field path under `path` will do
 
 
-def E(line: int, path: str, *words: str, hint: tuple[str, ...] = (), prefix: bool = False) -> Expected:
+def E(line: int | None, path: str, *words: str, hint: tuple[str, ...] = (), prefix: bool = False) -> Expected:
     return Expected(line, path, words, hint, prefix)
 
 
@@ -273,6 +273,71 @@ CASES: dict[str, tuple[list[Expected], list[pytest.MarkDecorator]]] = {
         ],
         [],
     ),
+    # --- money only in the contract's form: a separator in the wrong place is refused, never stripped
+    "money-comma-as-decimal-point.yaml": (
+        [E(15, "claims[1].transaction_amount", "a comma may only separate thousands", "'1500000,00'")],
+        [],
+    ),
+    "money-commas-misplaced.yaml": (
+        [E(15, "claims[1].transaction_amount", "a comma may only separate thousands", "'1,5,0,0.00'")],
+        [],
+    ),
+    "money-exponent.yaml": ([E(15, "claims[1].transaction_amount", "not as an exponent", "'1e26'")], []),
+    "money-exponent-unquoted.yaml": ([E(15, "claims[1].transaction_amount", "not as an exponent")], []),
+    "money-currency-prefix.yaml": (
+        [
+            E(
+                15,
+                "claims[1].transaction_amount",
+                "without currency or unit",
+                "'USD 250000.00'",
+                hint=("amounts are in yuan",),
+            )
+        ],
+        [],
+    ),
+    "money-in-wan.yaml": (
+        [E(15, "claims[1].transaction_amount", "not in 万", hint=('25万 is "250000.00"',))],
+        [],
+    ),
+    "money-nan.yaml": ([E(15, "claims[1].transaction_amount", "not an amount of money", "'.nan'")], []),
+    "money-too-large.yaml": (
+        [E(15, "claims[1].transaction_amount", "too large: at most 999,999,999,999.99 yuan")],
+        [],
+    ),
+    # --- ids cannot be taken for decision or settlement ids
+    "id-with-slash.yaml": ([E(2, "id", "letters, digits, '-', '_' and '.'", "'PY-7/1'", hint=("'/'",))], []),
+    "id-shaped-like-a-settlement.yaml": ([E(2, "id", "letters, digits", "'PY-7/1/settlement'")], []),
+    "country-not-iso.yaml": (
+        [
+            E(12, "claims[1].seller.country", "XX is not an ISO 3166 country code"),
+            E(20, "claims[2].seller.country", "XX is not an ISO 3166 country code"),
+        ],
+        [],
+    ),
+    # --- hostile input: refused quickly, with the place, never a crash
+    "integer-thousands-of-digits.yaml": ([E(1, "format", "a number of 5,000 digits; at most 30")], []),
+    "yaml-alias-to-itself.yaml": ([E(12, "claims[1].seller.also", "alias *s stands inside the value it names")], []),
+    "yaml-aliases-exploding.yaml": (
+        [E(22, "claims[1].benefits", "more than 10,000 values", "alias counts as all it repeats", prefix=True)],
+        [],
+    ),
+    "json-nested-1000-deep.json": ([E(1, "applicant", "nested deeper than 10 levels", prefix=True)], []),
+    "jsonl-nested-1000-deep.jsonl": ([E(1, "", "nested deeper than 10 levels")], []),
+    "jsonl-not-utf8.jsonl": ([E(1, "", "not UTF-8 text", "byte 0xe5", hint=("GBK",))], []),
+    "claims-hundreds-deeply-nested.jsonl": (
+        [E(1, "claims[1].benefits", "nested deeper than 10 levels", prefix=True)],
+        [],
+    ),
+    "claims-each-with-a-nested-value.json": (
+        [E(n + 1, f"claims[{n}].transaction_amount", "money must be a decimal string, got dict") for n in range(1, 21)]
+        + [E(None, "", "… and 80 more problems not shown")],
+        [],
+    ),
+    "value-very-long.yaml": (
+        [E(13, "claims[1].deal", "must be one of 'assignment' or 'license'", "aaaa… (10,002 characters)")],
+        [],
+    ),
 }
 
 ACCEPTED = {"ok-money-unquoted.yaml"}
@@ -297,6 +362,8 @@ def _matches(block: tuple[str, str], file: str, want: Expected) -> bool:
     head, hint = block
     if want.path_is_prefix:
         where = rf"{re.escape(file)}:{want.line} {re.escape(want.path)}[^\s:]*: "
+    elif want.line is None:
+        where = rf"{re.escape(file)}: "
     elif want.path:
         where = rf"{re.escape(file)}:{want.line} {re.escape(want.path)}: "
     else:

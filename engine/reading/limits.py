@@ -10,6 +10,8 @@ size is read one record at a time.
 
 from __future__ import annotations
 
+from ..errors import SHOWN_CHARS
+
 __all__ = [
     "MAX_CLAIMS",
     "MAX_DEPTH",
@@ -47,5 +49,5 @@ MAX_NUMBER_DIGITS = 30
 MAX_PROBLEMS = 20
 """Problems reported for one record; the rest are counted in one line."""
 
-MAX_SHOWN_CHARS = 60
-"""Characters of a wrong value quoted back in a message; the rest is cut."""
+MAX_SHOWN_CHARS = SHOWN_CHARS
+"""Characters of a wrong value quoted back in a message (60); the rest is cut."""

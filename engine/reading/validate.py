@@ -11,11 +11,12 @@ each programme's claims carry, is checked against the ruleset in force.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ApplicationError, Problem, quoted
+from ..errors import ApplicationError, InvalidValueError, Problem, quoted
 from ..model import Application, Claim
 from ..model.application import parse_date
 from ..rulebook import Rulebook, Ruleset
@@ -94,7 +95,7 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
             owner = _model_at(loc[:-1])
             if owner is not None:
                 hint = _suggest(str(loc[-1])[:100], list(owner.model_fields))
-        elif kind == "literal_error" and loc == ("format",):
+        elif kind in ("literal_error", "int_parsing_size") and loc == ("format",):
             message = f"this engine reads application format 1, got {quoted(error['input'])}"
         elif kind == "literal_error":
             expected = ctx.get("expected", "")
@@ -102,7 +103,9 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
             options = [x.strip(" '") for x in str(expected).replace(" or ", ",").split(",")]
             hint = _suggest(str(error["input"])[:100], options)
         elif kind == "value_error":
-            message = str(ctx.get("error", error["msg"]))
+            cause = ctx.get("error")
+            message = str(cause if cause is not None else error["msg"])
+            hint = cause.hint if isinstance(cause, InvalidValueError) else None
         elif kind == "too_short" and loc and loc[-1] == "claims":
             message = "an application needs at least one claim"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
@@ -225,6 +228,12 @@ def _ruleset_for(data: dict[str, Any], rulebook: Rulebook) -> Ruleset:
     return rulebook.select(when, programs)
 
 
+def _in_file_order(problem: Problem) -> tuple[Any, ...]:
+    """By line, then by field path with claim numbers compared as numbers (claims[2] < claims[10])."""
+    parts = re.split(r"(\d+)", problem.path)
+    return (problem.line or 0, tuple(int(x) if x.isdigit() else x for x in parts))
+
+
 def bounded(problems: list[Problem], file: str) -> list[Problem]:
     """At most :data:`MAX_PROBLEMS` problems; the rest counted in one more line."""
     if len(problems) <= MAX_PROBLEMS:
@@ -267,7 +276,7 @@ def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
         app = Application.model_validate(data, context={"divisions": _ruleset_for(data, rulebook).divisions})
     except ValidationError as exc:
         problems = _problems(exc, doc) + _check_programs(doc, rulebook)
-        raise ApplicationError(bounded(sorted(problems, key=lambda p: (p.line or 0, p.path)), doc.file)) from None
+        raise ApplicationError(bounded(sorted(problems, key=_in_file_order), doc.file)) from None
     problems = _check_claims(app, doc, rulebook)
     if problems:
         raise ApplicationError(bounded(problems, doc.file))
