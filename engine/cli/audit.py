@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from .common import add_db, dumps, open_db, tune_gc
+from .what_if import add_set_option
 
 
 def add_parser(sub: Any) -> None:
@@ -20,6 +21,7 @@ def add_parser(sub: Any) -> None:
     add_db(rep)
     rep.add_argument("ids", nargs="*", metavar="DECISION_ID")
     rep.add_argument("--workers", type=int, default=None, metavar="N", help="processes (0: this process only)")
+    add_set_option(rep)
     rep.set_defaults(func=run_replay)
 
 
@@ -47,7 +49,7 @@ def run_replay(args: argparse.Namespace) -> int:
     versions: set[str] = set()
     store = open_db(args)
     try:
-        for done in replay(store, args.ids, workers=args.workers):
+        for done in replay(store, args.ids, workers=args.workers, settings=args.settings):
             total += 1  # a record: an application's decisions, replayed together
             differ += not done.reproduced
             versions.add(done.version)

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .common import dumps
+from .what_if import add_set_option, with_settings
 
 
 def add_parser(sub: Any) -> None:
@@ -14,6 +15,7 @@ def add_parser(sub: Any) -> None:
     check.add_argument("file", metavar="FILE", help="application file (YAML, JSON, or a one-line .jsonl)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--lang", choices=("zh", "en"), default="zh")
+    add_set_option(check)
     check.set_defaults(func=run)
 
 
@@ -21,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     from ..rulebook import load_rulebook
     from ..services import check_file
 
-    checked = check_file(args.file, load_rulebook(args.rules))
+    checked = check_file(args.file, with_settings(load_rulebook(args.rules), args))
     if args.format == "json":
         print(dumps(checked.json(args.lang), indent=2))
     else:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from .common import Progress, add_db, csv_text, dumps, open_db, tune_gc
+from .what_if import add_set_option, with_settings
 
 
 def add_parser(sub: Any) -> None:
@@ -24,6 +25,7 @@ def add_parser(sub: Any) -> None:
         help="processes that evaluate (default: one per core for long batches; 0: this process only)",
     )
     scr.add_argument("--dry-run", action="store_true", help="evaluate against the store, record nothing")
+    add_set_option(scr)
     scr.set_defaults(func=run)
 
 
@@ -46,7 +48,11 @@ def run(args: argparse.Namespace) -> int:
     from ..rulebook import load_rulebook
     from ..services import ScreenProgress, ScreenResult, ScreenSummary, screen
 
-    rulebook = load_rulebook(args.rules)
+    if args.settings and not args.dry_run:
+        from ..errors import UsageError
+
+        raise UsageError("--set needs --dry-run: decisions are recorded only under the rules as published")
+    rulebook = with_settings(load_rulebook(args.rules), args)
     tune_gc()
     out = sys.stdout
     if args.format == "csv":

@@ -8,12 +8,14 @@ made under it keep replaying under exactly its version.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..errors import Problem, RuleFileError
 from .loader import load_ruleset
+from .overrides import Settings, override_ruleset, parse_settings
 from .ruleset import Ruleset
 
 __all__ = ["Rulebook", "default_rules_dir", "load_rulebook", "ruleset_folders"]
@@ -65,6 +67,20 @@ class Rulebook:
 
     def announced(self) -> dict[str, tuple[Ruleset, object]]:
         return {a.id: (r, a) for r in self.rulesets for a in r.policy.announced}
+
+    def parameter_types(self) -> dict[str, str]:
+        """Every parameter any ruleset declares, with its type."""
+        return {name: p.type for r in self.rulesets for name, p in r.parameters.items()}
+
+    def with_overrides(self, settings: Sequence[str] | Settings) -> Rulebook:
+        """What-if: the rulebook with parameters set to other values (``NAME=VALUE`` texts, or
+        values already read), in every ruleset that declares them
+        (:mod:`~engine.rulebook.overrides`). Raises UsageError for a name no ruleset
+        declares or a value of the wrong type."""
+        if not settings:
+            return self
+        values = settings if isinstance(settings, dict) else parse_settings(settings, self.parameter_types())
+        return Rulebook(tuple(override_ruleset(r, values) for r in self.rulesets))
 
 
 def ruleset_folders(folder: str | Path | None = None) -> list[Path]:

@@ -132,12 +132,17 @@ class Ruleset:
     files: dict[str, bytes]
     folder: Path | None = None
     divisions: Gazetteer = field(default_factory=Gazetteer)  # the places it knows (divisions.yaml)
+    overrides: dict[str, Any] = field(default_factory=dict)  # what-if: parameters set to other values
     _active: dict[tuple[str, int], tuple[Criterion, ...]] = field(default_factory=dict, repr=False)
     _bound: dict[tuple[int, str, str, str, frozenset[str]], Condition] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
-        """The inference-engine name of this version: unique per content."""
+        """The inference-engine name of this version: unique per content (and per what-if)."""
+        if self.overrides:
+            from .overrides import settings_digest
+
+            return f"{self.id}@{self.version}+set:{settings_digest(self.overrides)}"
         return f"{self.id}@{self.version}"
 
     def in_force(self, when: date) -> bool:

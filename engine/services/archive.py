@@ -7,9 +7,12 @@ that version (else the archive was altered: :class:`~engine.errors.IntegrityErro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..errors import IntegrityError
 from ..evaluation import Evaluator
 from ..rulebook import Rulebook, Ruleset, load_ruleset_files
+from ..rulebook.overrides import Settings, override_ruleset, parse_settings
 from ..store import Reader
 
 __all__ = ["Archive", "archived_ruleset"]
@@ -33,10 +36,12 @@ def archived_ruleset(store: Reader, version: str) -> Ruleset:
 
 
 class Archive:
-    """Archived ruleset versions and an evaluator for each, rebuilt once each."""
+    """Archived ruleset versions and an evaluator for each, rebuilt once each; with
+    ``settings``, each with those what-if parameters set (:mod:`engine.rulebook.overrides`)."""
 
-    def __init__(self, store: Reader) -> None:
+    def __init__(self, store: Reader, settings: Settings | None = None) -> None:
         self.store = store
+        self.settings = settings or {}
         self.rulesets: dict[str, Ruleset] = {}
         self.evaluators: dict[str, Evaluator] = {}
         self.failures: dict[str, IntegrityError] = {}
@@ -48,13 +53,30 @@ class Archive:
         if version not in self.rulesets:
             if self.sealed:
                 raise IntegrityError(f"{self.store.location}: ruleset version {version} is not archived in the store")
-            self.rulesets[version] = archived_ruleset(self.store, version)
+            self.rulesets[version] = override_ruleset(archived_ruleset(self.store, version), self.settings)
         return self.rulesets[version]
 
     def evaluator(self, version: str) -> Evaluator:
         if version not in self.evaluators:
             self.evaluators[version] = Evaluator(Rulebook((self.ruleset(version),)))
         return self.evaluators[version]
+
+    def parameter_types(self) -> dict[str, str]:
+        """Every parameter of every archived version, with its type."""
+        out: dict[str, str] = {}
+        for version, _ in self.store.archived_versions():
+            try:
+                out.update({name: p.type for name, p in self.ruleset(version).parameters.items()})
+            except IntegrityError:
+                continue  # reported where a decision needs it
+        return out
+
+    def with_settings(self, texts: Sequence[str]) -> Archive:
+        """An archive whose versions have these what-if parameters set (``NAME=VALUE`` texts,
+        read against the archived parameters' types; UsageError for anything else)."""
+        if not texts:
+            return self
+        return Archive(self.store, parse_settings(texts, self.parameter_types()))
 
     def seal(self) -> None:
         """Rebuild every archived version now (before worker processes are forked, which

@@ -165,11 +165,15 @@ def _selected(store: Reader, ids: Sequence[str]) -> list[tuple[StoredRecord, tup
     return [(record, tuple(sorted(set(claims)))) for record, claims in chosen.values()]
 
 
-def replay(store: Reader, ids: Sequence[str] = (), *, workers: int | None = None) -> Iterator[Replayed]:
+def replay(
+    store: Reader, ids: Sequence[str] = (), *, workers: int | None = None, settings: Sequence[str] = ()
+) -> Iterator[Replayed]:
     """Evaluate recorded decisions again — all of them in chain order, or those ``ids``
     name (application or decision ids) — and compare. Raises StoreError for an id
-    that names no recorded decision."""
-    archive = Archive(store)
+    that names no recorded decision. ``settings`` (``NAME=VALUE``): what-if parameters
+    set in every archived version, so that the differences are what they would change
+    (each decision with the ledger state it recorded; UsageError for a bad setting)."""
+    archive = Archive(store).with_settings(settings)
     if ids:
         chosen = _selected(store, ids)
         total = len(chosen)

@@ -32,7 +32,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import ApplicationError, ConflictError, Problem, StoreError
+from ..errors import ApplicationError, ConflictError, Problem, StoreError, UsageError
 from ..evaluation import Assessment, Evaluator
 from ..model import Application
 from ..reading import Source, iter_sources, read_document
@@ -120,7 +120,13 @@ def screen(
 
     ``render`` makes each decision's ``output`` (default: the contract's object);
     ``workers``: processes to evaluate in (None: one per core for long batches, 0:
-    this process only); ``dry_run``: evaluate against the store, record nothing."""
+    this process only); ``dry_run``: evaluate against the store, record nothing. A rulebook
+    with what-if parameters (:meth:`Rulebook.with_overrides`) is taken for a dry run only
+    (else UsageError)."""
+    if not dry_run and any(r.overrides for r in rulebook.rulesets):
+        raise UsageError(
+            "what-if parameters are for dry runs only: decisions are recorded under the rules as published"
+        )
     summary = ScreenSummary(dry_run=dry_run)
     evaluator = Evaluator(rulebook)
     render = render or _contract
