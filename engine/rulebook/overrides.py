@@ -34,6 +34,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import Problem, UsageError
+from ..model.divisions import Gazetteer
 from .parameters import param_value
 from .ruleset import Ruleset
 from .suggest import did_you_mean
@@ -74,19 +75,21 @@ def _raw(type_: str, text: str) -> Any:
     return text
 
 
-def setting_value(name: str, type_: str, text: str) -> Any:
-    """``text`` read as a value of a parameter of type ``type_``; UsageError if it is not one."""
+def setting_value(name: str, type_: str, text: str, divisions: Gazetteer | None = None) -> Any:
+    """``text`` read as a value of a parameter of type ``type_`` (division names against
+    ``divisions``); UsageError if it is not one."""
     if type_ in _NOT_SETTABLE:
         raise _problem(f"what-if {name}: cannot be set here; {type_} is {_NOT_SETTABLE[type_]}")
-    value = param_value(type_, _raw(type_, text))
+    value = param_value(type_, _raw(type_, text), divisions)
     if isinstance(value, str) and value.startswith("!"):
         raise _problem(f"what-if {name}={text}: {value[1:]}", f"{name} is a {type_} parameter")
     return value
 
 
-def parse_settings(texts: Iterable[str], known: Mapping[str, str]) -> Settings:
-    """``NAME=VALUE`` texts read against ``known`` (parameter name -> type). A name given
-    twice keeps its last value. Raises UsageError naming every text that is wrong."""
+def parse_settings(texts: Iterable[str], known: Mapping[str, str], divisions: Gazetteer | None = None) -> Settings:
+    """``NAME=VALUE`` texts read against ``known`` (parameter name -> type), division names
+    against ``divisions``. A name given twice keeps its last value. Raises UsageError
+    naming every text that is wrong."""
     out: Settings = {}
     problems: list[Problem] = []
     for text in texts:
@@ -101,7 +104,7 @@ def parse_settings(texts: Iterable[str], known: Mapping[str, str]) -> Settings:
             problems.append(Problem("", None, "", f"what-if {name}: no parameter of that name", hint))
             continue
         try:
-            out[name] = setting_value(name, known[name], value)
+            out[name] = setting_value(name, known[name], value, divisions)
         except UsageError as exc:
             problems.extend(exc.problems)
     if problems:

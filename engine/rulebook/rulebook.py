@@ -79,7 +79,11 @@ class Rulebook:
         declares or a value of the wrong type."""
         if not settings:
             return self
-        values = settings if isinstance(settings, dict) else parse_settings(settings, self.parameter_types())
+        if isinstance(settings, dict):
+            values = settings
+        else:
+            latest = max(self.rulesets, key=lambda r: r.policy.in_force.from_)
+            values = parse_settings(settings, self.parameter_types(), latest.divisions)
         return Rulebook(tuple(override_ruleset(r, values) for r in self.rulesets))
 
 

@@ -76,7 +76,8 @@ class Archive:
         read against the archived parameters' types; UsageError for anything else)."""
         if not texts:
             return self
-        return Archive(self.store, parse_settings(texts, self.parameter_types()))
+        places = [r.divisions for r in self.rulesets.values()]
+        return Archive(self.store, parse_settings(texts, self.parameter_types(), places[-1] if places else None))
 
     def seal(self) -> None:
         """Rebuild every archived version now (before worker processes are forked, which
