@@ -465,3 +465,77 @@ def test_a_changed_rule_changes_nothing_already_recorded(tmp_path: Path, capsys:
     assert [x for x in err.splitlines() if "already recorded; skipped" in x and "AUD-" in x] != []
     assert len([x for x in err.splitlines() if "AUD-" in x and "already recorded" in x]) == 5
     assert query(db, "SELECT * FROM records ORDER BY seq") == snapshot
+
+
+# ------------------------------------------------------------------ replay compares decisions, not words
+
+
+def test_a_reworded_explanation_replays_as_the_same_decision(store: Path, capsys: Any, monkeypatch: Any) -> None:
+    """Today's engine words every criterion differently: the decisions are the same, so replay
+    exits 0 and reports the wording change apart; show prints today's words or, on request,
+    the words the applicant was given."""
+    import engine.explain.contract
+
+    said = engine.explain.contract.explanation
+    monkeypatch.setattr(engine.explain.contract, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
+    code, output = replay(capsys, store)
+    assert code == 0, output
+    assert "5 reproduced, 0 differ; wording changed in 5 of them, the decisions the same" in output
+    changed = [x for x in output.splitlines() if x.startswith(f"{TARGET}: wording changed: ")]
+    assert changed and all("（新措辞）" in x for x in changed)
+    assert any(".criteria[0].explanation" in x for x in changed)
+    code, today, err = run(capsys, "show", "--db", store, TARGET)
+    assert code == 0 and "（新措辞）" in today and "与记录原文不同" in today, err
+    code, recorded, err = run(capsys, "show", "--db", store, TARGET, "--as-recorded")
+    assert code == 0 and "（新措辞）" not in recorded and "记录时的原文" in recorded, err
+    assert record_body(store, TARGET)["result"]["decisions"][0]["criteria"][0]["explanation"] in recorded
+
+
+def test_a_changed_amount_parameter_does_not_replay(store: Path, capsys: Any, monkeypatch: Any) -> None:
+    """Today's engine reads another purchase rate than the archived rules say: the P2 amounts
+    no longer reproduce, replay exits 1 and names each differing field."""
+    from engine.rulebook import Ruleset
+
+    value = Ruleset.param_value
+
+    def doubled(self: Ruleset, name: str, when: Any) -> Any:
+        found = value(self, name, when)
+        return found * 2 if name == "purchase_reward_rate" else found
+
+    monkeypatch.setattr(Ruleset, "param_value", doubled)
+    code, output = replay(capsys, store)
+    assert code == 1, output
+    line = next(
+        x
+        for x in output.splitlines()
+        if x.startswith("AUD-1:") and x.endswith('now "240000.00"') is False and ".amount" in x
+    )
+    assert "decisions[0].amount" in line and '"120000.00"' in line
+    assert "wording changed" not in line
+    differing = {x.split(":")[0] for x in output.splitlines() if x.startswith("AUD-") and "wording" not in x}
+    assert differing == {"AUD-1", "AUD-3"}, output
+
+
+def test_verify_pins_the_chain_head_noted_earlier(store: Path, capsys: Any) -> None:
+    head = query(store, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
+    code, output = verify(capsys, store)
+    assert code == 0
+    code, out, err = run(capsys, "verify", "--db", store, "--expect-head", head)
+    assert code == 0, out + err
+    for sql in (
+        "DELETE FROM awards WHERE application = ?",
+        "DELETE FROM applications WHERE id = ?",
+        "DELETE FROM decisions WHERE application = ?",
+        "DELETE FROM records WHERE record_id = ?",
+    ):
+        execute(store, sql, ("AUD-5",))
+    code, out, err = run(capsys, "verify", "--db", store, "--expect-head", head)
+    assert code == 1 and f"not at {head} as noted earlier" in out and "(#None)" not in out, out
+
+
+def test_verify_names_a_recorded_ruleset_version_with_no_archive(store: Path, capsys: Any) -> None:
+    assert execute(store, "DELETE FROM ruleset_files") > 0
+    code, output = verify(capsys, store)
+    assert code == 1 and "not archived in the store" in output and "(#None)" not in output, output
+    code, output = replay(capsys, store)
+    assert code == 1 and "not archived" in output and "internal error" not in output, output

@@ -218,3 +218,31 @@ def test_a_killed_screen_resumes_to_the_same_decisions(
     recorded = _recorded(db)
     differing = sorted(a for a in reference if recorded.get(a) != reference[a])
     assert differing == [], f"{len(differing)} decisions differ from an uninterrupted run, e.g. {differing[:5]}"
+
+
+@pytest.mark.slow
+def test_a_killed_screen_printed_only_what_it_had_recorded(batch: Path, tmp_path: Path) -> None:
+    """Every decision on stdout was committed to the store before it was printed: a run killed
+    part-way printed no decision that is not in the store (and no line cut in half)."""
+    db = tmp_path / "store.db"
+    printed = tmp_path / "printed.jsonl"
+    with printed.open("wb") as out:
+        proc = subprocess.Popen(
+            _screen_cmd(batch, db), cwd=ROOT, env=_env(tmp_path), stdout=out, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        try:
+            while _count(db) < 1200:
+                assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be killed"
+                time.sleep(0.02)
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait(timeout=30)
+    lines = printed.read_bytes().decode("utf-8").splitlines(keepends=True)
+    whole = [json.loads(line) for line in lines if line.endswith("\n")]
+    recorded = {app for (app,) in query(db, "SELECT application FROM records WHERE kind = 'decision'")}
+    assert whole, "nothing was printed before the kill"
+    assert {r["application"] for r in whole} <= recorded
+    assert len(recorded) < N

@@ -660,3 +660,30 @@ def test_every_format_records_the_same(tmp_path: Path, capsys: Any, fmt: str) ->
     assert code == 0, err
     body = record_body(db, "PY-2024-0601")
     assert [d["amount"] for d in body["result"]["decisions"]] == ["120000.00", "80000.00", None]
+
+
+def test_an_application_that_hits_an_internal_fault_is_skipped_and_the_batch_goes_on(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import engine
+
+    evaluate = engine.Evaluator.evaluate
+
+    def faulty(self: Any, app: Any, *args: Any, **kwargs: Any) -> Any:
+        if app.id == "FAULT-2":
+            raise ZeroDivisionError("division by zero")
+        return evaluate(self, app, *args, **kwargs)
+
+    monkeypatch.setattr(engine.Evaluator, "evaluate", faulty)
+    batch = write_jsonl(
+        tmp_path / "batch.jsonl",
+        [app_p2(f"FAULT-{i}", f"2024-03-0{i}", "100000.00", 140 + i, code=credit_code(140 + i)) for i in (1, 2, 3)],
+    )
+    db = tmp_path / "store.db"
+    code, out, err = run(capsys, "screen", batch, "--db", db, "--format", "jsonl", "--workers", "0")
+    assert code == 3
+    assert [r["application"] for r in jsonl(out)] == ["FAULT-1", "FAULT-3"]
+    assert record_ids(db) == ["FAULT-1", "FAULT-3"]
+    line = next(x for x in err.splitlines() if "FAULT" in x or "batch.jsonl:2" in x)
+    assert "batch.jsonl:2" in line and "ZeroDivisionError" in line and "skipped" in line
+    assert "2 recorded, 0 already recorded, 0 invalid, 1 failed" in err and "Traceback" not in err

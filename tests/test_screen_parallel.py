@@ -84,3 +84,7 @@ def test_workers_decide_exactly_as_one_process(
         if c["id"] in ("cap-not-reached", "once-per-patent") and c["status"] == "not_met"
     ]
     assert len(refused) >= 20
+    # and replay across worker processes (which read no store: the parent hands them the records)
+    capsys.readouterr()
+    assert main(["replay", "--db", str(tmp_path / "parallel.db"), "--workers", "2"]) == 0
+    assert f"replayed {N} decisions under 1 ruleset version(s): {N} reproduced, 0 differ" in capsys.readouterr().out

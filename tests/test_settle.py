@@ -554,3 +554,27 @@ def test_settle_from_a_separate_process_sees_the_screened_store(store: Path) -> 
     assert done.returncode == 0, done.stderr
     shown = run_proc("show", "--db", store, "RV1-1", "--format", "json")
     assert json.loads(shown.stdout)["settlements"][0]["outcome"] == "ineligible"
+
+
+def test_an_inventor_grant_keeps_its_kinds_apart_in_show_report_and_csv(store: Path, capsys: Any) -> None:
+    """Housing in m², a research fund *per year*, one-off cash: never added together."""
+    code, out, err = settle(capsys, store, f"{P3_APP}/1", "eligible", "--amount", "800000.00", "--housing-m2", "120")
+    assert code == 0, err
+    assert "research fund 800,000.00 yuan a year, housing 120 m²" in out
+    code, shown, err = run(capsys, "show", "--db", store, P3_APP)
+    assert code == 0, err
+    assert "⇒ 评审结论：符合条件，科研经费每年 800,000.00 元，住房 120 平方米（王审核，" in shown
+    assert "另：科研经费补贴每年 800,000.00 元" in shown and "另：住房 120 平方米" in shown
+    code, text, err = run(capsys, "report", "--db", store)
+    assert code == 0, err
+    assert "奖励合计 100,000.00 元" in text  # one-off cash only (EL-1); the yearly fund is not added in
+    assert "另：科研经费补贴每年 800,000.00 元 · 住房 120 平方米" in text
+    assert "  高价值专利发明人奖励：1 项，800,000.00 元/年，住房 120 平方米" in text.splitlines()
+    rows = _report_csv(capsys, store)
+    p3 = [r for r in rows if r["section"] == "program" and r["program"] == P3]
+    assert [(r["awards"], r["total"], r["unit"], r["housing_m2"]) for r in p3] == [
+        ("1", "800000.00", "yuan_per_year", "120")
+    ]
+    p2 = [r for r in rows if r["section"] == "program" and r["program"] == P2]
+    assert [(r["total"], r["unit"], r["housing_m2"]) for r in p2] == [("100000.00", "yuan", "")]
+    assert {r["section"] for r in rows} >= {"program", "enterprise", "division", "month", "needs_review"}

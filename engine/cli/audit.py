@@ -58,14 +58,14 @@ def run_replay(args: argparse.Namespace) -> int:
             for d in done.differences:
                 print(f"{done.record}: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
             if done.wording:
-                reworded += 1
+                reworded += done.reproduced
                 for d in done.wording:
                     print(f"{done.record}: wording changed: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
             if done.reproduced and args.ids:
                 print(f"{done.record}: reproduced under {done.ruleset} {done.version}")
     finally:
         store.close()
-    wording = f"; wording changed in {reworded} record(s), decisions the same" if reworded else ""
+    wording = f"; wording changed in {reworded} of them, the decisions the same" if reworded else ""
     print(
         f"replayed {total} decisions under {len(versions)} ruleset version(s): "
         f"{total - differ} reproduced, {differ} differ{wording}"

@@ -17,7 +17,7 @@ from ..errors import EngineError, Problem, UsageError
 from ..reading import application_from_data
 from ..rulebook import Ruleset
 from ..store import Reader, StoredRecord, parse_reference
-from ..store.records import stored_result
+from ..store.bodies import stored_result
 from ..yamlio import Located
 from .archive import Archive
 from .ledger import RecordedLedger

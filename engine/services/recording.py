@@ -14,7 +14,8 @@ from ..evaluation import Assessment
 from ..explain import assessment_json
 from ..rulebook import Ruleset
 from ..store import NewRecord, decision_id, record_json
-from ..store.records import decision_body, new_decision_record, now, stored_result
+from ..store.bodies import decision_body, new_decision_record, stored_result
+from ..store.records import now
 
 __all__ = ["RecordedDecision", "record_decision", "result_json"]
 

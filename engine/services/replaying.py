@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import EngineError, Problem, StoreError
 from ..reading import application_from_data
 from ..store import Reader, StoredRecord, parse_reference
-from ..store.records import stored_result
+from ..store.bodies import stored_result
 from ..yamlio import Located
 from .archive import Archive
 from .ledger import RecordedLedger

@@ -269,9 +269,19 @@ class _Writer:
     def _decide_all(self, transaction: Transaction, chunk: list[Prepared]) -> list[ScreenResult]:
         ids = [p.application for p in chunk if p.application and p.record is not None]
         known = transaction.recorded_input_hashes(ids)
-        return [self._decide(transaction, p, known) for p in chunk]
+        held: set[tuple[str, str, str, str]] = set()  # (ruleset id, limit, programme, key) that count something
+        asked: dict[str, set[tuple[str, str, str]]] = {}
+        for p in chunk:
+            if p.version in self.rulesets:
+                asked.setdefault(self.rulesets[p.version].id, set()).update(p.asked)
+        for ruleset_id, limits in asked.items():
+            if limits:
+                held.update((ruleset_id, *limit) for limit in transaction.held(ruleset_id, sorted(limits)))
+        return [self._decide(transaction, p, known, held) for p in chunk]
 
-    def _decide(self, transaction: Transaction, p: Prepared, known: dict[str, str]) -> ScreenResult:
+    def _decide(
+        self, transaction: Transaction, p: Prepared, known: dict[str, str], held: set[tuple[str, str, str, str]]
+    ) -> ScreenResult:
         if p.error is not None:
             return ScreenResult("failed", p.source, p.application, error=p.error)
         if p.problems or p.application is None or p.record is None:
@@ -290,7 +300,7 @@ class _Writer:
             )
             return ScreenResult("invalid", p.source, app_id, problems=(problem,))
         ruleset = self.rulesets[p.version]
-        if any(self._held(transaction, ruleset, limit, program, key) for limit, program, key in p.asked):
+        if any((ruleset.id, *limit) in held for limit in p.asked):
             try:  # the speculation does not hold: decide this one here, with the store's answers
                 app = Application.model_validate(json.loads(p.input_json))
                 p = _evaluated(p, app, ruleset, self.evaluator, StoreLedger(transaction), self.render)
@@ -302,10 +312,9 @@ class _Writer:
         transaction.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
         stored = transaction.append(p.record)
         known[app_id] = p.digest
+        for award in p.record.index.awards:  # what it awards now counts for the applications after it
+            if award.patent:
+                held.add((award.ruleset_id, "once_per", award.program, award.patent))
+            if award.credit_code and award.amount is not None and award.amount_kind == "one_off":
+                held.add((award.ruleset_id, "cap", award.program, award.credit_code))
         return ScreenResult("recorded", p.source, app_id, p.output, record_hash=stored.hash, dry_run=self.dry_run)
-
-    @staticmethod
-    def _held(transaction: Transaction, ruleset: Ruleset, limit: str, program: str, key: str) -> bool:
-        if limit == "once_per":
-            return bool(transaction.patent_awards(ruleset.id, program, key))
-        return bool(transaction.enterprise_awards(ruleset.id, program, key))

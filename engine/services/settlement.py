@@ -23,7 +23,8 @@ from ..evaluation.decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from ..money import format_yuan, parse_money
 from ..rulebook import Program, Ruleset
 from ..store import Store, StoredRecord, Transaction, parse_reference, settlement_id
-from ..store.records import new_settlement_record, now
+from ..store.bodies import new_settlement_record
+from ..store.records import now
 from .archive import archived_ruleset
 from .ledger import refs_of
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem, StoreError
+from .bodies import index_rows_of
 from .protocol import DecisionQuery, IndexedDecision, Migration, Reader, Store, TotalRow, Transaction
 from .records import (
     GENESIS,
@@ -23,7 +24,6 @@ from .records import (
     StoredRecord,
     chain_hash,
     decision_id,
-    index_rows_of,
     input_hash,
     parse_reference,
     record_json,

@@ -50,6 +50,15 @@ class Overlay:
             return tuple(stored)
         return (*stored, *(award for _, award in sorted(extra, key=lambda item: (item[0], item[1].decision_id))))
 
+    def held_of(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which of ``limits`` the appended records count something under."""
+        names = {"once_per": "patent", "cap": "enterprise"}
+        return {
+            (kind, program, key)
+            for kind, program, key in limits
+            if self.held.get((names[kind], ruleset_id, program, key))
+        }
+
     def clear(self) -> None:
         self.recorded.clear()
         self.held.clear()
@@ -75,6 +84,9 @@ class DryRunTransaction:
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRow, ...]:
         stored = self.reader.enterprise_awards(ruleset_id, program, credit_code)
         return self.overlay.merged("enterprise", ruleset_id, program, credit_code, stored)
+
+    def held(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        return self.reader.held(ruleset_id, limits) | self.overlay.held_of(ruleset_id, limits)
 
     def record(self, record_id: str) -> StoredRecord | None:
         return self.reader.record(record_id)

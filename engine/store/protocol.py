@@ -113,6 +113,12 @@ class LimitReads(Protocol):
         """One-off cash awards and holds under a programme for one enterprise, in chain order."""
         ...
 
+    def held(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        """Which of ``limits`` — (``once_per`` or ``cap``, programme, patent or credit code) —
+        already count an award or a hold (what :meth:`patent_awards` or
+        :meth:`enterprise_awards` would answer with something). One question for many."""
+        ...
+
 
 class Reader(LimitReads, Protocol):
     """What can be read from a store (each call its own snapshot, unless read through

@@ -16,157 +16,33 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, exists, func, insert, literal, select
+from sqlalchemy import Connection, Engine, exists, func, insert, literal, select
 
 from .dialects import WRITE, SqliteDialect
 from .overlay import Overlay
 from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow
 from .records import GENESIS, AwardRow, DecisionRow, NewRecord, StoredRecord, chain_hash, now
 from .schema import applications, awards, decisions, migrations, records, ruleset_files
+from .statements import (
+    AWARD_COLUMNS,
+    BY_ENTERPRISE,
+    BY_PATENT,
+    DECISION_COLUMNS,
+    HEAD,
+    INPUT_HASHES,
+    ONE_RECORD,
+    RECORD_COLUMNS,
+    RELEASE,
+    award_of,
+    award_values,
+    decision_of,
+    decision_values,
+    held,
+    m2,
+    yuan,
+)
 
 __all__ = ["SqlStore"]
-
-_RECORD = (
-    records.c.seq,
-    records.c.kind,
-    records.c.record_id,
-    records.c.application,
-    records.c.recorded_at,
-    records.c.body,
-    records.c.prev,
-    records.c.hash,
-)
-_AWARD = (
-    awards.c.record_seq,
-    awards.c.decision_id,
-    awards.c.application,
-    awards.c.ruleset_id,
-    awards.c.program,
-    awards.c.patent,
-    awards.c.credit_code,
-    awards.c.applicant,
-    awards.c.amount_fen,
-    awards.c.source,
-    awards.c.amount_kind,
-    awards.c.housing_centi_m2,
-)
-_DECISION = (
-    decisions.c.decision_id,
-    decisions.c.application,
-    decisions.c.claim,
-    decisions.c.ruleset_id,
-    decisions.c.program,
-    decisions.c.outcome,
-    decisions.c.amount_fen,
-    decisions.c.award_kind,
-    decisions.c.patent,
-    decisions.c.credit_code,
-    decisions.c.applicant,
-    decisions.c.division,
-    decisions.c.submitted_on,
-    decisions.c.open_criteria,
-)
-_ONE_RECORD = select(*_RECORD).where(records.c.record_id == bindparam("record_id"))
-_HEAD = select(records.c.seq, records.c.hash).order_by(records.c.seq.desc()).limit(1)
-_INPUT_HASHES = select(applications.c.id, applications.c.input_hash).where(
-    applications.c.id.in_(bindparam("ids", expanding=True))
-)
-_BY_PATENT = (
-    select(*_AWARD)
-    .where(
-        awards.c.ruleset_id == bindparam("ruleset_id"),
-        awards.c.program == bindparam("program"),
-        awards.c.patent == bindparam("key"),
-    )
-    .order_by(awards.c.record_seq, awards.c.decision_id)
-)
-_BY_ENTERPRISE = (
-    select(*_AWARD)
-    .where(
-        awards.c.ruleset_id == bindparam("ruleset_id"),
-        awards.c.program == bindparam("program"),
-        awards.c.credit_code == bindparam("key"),
-        awards.c.amount_kind == "one_off",
-        awards.c.amount_fen.is_not(None),
-    )
-    .order_by(awards.c.record_seq, awards.c.decision_id)
-)
-_RELEASE = awards.delete().where(awards.c.decision_id == bindparam("decision"), awards.c.source == "pending")
-
-
-def _fen(value: Decimal | None) -> int | None:
-    return None if value is None else int(value * 100)
-
-
-def _yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(Decimal("0.01"))
-
-
-def _m2(centi: int | None) -> Decimal | None:
-    return None if centi is None else (Decimal(centi) / 100).normalize()
-
-
-def _award(row: Sequence[Any]) -> AwardRow:
-    _, decision, app, ruleset, program, patent, code, applicant, fen, source, kind, centi = row
-    return AwardRow(decision, app, ruleset, program, patent, code, applicant, _yuan(fen), source, kind, _m2(centi))
-
-
-def _award_values(seq: int, a: AwardRow) -> dict[str, Any]:
-    return {
-        "record_seq": seq,
-        "decision_id": a.decision_id,
-        "application": a.application,
-        "ruleset_id": a.ruleset_id,
-        "program": a.program,
-        "patent": a.patent,
-        "credit_code": a.credit_code,
-        "applicant": a.applicant,
-        "amount_fen": _fen(a.amount),
-        "source": a.source,
-        "amount_kind": a.amount_kind,
-        "housing_centi_m2": _fen(a.housing_m2),
-    }
-
-
-def _decision(row: Sequence[Any]) -> DecisionRow:
-    decision, app, claim, ruleset, program, outcome, fen, kind, patent, code, applicant, division, day, points = row
-    open_points = tuple(filter(None, points.split(",")))
-    return DecisionRow(
-        decision,
-        app,
-        claim,
-        ruleset,
-        program,
-        outcome,
-        _yuan(fen),
-        kind,
-        patent,
-        code,
-        applicant,
-        division,
-        day,
-        open_points,
-    )
-
-
-def _decision_values(seq: int, d: DecisionRow) -> dict[str, Any]:
-    return {
-        "decision_id": d.decision_id,
-        "application": d.application,
-        "claim": d.claim,
-        "record_seq": seq,
-        "ruleset_id": d.ruleset_id,
-        "program": d.program,
-        "outcome": d.outcome,
-        "amount_fen": _fen(d.amount),
-        "award_kind": d.award_kind,
-        "patent": d.patent,
-        "credit_code": d.credit_code,
-        "applicant": d.applicant,
-        "division": d.division,
-        "submitted_on": d.submitted_on,
-        "open_criteria": f",{','.join(d.open_criteria)}," if d.open_criteria else "",
-    }
 
 
 class _Reads:
@@ -184,18 +60,21 @@ class _Reads:
         found: dict[str, str] = {}
         wanted = list(dict.fromkeys(ids))
         for start in range(0, len(wanted), 500):
-            found.update((i, h) for i, h in self._rows(_INPUT_HASHES, ids=wanted[start : start + 500]))
+            found.update((i, h) for i, h in self._rows(INPUT_HASHES, ids=wanted[start : start + 500]))
         return found
 
     def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRow, ...]:
-        return tuple(_award(r) for r in self._rows(_BY_PATENT, ruleset_id=ruleset_id, program=program, key=patent))
+        return tuple(award_of(r) for r in self._rows(BY_PATENT, ruleset_id=ruleset_id, program=program, key=patent))
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRow, ...]:
-        rows = self._rows(_BY_ENTERPRISE, ruleset_id=ruleset_id, program=program, key=credit_code)
-        return tuple(_award(r) for r in rows)
+        rows = self._rows(BY_ENTERPRISE, ruleset_id=ruleset_id, program=program, key=credit_code)
+        return tuple(award_of(r) for r in rows)
+
+    def held(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        return held(lambda statement, params: list(self._rows(statement, **params)), ruleset_id, limits)
 
     def head(self) -> tuple[int, str]:
-        row = next(self._rows(_HEAD), None)
+        row = next(self._rows(HEAD), None)
         return (row[0], row[1]) if row else (0, GENESIS)
 
     def count(self, kind: str | None = None) -> int:
@@ -205,18 +84,18 @@ class _Reads:
         return int(next(self._rows(statement))[0])
 
     def records(self, kind: str | None = None) -> Iterator[StoredRecord]:
-        statement = select(*_RECORD).order_by(records.c.seq)
+        statement = select(*RECORD_COLUMNS).order_by(records.c.seq)
         if kind:
             statement = statement.where(records.c.kind == kind)
         for row in self._rows(statement.execution_options(yield_per=500)):
             yield StoredRecord(*row)
 
     def record(self, record_id: str) -> StoredRecord | None:
-        row = next(self._rows(_ONE_RECORD, record_id=record_id), None)
+        row = next(self._rows(ONE_RECORD, record_id=record_id), None)
         return StoredRecord(*row) if row else None
 
     def records_for(self, application: str) -> list[StoredRecord]:
-        statement = select(*_RECORD).where(records.c.application == application).order_by(records.c.seq)
+        statement = select(*RECORD_COLUMNS).where(records.c.application == application).order_by(records.c.seq)
         return [StoredRecord(*row) for row in self._rows(statement)]
 
     def archived_files(self, version: str) -> dict[str, bytes]:
@@ -234,7 +113,7 @@ class _Reads:
 
     def decisions(self, query: DecisionQuery) -> list[IndexedDecision]:
         settled = exists().where(records.c.record_id == decisions.c.decision_id + literal("/settlement"))
-        statement = select(*_DECISION, decisions.c.record_seq, settled.label("settled"))
+        statement = select(*DECISION_COLUMNS, decisions.c.record_seq, settled.label("settled"))
         conditions = []
         for name in ("outcome", "program", "division", "application", "credit_code", "patent"):
             value = getattr(query, name)
@@ -246,7 +125,7 @@ class _Reads:
             conditions.append(decisions.c.open_criteria.contains(f",{query.open_criterion},", autoescape=True))
         statement = statement.where(*conditions).order_by(decisions.c.record_seq, decisions.c.claim)
         statement = statement.limit(query.limit).offset(query.offset or None)
-        return [IndexedDecision(_decision(row[:-2]), row[-2], bool(row[-1])) for row in self._rows(statement)]
+        return [IndexedDecision(decision_of(row[:-2]), row[-2], bool(row[-1])) for row in self._rows(statement)]
 
     def outcome_counts(self) -> dict[str, int]:
         statement = select(decisions.c.outcome, func.count()).group_by(decisions.c.outcome)
@@ -271,7 +150,7 @@ class _Reads:
         )
         return [
             TotalRow(
-                p, c, a, d, m or "", k, s == "pending", int(n), _yuan(f or 0) or Decimal(0), _m2(h or 0) or Decimal(0)
+                p, c, a, d, m or "", k, s == "pending", int(n), yuan(f or 0) or Decimal(0), m2(h or 0) or Decimal(0)
             )
             for p, c, a, d, m, k, s, n, f, h in self._rows(statement)
         ]
@@ -284,14 +163,16 @@ class _Reads:
             yield seq, app, digest
 
     def award_index(self) -> Iterator[tuple[int, AwardRow]]:
-        statement = select(*_AWARD).order_by(awards.c.record_seq, awards.c.decision_id, awards.c.source)
+        statement = select(*AWARD_COLUMNS).order_by(awards.c.record_seq, awards.c.decision_id, awards.c.source)
         for row in self._rows(statement.execution_options(yield_per=1000)):
-            yield row[0], _award(row)
+            yield row[0], award_of(row)
 
     def decision_index(self) -> Iterator[tuple[int, DecisionRow]]:
-        statement = select(decisions.c.record_seq, *_DECISION).order_by(decisions.c.record_seq, decisions.c.claim)
+        statement = select(decisions.c.record_seq, *DECISION_COLUMNS).order_by(
+            decisions.c.record_seq, decisions.c.claim
+        )
         for row in self._rows(statement.execution_options(yield_per=1000)):
-            yield row[0], _decision(row[1:])
+            yield row[0], decision_of(row[1:])
 
     def migrations(self) -> list[Migration]:
         statement = select(migrations.c.name, migrations.c.applied_at).order_by(
@@ -358,25 +239,28 @@ class SqlTransaction:
         found = self.overlay.input_hashes(ids)
         wanted = [i for i in dict.fromkeys(ids) if i not in found]
         for start in range(0, len(wanted), 500):
-            found.update((i, h) for i, h in self.conn.execute(_INPUT_HASHES, {"ids": wanted[start : start + 500]}))
+            found.update((i, h) for i, h in self.conn.execute(INPUT_HASHES, {"ids": wanted[start : start + 500]}))
         return found
 
     def _limit(self, statement: Any, limit: str, ruleset_id: str, program: str, key: str) -> tuple[AwardRow, ...]:
         stored = [
-            _award(row)
+            award_of(row)
             for row in self.conn.execute(statement, {"ruleset_id": ruleset_id, "program": program, "key": key})
         ]
         return self.overlay.merged(limit, ruleset_id, program, key, stored)
 
     def patent_awards(self, ruleset_id: str, program: str, patent: str) -> tuple[AwardRow, ...]:
-        return self._limit(_BY_PATENT, "patent", ruleset_id, program, patent)
+        return self._limit(BY_PATENT, "patent", ruleset_id, program, patent)
 
     def enterprise_awards(self, ruleset_id: str, program: str, credit_code: str) -> tuple[AwardRow, ...]:
-        return self._limit(_BY_ENTERPRISE, "enterprise", ruleset_id, program, credit_code)
+        return self._limit(BY_ENTERPRISE, "enterprise", ruleset_id, program, credit_code)
+
+    def held(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        return held(self.conn.execute, ruleset_id, limits) | self.overlay.held_of(ruleset_id, limits)
 
     def record(self, record_id: str) -> StoredRecord | None:
         self.flush()
-        row = self.conn.execute(_ONE_RECORD, {"record_id": record_id}).first()
+        row = self.conn.execute(ONE_RECORD, {"record_id": record_id}).first()
         return StoredRecord(*row) if row else None
 
     def archive_ruleset(self, ruleset_id: str, version: str, files: dict[str, bytes]) -> None:
@@ -394,7 +278,7 @@ class SqlTransaction:
 
     def append(self, record: NewRecord) -> StoredRecord:
         if self.head is None:
-            row = self.conn.execute(_HEAD).first()
+            row = self.conn.execute(HEAD).first()
             self.head = (row[0], row[1]) if row else (0, GENESIS)
         seq, prev = self.head[0] + 1, self.head[1]
         digest = chain_hash(prev, record.body)
@@ -403,7 +287,7 @@ class SqlTransaction:
         if index.releases:  # a settlement: the hold it ends is deleted now, in order
             self.flush()
             for decision in index.releases:
-                self.conn.execute(_RELEASE, {"decision": decision})
+                self.conn.execute(RELEASE, {"decision": decision})
         self._rows[records].append(
             {
                 "seq": seq,
@@ -420,8 +304,8 @@ class SqlTransaction:
             self._rows[applications].append(
                 {"id": record.application, "input_hash": index.input_hash, "record_seq": seq}
             )
-        self._rows[awards].extend(_award_values(seq, award) for award in index.awards)
-        self._rows[decisions].extend(_decision_values(seq, d) for d in index.decisions)
+        self._rows[awards].extend(award_values(seq, award) for award in index.awards)
+        self._rows[decisions].extend(decision_values(seq, d) for d in index.decisions)
         self.overlay.add(seq, record)
         return StoredRecord(
             seq, record.kind, record.record_id, record.application, record.recorded_at, record.body, prev, digest

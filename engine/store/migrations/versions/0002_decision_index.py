@@ -16,7 +16,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from engine.store.records import index_rows_of
+from engine.store.bodies import index_rows_of
 
 revision = "0002"
 down_revision = "0001"

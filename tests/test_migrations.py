@@ -1,0 +1,104 @@
+"""Migrations: named, recorded with the time applied, run on open; a store of the first format adopted.
+
+``tests/data/legacy-store-v1.db`` was made by the engine before migrations had names
+(``PRAGMA user_version`` 1, decision bodies of the first format): six applications
+screened from ``applications/`` and an inventor grant settled with a research fund of
+800,000.00 a year and 120 m² of housing. It must open, be migrated, verify, replay,
+and report the yearly fund apart from one-off cash.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers_store import execute, query, run
+
+import engine
+from engine.store.migrate import HEAD, MIGRATIONS
+
+LEGACY = Path(__file__).parent / "data" / "legacy-store-v1.db"
+
+
+@pytest.fixture
+def legacy(tmp_path: Path) -> Path:
+    db = tmp_path / "legacy.db"
+    shutil.copy(LEGACY, db)
+    return db
+
+
+def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsys: Any) -> None:
+    log_before = query(legacy, "SELECT * FROM records ORDER BY seq")
+    assert query(legacy, "PRAGMA user_version") == [(1,)]
+    code, out, err = run(capsys, "migrate", "--db", legacy)
+    assert code == 0, err
+    assert out.splitlines()[:2] == ["applied 0001_initial", "applied 0002_decision_index"]
+    assert [name for name, _ in query(legacy, "SELECT name, applied_at FROM migrations ORDER BY name")] == [
+        "0001_initial",
+        "0002_decision_index",
+    ]
+    assert all(at.endswith("+00:00") for (at,) in query(legacy, "SELECT applied_at FROM migrations"))
+    assert query(legacy, "SELECT version_num FROM alembic_version") == [(HEAD,)]
+    assert query(legacy, "SELECT * FROM records ORDER BY seq") == log_before  # the log itself is never rewritten
+    # and again: nothing more to apply
+    code, out, err = run(capsys, "migrate", "--db", legacy)
+    assert code == 0 and not out.startswith("applied"), out
+
+
+def test_a_migrated_store_verifies_replays_and_keeps_kinds_of_award_apart(legacy: Path, capsys: Any) -> None:
+    code, out, err = run(capsys, "verify", "--db", legacy)  # migrated on open
+    assert code == 0 and "intact: 7 records" in out, out + err
+    code, out, err = run(capsys, "replay", "--db", legacy)
+    assert code == 0 and "6 reproduced, 0 differ" in out, out + err
+    assert query(legacy, "SELECT count(*) FROM decisions") == [(9,)]
+    assert query(
+        legacy, "SELECT amount_fen, amount_kind, housing_centi_m2 FROM awards WHERE source = 'settlement'"
+    ) == [(80_000_000, "per_year", 12_000)]
+    code, out, err = run(capsys, "report", "--db", legacy)
+    assert code == 0, err
+    assert "奖励合计 900,000.00 元" in out  # one-off cash only: 500,000.00 (P1) + 400,000.00 (P2)
+    assert "高价值专利发明人奖励：1 项，800,000.00 元/年，住房 120 平方米" in out
+    store = engine.open_store(legacy)
+    queue = engine.review_queue(store)
+    store.close()
+    assert [p.decision for p in queue] == ["PY-2024-0501/1", "PY-2024-0502/1"]
+
+
+def test_a_record_of_the_first_format_shows_as_recorded_and_in_todays_words(legacy: Path, capsys: Any) -> None:
+    for extra in ([], ["--as-recorded"], ["--lang", "en"]):
+        code, out, err = run(capsys, "show", "--db", legacy, "PY-2024-0503/1", *extra)
+        assert code == 0, err
+        assert "PY-2024-0503/1" in out
+    assert "科研经费每年 800,000.00 元，住房 120 平方米" in run(capsys, "show", "--db", legacy, "PY-2024-0503")[1]
+
+
+def test_the_head_revision_is_alembics() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_the_migrations_build_exactly_the_schema(tmp_path: Path) -> None:
+    """A new store, migrated from nothing, holds the tables of engine.store.schema, no more, no less."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+
+    from engine.store.schema import metadata
+
+    engine.open_store(tmp_path / "new.db", create=True).close()
+    with create_engine(f"sqlite:///{tmp_path / 'new.db'}").connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert [d for d in differences if not (d[0] == "remove_table" and d[1].name == "alembic_version")] == []
+
+
+def test_a_store_of_a_newer_schema_is_refused(legacy: Path, capsys: Any) -> None:
+    engine.open_store(legacy).close()
+    execute(legacy, "UPDATE alembic_version SET version_num = '9999'")
+    code, out, err = run(capsys, "verify", "--db", legacy)
+    assert code == 2 and "9999" in err and "newer than this program" in err and "Traceback" not in err
