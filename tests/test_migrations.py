@@ -102,3 +102,23 @@ def test_a_store_of_a_newer_schema_is_refused(legacy: Path, capsys: Any) -> None
     execute(legacy, "UPDATE alembic_version SET version_num = '9999'")
     code, out, err = run(capsys, "verify", "--db", legacy)
     assert code == 2 and "9999" in err and "newer than this program" in err and "Traceback" not in err
+
+
+# Every place name the engine itself knew before divisions became rule data, and its code then.
+NAMES_BEFORE = {
+    "华龙区": "410902", "濮阳县": "410928", "清丰县": "410922", "南乐县": "410923", "范县": "410926",
+    "台前县": "410927", "濮阳经济技术开发区": "410972", "经开区": "410972", "开发区": "410972",
+    "濮阳经开区": "410972", "河南濮阳工业园区": "410971", "工业园区": "410971", "濮阳工业园区": "410971",
+    "濮阳市城乡一体化示范区": "PY-SFQ", "示范区": "PY-SFQ", "城乡一体化示范区": "PY-SFQ", "濮阳市": "410900",
+}  # fmt: skip
+
+
+def test_an_archive_from_before_divisions_data_reads_its_place_names_as_it_did_then() -> None:
+    from engine.model.divisions import DivisionsFile, gazetteer_from_files
+    from engine.services.archive import EARLIER_PLACES
+    from engine.yamlio import format_path, load_yaml
+
+    doc = load_yaml(EARLIER_PLACES.read_text(encoding="utf-8"), EARLIER_PLACES.name)
+    places, problems = gazetteer_from_files([(doc, DivisionsFile.model_validate(doc.data))], format_path)
+    assert problems == []
+    assert {name: places.resolve(name).code for name in NAMES_BEFORE} == NAMES_BEFORE

@@ -7,15 +7,20 @@ that version (else the archive was altered: :class:`~engine.errors.IntegrityErro
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
 from ..errors import IntegrityError
 from ..evaluation import Evaluator
-from ..rulebook import Rulebook, Ruleset, load_ruleset_files
+from ..rulebook import Rulebook, Ruleset, load_ruleset_files, ruleset_version
 from ..rulebook.overrides import Settings, override_ruleset, parse_settings
 from ..store import Reader
 
 __all__ = ["Archive", "archived_ruleset"]
+
+# the places an archived ruleset knew when its folder listed none (see the file's own notes)
+EARLIER_PLACES = Path(__file__).resolve().parent / "data" / "places-before-divisions-data.yaml"
 
 
 def archived_ruleset(store: Reader, version: str) -> Ruleset:
@@ -26,13 +31,16 @@ def archived_ruleset(store: Reader, version: str) -> Ruleset:
     files = store.archived_files(version)
     if not files:
         raise IntegrityError(f"{store.location}: ruleset version {version} is recorded but not archived in the store")
-    ruleset = load_ruleset_files(files, label=f"archive:{version[:19]}")
-    if ruleset.version != version:
+    found = ruleset_version(files)
+    if found != version:
         raise IntegrityError(
-            f"{store.location}: archive {version}: the archived files hash to {ruleset.version}: "
-            "the archive was altered"
+            f"{store.location}: archive {version}: the archived files hash to {found}: the archive was altered"
         )
-    return ruleset
+    label = f"archive:{version[:19]}"
+    if any(b"\ndivisions:" in b"\n" + content for content in files.values()):
+        return load_ruleset_files(files, label=label)
+    ruleset = load_ruleset_files({**files, EARLIER_PLACES.name: EARLIER_PLACES.read_bytes()}, label=label)
+    return dataclasses.replace(ruleset, version=version, files=dict(files))
 
 
 class Archive:
