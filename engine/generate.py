@@ -86,7 +86,9 @@ def _money(rng: random.Random, low: int, high: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def _patent(rng: random.Random, submitted: date, kind: str, holder: str | None, applicant: str) -> dict[str, Any]:
+def _patent(
+    rng: random.Random, submitted: date, kind: str, holder: str | list[str] | None, applicant: str
+) -> dict[str, Any]:
     roll = rng.random()
     if roll < 0.1:
         filed = date(submitted.year - 10, submitted.month, min(submitted.day, 28)) + timedelta(
@@ -101,7 +103,7 @@ def _patent(rng: random.Random, submitted: date, kind: str, holder: str | None, 
     patent: dict[str, Any] = {"number": _patent_number(rng, filed.year, kind), "kind": kind}
     if rng.random() < 0.2:
         del patent["kind"]  # derived from the number
-    patent["holder"] = holder
+    patent["holders" if isinstance(holder, list) else "holder"] = holder
     patent["filed_on"] = _maybe(rng, filed.isoformat(), 0.05)
     if rng.random() < 0.85:
         granted = filed + timedelta(days=rng.randint(180, 1500))
@@ -149,7 +151,10 @@ def generate(rng: random.Random, index: int = 0) -> dict[str, Any]:
     shared_patent: dict[str, Any] | None = None
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
         program = rng.choice(["local-industrialization-award", "patent-purchase-reward", "high-value-inventor-grant"])
-        holder = rng.choice([name, name, name, rng.choice(COMPANIES), None])
+        holder: Any = rng.choice([name, name, name, rng.choice(COMPANIES), None, "co-owned"])
+        if holder == "co-owned":  # the applicant and a university, or two others; a list or one text
+            owners = rng.choice([[name, "郑州大学"], ["河南大学", name], [rng.choice(COMPANIES), "郑州大学"]])
+            holder = owners if rng.random() < 0.5 else rng.choice(["；", ";", "、"]).join(owners)
         kind = rng.choice(["invention"] * 6 + ["utility_model", "design"])
         patent = _patent(rng, submitted, kind, holder, name)
         if shared_patent is not None and rng.random() < 0.3:

@@ -52,7 +52,7 @@
     而且 JSON 中规则版本以“sha256:”开头
     而且 JSON 中每项决定都有字段 claim、program、outcome、amount、maximums、criteria、missing
     而且 JSON 中每个条件都有字段 id、status、clause、explanation
-    而且 JSON 中的条件依次为 applicant-is-enterprise、invention-patent、patent-granted、patent-in-force、applicant-is-patentee、industrialized-in-puyang、industrialization-started、once-per-patent、not-abnormal-application、no-infringement-record、policy-in-force
+    而且 JSON 中的条件依次为 applicant-is-enterprise、invention-patent、patent-granted、patent-in-force、applicant-is-patentee、industrialized-in-puyang、industrialization-started、once-per-patent、co-owned-award-share、not-abnormal-application、no-infringement-record、policy-in-force
 
   场景: 三(二)2 JSON 输出中待评审的申请写明缺少的字段和核实后的金额
     假如 申请书未填写“专利有效”

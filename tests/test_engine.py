@@ -141,7 +141,7 @@ def test_a_verdict_spread_over_several_rules_matches_the_oracle(tmp_path) -> Non
         "{fact: patent.in_force, eq: true}",
         "{fact: patent.granted_on, present: true}",
         "{fact: industrialization.division, in: [410902, 410928, 410972]}",
-        "{fact: patent.holder, eq: {fact: applicant.name}}",
+        "{fact: patent.holders, contains: {fact: applicant.name}}",
         "{fact: industrialization.started_on, le: {fact: submitted_on}}",
         "{fact: patent.filed_on, lt: {fact: submitted_on, add_years: 5}}",
         "{fact: applicant.category, in: ['91']}",
@@ -150,7 +150,7 @@ def test_a_verdict_spread_over_several_rules_matches_the_oracle(tmp_path) -> Non
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     p1 = rules / "puyang-2022-19" / "p1-local-industrialization-award.yaml"
-    holder = "condition: {fact: patent.holder, eq: {fact: applicant.name}}"
+    holder = "condition: {fact: patent.holders, contains: {fact: applicant.name}}"
     text = p1.read_text(encoding="utf-8")
     assert text.count(holder) == 1
     p1.write_text(text.replace(holder, "condition: {all: [" + ", ".join(pairs) + "]}"), encoding="utf-8")

@@ -30,7 +30,7 @@ COMMON = "common.yaml"
 PARAMETERS = "parameters.yaml"
 
 # the condition of P1's own criterion applicant-is-patentee (program.criteria[4])
-HOLDER = "{fact: patent.holder, eq: {fact: applicant.name}}"
+HOLDER = "{fact: patent.holders, contains: {fact: applicant.name}}"
 
 
 @pytest.fixture
@@ -96,28 +96,28 @@ def only(problems: list[Problem], file: Path, line: int, path: str, *words: str,
 
 
 def test_unknown_operator(rules: Path) -> None:
-    edit(rules, P1, HOLDER, HOLDER.replace("eq:", "eqq:"))
-    line = line_of(rules, P1, "eqq:")
+    edit(rules, P1, HOLDER, HOLDER.replace("contains:", "containz:"))
+    line = line_of(rules, P1, "containz:")
     only(
         problems_of(rules),
         rules / P1,
         line,
-        "program.criteria[4].condition.eqq",
-        "unknown operator 'eqq'",
-        hint=("did you mean 'eq'?",),
+        "program.criteria[4].condition.containz",
+        "unknown operator 'containz'",
+        hint=("did you mean 'contains'?",),
     )
 
 
 def test_unknown_fact(rules: Path) -> None:
-    edit(rules, P1, HOLDER, HOLDER.replace("patent.holder", "patent.holdr"))
-    line = line_of(rules, P1, "patent.holdr")
+    edit(rules, P1, HOLDER, HOLDER.replace("patent.holders", "patent.holdrs"))
+    line = line_of(rules, P1, "patent.holdrs")
     only(
         problems_of(rules),
         rules / P1,
         line,
         "program.criteria[4].condition.fact",
-        "unknown fact 'patent.holdr'",
-        hint=("did you mean 'patent.holder'?",),
+        "unknown fact 'patent.holdrs'",
+        hint=("did you mean 'patent.holders'?",),
     )
 
 
@@ -333,13 +333,13 @@ def test_applies_if_names_a_non_boolean_parameter(rules: Path) -> None:
 
 
 def test_several_problems_are_all_reported(rules: Path) -> None:
-    edit(rules, P1, HOLDER, HOLDER.replace("eq:", "eqq:"))
+    edit(rules, P1, HOLDER, HOLDER.replace("contains:", "containz:"))
     edit(rules, P2, "lt: {param: purchase_reward_cap}", "lt: {param: purchase_reward_capp}")
     edit(rules, PARAMETERS, 'value: "0.10"}', 'value: "10"}')
     edit(rules, P3, "quote: 对拥有自主知识产权,能在濮阳", "quote: 对拥有自主知识产权，能在濮阳")
     problems = problems_of(rules)
-    p1_line = line_of(rules, P1, "eqq:")
-    find(problems, rules / P1, p1_line, "program.criteria[4].condition.eqq", "unknown operator")
+    p1_line = line_of(rules, P1, "containz:")
+    find(problems, rules / P1, p1_line, "program.criteria[4].condition.containz", "unknown operator")
     find(
         problems,
         rules / P2,
@@ -364,15 +364,15 @@ def test_several_problems_are_all_reported(rules: Path) -> None:
 
 
 def test_broken_rule_file_through_the_cli(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(rules, P1, HOLDER, HOLDER.replace("eq:", "eqq:"))
-    line = line_of(rules, P1, "eqq:")
+    edit(rules, P1, HOLDER, HOLDER.replace("contains:", "containz:"))
+    line = line_of(rules, P1, "containz:")
     code = main(["--rules", str(rules.parent), "check", str(SAMPLE)])
     out, err = capsys.readouterr()
     assert code == 2, err
     assert out == ""
     assert "Traceback" not in err
-    assert f"{rules / P1}:{line} program.criteria[4].condition.eqq: unknown operator 'eqq'" in err
-    assert "\n\n  hint: did you mean 'eq'?" in err
+    assert f"{rules / P1}:{line} program.criteria[4].condition.containz: unknown operator 'containz'" in err
+    assert "\n\n  hint: did you mean 'contains'?" in err
 
 
 def test_derived_cycle_through_the_cli(rules: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -68,8 +68,12 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
         fact["patent.number"] = p.number
         fact["patent.kind"] = p.kind
         fact["patent.abnormal"] = p.abnormal
-        if p.holder is not None:
-            fact["patent.holder"] = p.holder
+        patentees = p.patentees
+        if patentees:
+            fact["patent.holders"] = list(patentees)
+            fact["patent.co_owned"] = len(patentees) > 1
+            if len(patentees) > 1:
+                fact["patent.co_owners"] = [h for h in patentees if h != app_part.get("applicant.name")]
         if p.filed_on is not None:
             fact["patent.filed_on"] = encode_date(p.filed_on)
         if p.granted_on is not None:

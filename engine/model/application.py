@@ -220,10 +220,18 @@ class HighValue(_Model):
     national_science_award: Bool = False
 
 
+_PATENTEE_SEPARATORS = re.compile(r"[;、]")  # after NFKC, the full-width ； is ;
+
+
 class Patent(_Model):
+    """A patent as claimed. Its patentees of record: one ``holder``, or several ``holders``
+    (a ``holder`` text joining names with ；, ; or 、 reads as ``holders``); one patentee is
+    always kept as ``holder``, so that the stored input of a sole patentee never changes."""
+
     number: str
     kind: Literal["invention", "utility_model", "design"] | None = None
     holder: Name | None = None
+    holders: list[Name] | None = Field(default=None, min_length=1)
     filed_on: Date | None = None
     granted_on: Date | None = None
     in_force: Bool | None = None
@@ -276,6 +284,42 @@ class Patent(_Model):
         if value is not None and filed is not None and value < filed:
             raise _fail(f"{value} is before filed_on {filed}")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _patentees(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        holder, holders = data.get("holder"), data.get("holders")
+        if holder is not None and holders is not None:
+            raise _fail(
+                "give the patentee as holder, or several patentees as holders, not both",
+                "holders: [濮阳市龙丰新材料有限公司, 郑州大学]",
+                field="holders",
+            )
+        if isinstance(holder, str):
+            names = [n for n in _PATENTEE_SEPARATORS.split(unicodedata.normalize("NFKC", holder)) if n.strip()]
+            if len(names) > 1:
+                return {**{k: v for k, v in data.items() if k != "holder"}, "holders": names}
+        return data
+
+    @model_validator(mode="after")
+    def _one_patentee_is_the_holder(self) -> Patent:
+        if self.holders is not None:
+            names = list(dict.fromkeys(self.holders))  # a name given twice is one patentee
+            if len(names) == 1:
+                object.__setattr__(self, "holder", names[0])
+                object.__setattr__(self, "holders", None)
+            else:
+                object.__setattr__(self, "holders", names)
+        return self
+
+    @property
+    def patentees(self) -> tuple[str, ...]:
+        """Every patentee of record, in the order given (empty when not stated)."""
+        if self.holders:
+            return tuple(self.holders)
+        return (self.holder,) if self.holder is not None else ()
 
     @model_validator(mode="after")
     def _derive_kind(self) -> Patent:
