@@ -75,12 +75,14 @@ def award_terms(
         return AwardTerms(value, None, Arithmetic("fixed", gross=value, amount=value))
     assert award.rate is not None, f"{program.id}: an award is fixed, a rate or maximums"
     rate = ruleset.param_value(award.rate.param, when)
+    named = award.base or "transaction_amount"
     if base is None:
-        return AwardTerms(None, None, Arithmetic("rate", rate=rate))
+        return AwardTerms(None, None, Arithmetic("rate", rate=rate, base_fact=named))
     gross = percent_of(base, rate)
     room = cap_room(ruleset, program, when, earlier)
     if room is None:
-        return AwardTerms(gross, None, Arithmetic("rate", base=base, rate=rate, gross=gross, amount=gross))
+        arithmetic = Arithmetic("rate", base=base, rate=rate, gross=gross, amount=gross, base_fact=named)
+        return AwardTerms(gross, None, arithmetic)
     amount = min(gross, room.room)
     arithmetic = Arithmetic(
         "rate",
@@ -92,5 +94,6 @@ def award_terms(
         earlier=earlier,
         room=room.room,
         amount=amount,
+        base_fact=named,
     )
     return AwardTerms(amount, None, arithmetic)

@@ -138,6 +138,7 @@ class Arithmetic:
     earlier: tuple[AwardRef, ...] = ()
     room: Decimal | None = None
     amount: Decimal | None = None
+    base_fact: str = "transaction_amount"  # the claim field the rate applies to (named in words, not in JSON)
 
     @property
     def capped(self) -> bool:

@@ -25,6 +25,7 @@ from ..model import Application, Claim
 from ..rulebook import Program, Rulebook, Ruleset
 from ..rulebook.facts import FACTS, application_field
 from ..rulebook.ruleset import Period
+from ..rulebook.sizes import computed_facts
 from .award import award_terms, used_by
 from .decision import (
     ELIGIBLE,
@@ -176,6 +177,7 @@ class Evaluator:
         cap_refs = overlay.enterprise(program.id, cap_key) if cap_key else ()
         view = LedgerView(already_awarded=bool(patent_refs), awarded_total=used_by(cap_refs))
         fact = build_fact(part, claim, view)
+        computed_facts(ruleset, fact, app.submitted_on)  # e.g. the size class, from its dated table
         verdicts = engine.verdicts(fact, period)
 
         criteria = []

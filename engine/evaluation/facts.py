@@ -43,7 +43,7 @@ def _put(out: dict[str, Any], key: str, value: Any) -> None:
 
 # Sections of a claim: when a section is given at all, its name is a key of the
 # fact (value True), so that "the whole block is missing" can be told apart.
-SECTIONS = ("patent", "patent.high_value", "industrialization", "seller")
+SECTIONS = ("patent", "patent.high_value", "industrialization", "seller", "enterprise_size", "pledge_loan")
 
 
 def application_part(app: Application) -> dict[str, Any]:
@@ -103,6 +103,18 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
         _put(fact, "seller.type", seller.type)
         _put(fact, "seller.name", seller.name)
         _put(fact, "seller.country", seller.country)
+    size = claim.enterprise_size
+    if size is not None:
+        fact["enterprise_size"] = True
+        _put(fact, "enterprise_size.industry", size.industry)
+        _put(fact, "enterprise_size.employees", size.employees)
+        _put(fact, "enterprise_size.revenue", size.revenue)
+    loan = claim.pledge_loan
+    if loan is not None:
+        fact["pledge_loan"] = True
+        _put(fact, "pledge_loan.lender", loan.lender)
+        _put(fact, "pledge_loan.amount", loan.amount)
+        _put(fact, "pledge_loan.pledge_registered", loan.pledge_registered)
     for key in _CLAIM_FACTS:
         value = getattr(claim, key)
         if value is not None:
@@ -122,4 +134,5 @@ _CLAIM_FACTS = (
     "owns_ip",
     "transformed_in_puyang",
     "benefits",
+    "interest_paid",
 )

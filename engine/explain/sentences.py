@@ -114,11 +114,12 @@ def arithmetic_line(decision: Decision, lang: str) -> str | None:
             if a.amount
             else None
         )
+    base = FACTS[a.base_fact]
     if a.base is None:
         return (
-            "计算：技术交易额未提供，无法计算奖励"
+            f"计算：{base.zh}未提供，无法计算奖励"
             if zh
-            else "Arithmetic: no transaction amount given, the reward cannot be computed"
+            else f"Arithmetic: no {base.en} given, the reward cannot be computed"
         )
     rate = f"{(a.rate * 100).normalize():f}%" if a.rate is not None else "?"
     gross = f"{format_yuan(a.base)} × {rate} = {format_yuan(a.gross)}" if a.gross is not None else ""
@@ -136,7 +137,7 @@ def arithmetic_line(decision: Decision, lang: str) -> str | None:
             + (f"（{earlier}）" if earlier else "")
             + f"，剩余 {format_yuan(a.room)}"
         )
-        return f"计算：技术交易额 {gross}；{room} → 奖励 {format_yuan(a.amount)}"
+        return f"计算：{base.zh} {gross}；{room} → 奖励 {format_yuan(a.amount)}"
     room = (
         f"cap {format_yuan(a.cap)} per enterprise, used {used}"
         + (f" ({earlier})" if earlier else "")

@@ -16,7 +16,7 @@ from ..model.divisions import Gazetteer
 from ..money import format_yuan, from_fen
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
-from ..rulebook.facts import FACTS, decode_date
+from ..rulebook.facts import ENUM_LABELS, FACTS, decode_date
 
 __all__ = [
     "MARK",
@@ -96,7 +96,7 @@ def show_value(path: str, value: Any, lang: str, places: Gazetteer | None = None
     if spec.type == "bool":
         return ("是" if value else "否") if zh else ("yes" if value else "no")
     if spec.type == "enum":
-        labels = VALUE_LABELS.get(value)
+        labels = VALUE_LABELS.get(value) or ENUM_LABELS.get(value)
         return labels[0 if zh else 1] if labels else str(value)
     if spec.type == "division":
         return show_division(value, lang, places)
@@ -163,6 +163,8 @@ SECTION_LABELS = {
     "patent.high_value": ("高价值专利情形", "high-value categories"),
     "industrialization": ("产业化情况", "industrialization details"),
     "seller": ("卖方信息", "seller details"),
+    "enterprise_size": ("企业规模情况（行业、从业人员、营业收入）", "size details (industry, employees, revenue)"),
+    "pledge_loan": ("质押贷款情况", "pledge loan details"),
     "applicant.credit_code": ("统一社会信用代码", "credit code"),
 }
 

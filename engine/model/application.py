@@ -35,9 +35,11 @@ __all__ = [
     "Applicant",
     "Application",
     "Claim",
+    "EnterpriseSize",
     "HighValue",
     "Industrialization",
     "Patent",
+    "PledgeLoan",
     "Seller",
     "canonical_name",
     "parse_date",
@@ -356,6 +358,28 @@ class Seller(_Model):
             raise _from_identifier(exc) from None
 
 
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"a whole number of persons, got {quoted(value)}")
+    return value
+
+
+class EnterpriseSize(_Model):
+    """What the size class (大中小微) is computed from: the industry and last year's figures."""
+
+    industry: Literal["industrial", "wholesale", "retail", "software_it", "information_transmission", "other"]
+    employees: Annotated[int, BeforeValidator(_count)] | None = None
+    revenue: Money | None = None
+
+
+class PledgeLoan(_Model):
+    """A bank loan secured by a pledge of intellectual property (知识产权质押贷款)."""
+
+    lender: Name | None = None
+    amount: PositiveMoney | None = None
+    pledge_registered: Bool | None = None
+
+
 class Claim(_Model):
     """One claim. Which fields a programme needs is declared in its rule file."""
 
@@ -372,6 +396,9 @@ class Claim(_Model):
     owns_ip: Bool | None = None
     transformed_in_puyang: Bool | None = None
     benefits: str | None = None
+    enterprise_size: EnterpriseSize | None = None
+    pledge_loan: PledgeLoan | None = None
+    interest_paid: PositiveMoney | None = None
 
 
 class Application(_Model):

@@ -144,6 +144,20 @@ def _check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Pr
                 )
             )
             continue
+        awaiting = ruleset.awaiting(claim.program, app.submitted_on)
+        if awaiting:
+            names = ", ".join(p.name for p in awaiting)
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(loc),
+                    shown_path(loc),
+                    f"programme {quoted(claim.program)} ({program.clause} of {ruleset.policy.document}) cannot "
+                    f"be applied to applications submitted on {app.submitted_on} yet: {names} not set",
+                    "; ".join(p.unset.en for p in awaiting if p.unset is not None) or None,
+                )
+            )
+            continue
         given = [name for name in Claim.model_fields if name != "program" and getattr(claim, name) is not None]
         for name in given:
             if name not in program.claim_fields:

@@ -18,7 +18,15 @@ from .files import RuleFiles
 from .ruleset import Derived, Parameter, Program
 from .suggest import did_you_mean
 
-__all__ = ["check_award", "check_claim_facts", "check_cycles", "check_ledger_facts", "check_templates"]
+__all__ = [
+    "check_award",
+    "check_claim_facts",
+    "check_computed_facts",
+    "check_cycles",
+    "check_ledger_facts",
+    "check_requires",
+    "check_templates",
+]
 
 
 def check_templates(
@@ -59,8 +67,10 @@ def check_award(build: RuleFiles, doc: Located, path: tuple[Any, ...], spec: Any
         refs.append(("fixed", award.fixed.param, ("money",)))
     if award.rate:
         refs.append(("rate", award.rate.param, ("rate",)))
-        if award.base != "transaction_amount":
-            build.problem(doc, path + ("base",), "a rate applies to a money fact: base: transaction_amount")
+        base = FACTS.get(award.base or "")
+        if base is None or base.type != "money" or base.scope != "claim" or "." in base.path:
+            bases = ", ".join(f for f, x in FACTS.items() if x.type == "money" and x.scope == "claim" and "." not in f)
+            build.problem(doc, path + ("base",), f"a rate applies to a money field of the claim, one of: {bases}")
         if award.cap:
             refs.append(("cap", award.cap.param, ("money",)))
             if award.cap_per is None:
@@ -104,7 +114,7 @@ def check_claim_facts(build: RuleFiles, doc: Located, path: tuple[Any, ...], pro
     """A programme's criteria read only the claim fields its claims may carry."""
     for criterion in program.criteria:
         for fact in criterion.facts:
-            if FACTS[fact].scope != "claim":
+            if FACTS[fact].scope not in ("claim", "computed"):
                 continue
             section = fact.split(".")[0]
             if section not in program.claim_fields:
@@ -114,6 +124,36 @@ def check_claim_facts(build: RuleFiles, doc: Located, path: tuple[Any, ...], pro
                     f"criterion '{criterion.id}' reads {fact}, but '{section}' is not among "
                     "this programme's claim_fields",
                     f"add {section} to claim_fields",
+                )
+
+
+def check_requires(
+    build: RuleFiles, doc: Located, path: tuple[Any, ...], names: list[str], params: dict[str, Parameter]
+) -> None:
+    """Each parameter a programme ``requires`` is declared."""
+    for i, name in enumerate(names):
+        if name not in params:
+            build.follow_on(doc, path + (i,), f"unknown parameter '{name}'", did_you_mean(name, list(params)))
+
+
+def check_computed_facts(
+    build: RuleFiles, doc: Located, path: tuple[Any, ...], program: Program, params: dict[str, Parameter]
+) -> None:
+    """A criterion reading a computed fact has the table it is computed with."""
+    for criterion in program.criteria:
+        for fact in criterion.facts:
+            needed = FACTS[fact].param
+            if needed is None:
+                continue
+            have = params.get(needed)
+            if have is None or have.type != "size_classes":
+                report = build.follow_on if have is None else build.problem
+                report(
+                    doc,
+                    path + ("criteria",),
+                    f"criterion '{criterion.id}' reads {fact}, which is computed with a size_classes "
+                    f"parameter named '{needed}'; "
+                    + ("there is none" if have is None else f"'{needed}' is {have.type}"),
                 )
 
 

@@ -20,8 +20,8 @@ from .suggest import did_you_mean
 
 __all__ = ["CONDITION_KEYS", "OPS", "literal", "parse_condition"]
 
-ORDERED = {"date", "money"}
-SCALAR = {"date", "bool", "money", "text", "enum", "division", "category"}
+ORDERED = {"date", "money", "count"}
+SCALAR = {"date", "bool", "money", "count", "text", "enum", "division", "category"}
 OPS: dict[str, set[str]] = {
     "eq": SCALAR,
     "ne": SCALAR,
@@ -163,7 +163,7 @@ class _Parser:
             self.problem(
                 where,
                 f"'{op}' cannot be used on {spec.path} ({spec.type})",
-                "ordering (lt/le/gt/ge) works on dates and money; in/not_in on "
+                "ordering (lt/le/gt/ge) works on dates, money and counts; in/not_in on "
                 "texts, enums and divisions; contains on lists",
             )
             return None
@@ -247,6 +247,7 @@ class _Parser:
         wanted = {
             "date": "date",
             "money": "money",
+            "count": "integer",
             "bool": "boolean",
             "division": "division",
             "text": "text",
@@ -285,6 +286,9 @@ def literal(type_: str, raw: Any) -> Any:
             except ValueError:
                 pass
         return _Bad(f"expected a date YYYY-MM-DD, got {raw!r}")
+    if type_ == "count":
+        ok = isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0
+        return raw if ok else _Bad(f"expected a whole number, got {raw!r}")
     if type_ == "money":
         try:
             return to_fen(parse_money(raw))

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ..money import from_fen
 
 __all__ = [
+    "ENUM_LABELS",
     "FACTS",
     "FactSpec",
     "application_field",
@@ -29,7 +30,7 @@ __all__ = [
     "nested",
 ]
 
-FactType = Literal["date", "bool", "money", "text", "enum", "division", "text_list", "category"]
+FactType = Literal["date", "bool", "money", "count", "text", "enum", "division", "text_list", "category"]
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,11 @@ class FactSpec:
     type: FactType
     zh: str
     en: str
-    scope: Literal["application", "claim", "ledger"]
+    scope: Literal["application", "claim", "ledger", "computed"]
     values: tuple[str, ...] = ()
     source: str | None = None  # the application field it comes from, when not `path`
     always: bool = False  # every valid claim has it (required or defaulted): never unknown
+    param: str | None = None  # computed: the parameter (a table) it is computed with
 
 
 def _f(
@@ -52,8 +54,9 @@ def _f(
     scope: str = "claim",
     values: tuple[str, ...] = (),
     source: str | None = None,
+    param: str | None = None,
 ) -> FactSpec:
-    return FactSpec(path, type_, zh, en, scope, values, source, path in ALWAYS)  # type: ignore[arg-type]
+    return FactSpec(path, type_, zh, en, scope, values, source, path in ALWAYS, param)  # type: ignore[arg-type]
 
 
 # Required by the application format, defaulted by it, or supplied by the ledger; a claim
@@ -71,6 +74,25 @@ ALWAYS = frozenset(
         "ledger.awarded_total",
     }
 )
+
+
+# 工信部联企业〔2011〕300号: the industries whose thresholds the rules give (other: none given)
+INDUSTRIES = ("industrial", "wholesale", "retail", "software_it", "information_transmission", "other")
+SIZE_CLASSES = ("large", "medium", "small", "micro")
+
+# How people read the values of the vocabulary's enums (zh, en).
+ENUM_LABELS: dict[str, tuple[str, str]] = {
+    "industrial": ("工业", "industry (mining, manufacturing, utilities)"),
+    "wholesale": ("批发业", "wholesale"),
+    "retail": ("零售业", "retail"),
+    "software_it": ("软件和信息技术服务业", "software and IT services"),
+    "information_transmission": ("信息传输业", "information transmission"),
+    "other": ("其他行业", "another industry"),
+    "large": ("大型企业", "large enterprise"),
+    "medium": ("中型企业", "medium-sized enterprise"),
+    "small": ("小型企业", "small enterprise"),
+    "micro": ("微型企业", "micro enterprise"),
+}
 
 
 FACTS: dict[str, FactSpec] = {
@@ -169,6 +191,23 @@ FACTS: dict[str, FactSpec] = {
         _f("owns_ip", "bool", "拥有自主知识产权", "owns the IP"),
         _f("transformed_in_puyang", "bool", "在濮阳实现成果转化", "results transformed in Puyang"),
         _f("benefits", "text", "经济社会效益陈述", "statement of benefits"),
+        _f("enterprise_size.industry", "enum", "所属行业（划型）", "industry (for the size class)", values=INDUSTRIES),
+        _f("enterprise_size.employees", "count", "从业人员（人）", "employees"),
+        _f("enterprise_size.revenue", "money", "上年营业收入", "revenue of the last year"),
+        _f(
+            "enterprise_size.sme_class",
+            "enum",
+            "企业规模（划型）",
+            "size class",
+            "computed",
+            values=SIZE_CLASSES,
+            source="enterprise_size",
+            param="sme_size_classes",
+        ),
+        _f("pledge_loan.lender", "text", "贷款银行", "lending bank"),
+        _f("pledge_loan.amount", "money", "质押贷款金额", "pledge loan amount"),
+        _f("pledge_loan.pledge_registered", "bool", "知识产权质押已登记", "IP pledge registered"),
+        _f("interest_paid", "money", "已付贷款利息", "loan interest paid"),
         _f(
             "ledger.already_awarded",
             "bool",
@@ -212,10 +251,11 @@ def nested(fact: dict[str, Any], paths: tuple[tuple[str, list[str]], ...]) -> di
 
 
 def application_field(path: str, claim_no: int) -> str | None:
-    """Where in the application file a fact comes from (None for ledger facts)."""
+    """Where in the application file a fact comes from (None for ledger facts, and for facts
+    computed from others, whose own sources are named instead)."""
     spec = FACTS[path]
     source = spec.source or path
-    if spec.scope == "ledger":
+    if spec.scope in ("ledger", "computed"):
         return None
     if spec.scope == "application":
         return source

@@ -23,7 +23,15 @@ from ..errors import ComplexityError, Problem, RuleFileError
 from ..model import Claim
 from ..model.divisions import gazetteer_from_files
 from ..yamlio import Located, format_path
-from .checks import check_award, check_claim_facts, check_cycles, check_ledger_facts, check_templates
+from .checks import (
+    check_award,
+    check_claim_facts,
+    check_computed_facts,
+    check_cycles,
+    check_ledger_facts,
+    check_requires,
+    check_templates,
+)
 from .condition_parser import parse_condition
 from .conditions import collect_derived, derived_refs, derived_refs_deep, fact_paths, params_deep
 from .files import RuleFiles
@@ -181,6 +189,8 @@ class _Build(RuleFiles):
                                 f"quote not found verbatim in the policy text: {item.quote}",
                             )
                         sspec = sspec.model_copy(update={"quote": item.quote})
+                    if item.clause is not None:
+                        sspec = sspec.model_copy(update={"clause": item.clause})
                     c = self._criterion(
                         sdoc, spath, sspec, "criterion", param_types, derived_names, raw_derived, params
                     )
@@ -217,9 +227,14 @@ class _Build(RuleFiles):
                 spec.limits.once_per,
                 tuple(criteria),
                 tuple(used),
+                tuple(spec.requires),
+                tuple(spec.purpose),
             )
+            self._quote(doc, base + ("purpose",), spec.purpose, "quote")
+            check_requires(self, doc, base + ("requires",), spec.requires, params)
             check_ledger_facts(self, doc, base, programs[spec.id])
             check_claim_facts(self, doc, base, programs[spec.id])
+            check_computed_facts(self, doc, base, programs[spec.id], params)
         # a shared criterion no programme uses is still read and checked
         for name, (sdoc, spath, sspec) in shared.items():
             if not any(c.id == name for p in programs.values() for c in p.criteria):

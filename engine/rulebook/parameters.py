@@ -18,6 +18,7 @@ from ..money import MoneyError, parse_money
 from ..yamlio import Located
 from .files import RuleFiles
 from .ruleset import Parameter
+from .sizes import read_size_classes
 
 __all__ = ["POLICY_PARAMS", "build_parameters", "param_value"]
 
@@ -92,6 +93,8 @@ def param_value(type_: str, raw: Any, divisions: Gazetteer | None = None) -> Any
             return list(raw)
         if type_ == "text":
             return raw if isinstance(raw, str) else f"!expected text, got {raw!r}"
+        if type_ == "size_classes":
+            return read_size_classes(raw)
     except (MoneyError, InvalidOperation, ValueError) as exc:
         return f"!{exc}"
     except identifiers.IdentifierError as exc:

@@ -17,7 +17,7 @@ from ..model.divisions import Gazetteer
 from ..money import to_fen
 from .conditions import UNSET, Condition, bind, derived_refs, fact_paths
 from .facts import encode_date
-from .schema import AwardSpec, ExplainSpec, PolicySpec, Text
+from .schema import AwardSpec, ExplainSpec, PolicySpec, PurposeSpec, Text
 
 __all__ = ["Criterion", "Derived", "Parameter", "Program", "Ruleset"]
 
@@ -109,6 +109,8 @@ class Program:
     once_per: str | None
     criteria: tuple[Criterion, ...]
     derived: tuple[str, ...]  # derived conditions reported with this programme's decisions
+    requires: tuple[str, ...] = ()  # parameters that must have a value for a claim to be taken
+    purpose: tuple[PurposeSpec, ...] = ()  # words of its provision read as its aim, not a condition
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,16 @@ class Ruleset:
 
             return f"{self.id}@{self.version}+set:{settings_digest(self.overrides)}"
         return f"{self.id}@{self.version}"
+
+    def awaiting(self, program: str, when: date) -> tuple[Parameter, ...]:
+        """The parameters a programme ``requires`` that have no value in force on ``when``
+        (none set at all, or the first set later): while there are any, a claim submitted
+        on ``when`` cannot be taken."""
+        return tuple(
+            self.parameters[name]
+            for name in self.programs[program].requires
+            if not any(start <= when for start, _ in self.parameters[name].values)
+        )
 
     def in_force(self, when: date) -> bool:
         return self.policy.in_force.from_ <= when <= self.policy.in_force.to

@@ -35,6 +35,7 @@ __all__ = [
     "PolicyFile",
     "PolicySpec",
     "ProgramFile",
+    "PurposeSpec",
     "Text",
     "UseSpec",
 ]
@@ -94,10 +95,12 @@ class CriterionSpec(_Spec):
 
 class UseSpec(_Spec):
     """``- use: criterion-id`` takes a shared criterion from ``common.yaml``; ``quote``
-    may name the words of this programme's clause that the shared test encodes."""
+    may name the words of this programme's clause that the shared test encodes, and
+    ``clause`` that clause, where it is not the shared criterion's."""
 
     use: str = Field(pattern=ID)
     quote: str | None = None
+    clause: str | None = Field(default=None, pattern=CLAUSE)  # this programme's clause, when it differs
 
 
 class DerivedSpec(_Spec):
@@ -137,7 +140,9 @@ class PolicyFile(_Spec):
     policy: PolicySpec
 
 
-ParamType = Literal["money", "rate", "integer", "area_m2", "boolean", "date", "divisions", "text_list", "text"]
+ParamType = Literal[
+    "money", "rate", "integer", "area_m2", "boolean", "date", "divisions", "text_list", "text", "size_classes"
+]
 
 
 class DatedValue(_Spec):
@@ -207,6 +212,14 @@ class AwardSpec(_Spec):
     maximums: dict[str, Operand] | None = None
 
 
+class PurposeSpec(_Spec):
+    """Words of a programme's provision that state its aim rather than a condition, and why
+    they are read so (the coverage report counts them as read, not as encoded)."""
+
+    quote: str = Field(min_length=2)
+    reading: Text
+
+
 class LimitsSpec(_Spec):
     once_per: Literal["patent.number"] | None = None
 
@@ -231,6 +244,10 @@ class ProgramSpec(_Spec):
     claim_fields: list[str]
     award: AwardSpec
     limits: LimitsSpec = LimitsSpec()
+    # parameters the programme office must set before the programme can be applied: until
+    # then (on a submission date before each has a value) a claim is refused at intake
+    requires: list[str] = []
+    purpose: list[PurposeSpec] = []
     criteria: list[ProgramCriterion] = Field(min_length=1)
 
 

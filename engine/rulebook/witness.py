@@ -160,6 +160,8 @@ def _other(path: str, avoid: tuple[Any, ...]) -> Any:
         return next(c for c in ("92", "93", "91", "11") if c not in avoid)
     if spec.type == "money":
         return max(avoid) + 100 if avoid else 100
+    if spec.type == "count":
+        return max(avoid) + 1 if avoid else 1
     if spec.type == "date":
         return encode_date(date.fromisoformat(decode_date(max(avoid))) + timedelta(days=1))
     return next(f"{avoid[0]}（其他{i}）" for i in range(1, 10) if f"{avoid[0]}（其他{i}）" not in avoid)
@@ -171,6 +173,7 @@ def _default(path: str, base: dict[str, Any]) -> Any:
     return {
         "date": base.get("submitted_on", EXAMPLE_DAY),
         "money": 100_000_00,
+        "count": 10,
         "bool": True,
         "enum": spec.values[0] if spec.values else "",
         "division": "410902",

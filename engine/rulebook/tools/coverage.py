@@ -6,7 +6,8 @@ escape coverage by quoting less of its provision), and the quoted words of each
 disqualifier and announced programme. Each piece is cut into phrases at the plan's
 own punctuation (:mod:`~engine.rulebook.tools.plan_text`). A phrase is *covered*
 when a criterion or a parameter of the same clause quotes words of it (or a quote
-contains it); *announced* when only an announced programme cites it; otherwise
+contains it), or when its programme reads it as the provision's aim (``purpose:``, with
+the reason); *announced* when only an announced programme cites it; otherwise
 *uncovered*. The scenarios listed for a phrase are those that exercise one of its
 criteria (:mod:`~engine.rulebook.tools.scenarios`).
 """
@@ -27,7 +28,7 @@ __all__ = ["ClauseCoverage", "Coverage", "Encoding", "Phrase", "clause_coverage"
 class Encoding:
     """One criterion or parameter that encodes a phrase."""
 
-    kind: str  # "criterion" | "disqualifier" | "parameter" | "announced"
+    kind: str  # "criterion" | "disqualifier" | "parameter" | "purpose" | "announced"
     id: str
     label: str
     programs: tuple[str, ...]
@@ -116,6 +117,10 @@ def clause_coverage(ruleset: Ruleset, features: Path | None = None, lang: str = 
     for name, p in ruleset.parameters.items():
         if p.quote:
             encodings.append((p.clause, p.quote, Encoding("parameter", name, getattr(p.label, lang), ())))
+    for program in ruleset.programs.values():
+        for purpose in program.purpose:
+            reading = getattr(purpose.reading, lang)
+            encodings.append((program.clause, purpose.quote, Encoding("purpose", program.id, reading, (program.id,))))
     for a in ruleset.policy.announced:
         encodings.append((a.clause, a.quote, Encoding("announced", a.id, getattr(a.label, lang), ())))
 

@@ -117,8 +117,10 @@ def _unused_parameters(ruleset: Ruleset, where: Locations) -> list[Problem]:
         for operand in (award.fixed, award.rate, award.cap, *(award.maximums or {}).values()):
             if operand is not None:
                 used.add(operand.param)
+        used.update(program.requires)
         for c in program.criteria:
             used.update(c.params)
+            used.update(p for p in (FACTS[f].param for f in c.facts) if p is not None)
             if c.applies_if:
                 used.add(c.applies_if)
             for status in ("met", "not_met", "unknown"):

@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 from ...errors import UsageError
-from ..facts import encode_date
+from ..facts import FACTS, encode_date
 from ..ruleset import Ruleset
 from ..witness import witness
 from .plan_text import clause_texts, sentences
-from .words import condition_words, fact_label, value_words
+from .words import condition_words, fact_label, size_words, value_words
 
 __all__ = ["CriterionPage", "ParameterLine", "ProgrammePage", "programme_pages"]
 
@@ -74,6 +74,8 @@ class ProgrammePage:
     ruleset: str
     version: str
     in_force: str
+    awaiting: list[tuple[str, str]] = field(default_factory=list)  # (parameter, why unset) before it applies
+    purpose: list[tuple[str, str]] = field(default_factory=list)  # (words of the plan, why they are its aim)
 
 
 def programme_pages(ruleset: Ruleset, program: str | None = None, lang: str = "zh") -> list[ProgrammePage]:
@@ -101,6 +103,9 @@ def _parameter(ruleset: Ruleset, name: str, lang: str) -> ParameterLine | None:
     kind = {"money": "money", "date": "date", "boolean": "bool", "divisions": "division"}.get(p.type)
     values = []
     for start, value in p.values:
+        if p.type == "size_classes":
+            values.append((str(start), size_words(value, lang)))
+            continue
         shown = f"{value * 100:g}%" if p.type == "rate" else value_words(None, value, lang, kind, ruleset.divisions)
         if p.type == "money":
             from ...money import format_yuan
@@ -158,24 +163,32 @@ def _page(ruleset: Ruleset, pid: str, lang: str) -> ProgrammePage:
         if c.applies_if:
             value = ruleset.parameters[c.applies_if].value_at(ruleset.policy.in_force.from_)
             page.switch = (c.applies_if, value_words(None, value, lang, "bool"))
-        names = list(c.params) + ([c.applies_if] if c.applies_if else [])
+        tables = [t for t in (FACTS[f].param for f in c.facts) if t is not None and t in ruleset.parameters]
+        names = list(c.params) + ([c.applies_if] if c.applies_if else []) + tables
         page.parameters = [p for p in (_parameter(ruleset, n, lang) for n in names) if p is not None]
         if not c.discretionary:
             page.meets = _example(ruleset, pid, c.id, "met", lang, c.facts[:1])
             page.fails = _example(ruleset, pid, c.id, "not_met", lang, c.facts[:1])
         criteria.append(page)
     award = []
+    unset = "（未设定）" if lang == "zh" else "(not set)"
     spec = program.award
     for label, operand in (("fixed", spec.fixed), ("rate", spec.rate), ("cap", spec.cap)):
         if operand is not None:
             line = _parameter(ruleset, operand.param, lang)
             if line is not None:
-                award.append(f"{label}: {line.label} {line.values[-1][1] if line.values else ''} ({line.name})")
+                award.append(f"{label}: {line.label} {line.values[-1][1] if line.values else unset} ({line.name})")
     for key, operand in (spec.maximums or {}).items():
         line = _parameter(ruleset, operand.param, lang)
         if line is not None:
             award.append(f"{key}: {line.label} {line.values[-1][1] if line.values else ''} ({line.name})")
     window = ruleset.policy.in_force
+    awaiting = [
+        (name, _t(ruleset.parameters[name].unset, lang))
+        for name in program.requires
+        if not ruleset.parameters[name].values
+    ]
+    purpose = [(p.quote, _t(p.reading, lang)) for p in program.purpose]
     return ProgrammePage(
         pid,
         program.code,
@@ -190,4 +203,6 @@ def _page(ruleset: Ruleset, pid: str, lang: str) -> ProgrammePage:
         ruleset.id,
         ruleset.version,
         f"{window.from_} … {window.to}",
+        awaiting,
+        purpose,
     )

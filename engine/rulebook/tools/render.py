@@ -7,7 +7,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ...errors import Problem
-from .coverage import Coverage
+from .coverage import Coverage, Encoding
 from .pages import ProgrammePage
 
 __all__ = ["coverage_text", "html", "lint_text", "page_text"]
@@ -29,6 +29,7 @@ WORDS = {
         "covered": "已覆盖",
         "uncovered": "未覆盖",
         "announced": "已公布、未生效",
+        "purpose": "目的表述",
         "more": "个",
         "coverage_title": "条款覆盖情况",
         "clause": "条款",
@@ -54,6 +55,9 @@ WORDS = {
         "fails": "不满足的例子",
         "hint": "如何满足",
         "generated": "本页由规则文件生成，规则版本",
+        "awaiting": "尚未施行：待主管部门设定参数",
+        "aims": "目的表述（不是申请条件）",
+        "no_example": "参数未设定，暂无法给出例子",
     },
     "en": {
         "ruleset": "ruleset",
@@ -64,6 +68,7 @@ WORDS = {
         "covered": "covered",
         "uncovered": "uncovered",
         "announced": "announced, not operative",
+        "purpose": "states the aim",
         "more": "more",
         "coverage_title": "Clause coverage",
         "clause": "clause",
@@ -89,6 +94,9 @@ WORDS = {
         "fails": "Example that fails",
         "hint": "What the applicant can do",
         "generated": "Generated from the rule files, version",
+        "awaiting": "Not operative yet: waiting for the programme office to set",
+        "aims": "Words stating the aim (not conditions)",
+        "no_example": "no example until the parameter is set",
     },
 }
 
@@ -101,6 +109,12 @@ def lint_text(problems: list[Problem]) -> str:
     return "".join(f"{p}\n" for p in problems)
 
 
+def _encoding(e: Encoding, t: dict[str, str]) -> str:
+    if e.kind == "purpose":
+        return f"{t['purpose']} ({e.id}): {e.label}"
+    return e.id + (f" [{e.switch}]" if e.switch else "")
+
+
 def coverage_text(coverage: Coverage, lang: str = "zh") -> str:
     t = WORDS[lang]
     lines = [f"{t['coverage_title']} · {coverage.document} · {t['ruleset']} {coverage.ruleset}"]
@@ -111,7 +125,7 @@ def coverage_text(coverage: Coverage, lang: str = "zh") -> str:
             mark = {"covered": "✔", "uncovered": "✘", "announced": "·"}[p.status]
             lines.append(f"  {mark} “{p.text}” — {t[p.status]}")
             if p.encodings:
-                lines.append("      " + ", ".join(e.id + (f" [{e.switch}]" if e.switch else "") for e in p.encodings))
+                lines.append("      " + ", ".join(_encoding(e, t) for e in p.encodings))
             if p.scenarios:
                 lines.append(f"      {t['scenarios']}: {len(p.scenarios)} · " + p.scenarios[0].name)
     uncovered = coverage.uncovered
@@ -129,6 +143,12 @@ def page_text(pages: list[ProgrammePage], lang: str = "zh", markdown: bool = Fal
         out.append(f"{h1}{pg.code} · {pg.label}")
         out.append(f"{pg.document} {pg.title} · {t['clause']} {pg.clause} · {t['ruleset']} {pg.ruleset} {pg.version}")
         out.append(f"{quote}{pg.clause} “{pg.provision}”")
+        if pg.awaiting:
+            out.append(
+                f"{t['awaiting']} {', '.join(name for name, _ in pg.awaiting)}: " + "; ".join(r for _, r in pg.awaiting)
+            )
+        for words, reading in pg.purpose:
+            out.append(f"- {t['aims']}: “{words}” — {reading}")
         out.append("")
         out.append(f"{h2}{t['award']}")
         out.extend(f"- {line}" for line in pg.award)
@@ -150,6 +170,8 @@ def page_text(pages: list[ProgrammePage], lang: str = "zh", markdown: bool = Fal
                 out.append(f"- {t['meets']}: " + "; ".join(f"{k} {v}" for k, v in c.meets))
             if c.fails:
                 out.append(f"- {t['fails']}: " + "; ".join(f"{k} {v}" for k, v in c.fails))
+            if not c.discretionary and c.meets is None and c.fails is None:
+                out.append(f"- {t['meets']} / {t['fails']}: {t['no_example']}")
             out.append(f"- {t['hint']}: {c.hint}")
         out.append("")
     return "\n".join(out)

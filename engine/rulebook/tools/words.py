@@ -13,10 +13,10 @@ from typing import Any
 from ...model.divisions import Gazetteer
 from ...money import format_yuan, from_fen
 from ..conditions import All, AnyOf, Compare, Condition, DerivedRef, FactRef, Not, ParamRef, Present
-from ..facts import FACTS, decode_date
+from ..facts import ENUM_LABELS, FACTS, decode_date
 from ..ruleset import Ruleset
 
-__all__ = ["condition_words", "fact_label", "value_words"]
+__all__ = ["condition_words", "fact_label", "size_words", "value_words"]
 
 _OPS = {
     "zh": {
@@ -33,6 +33,10 @@ _OPS = {
         ("money", "le"): "不超过",
         ("money", "gt"): "大于",
         ("money", "ge"): "不少于",
+        ("count", "lt"): "少于",
+        ("count", "le"): "不超过",
+        ("count", "gt"): "多于",
+        ("count", "ge"): "不少于",
     },
     "en": {
         "eq": "is",
@@ -48,6 +52,10 @@ _OPS = {
         ("money", "le"): "is at most",
         ("money", "gt"): "is more than",
         ("money", "ge"): "is at least",
+        ("count", "lt"): "is fewer than",
+        ("count", "le"): "is at most",
+        ("count", "gt"): "is more than",
+        ("count", "ge"): "is at least",
     },
 }
 _ENUM_ZH = {
@@ -93,6 +101,8 @@ def value_words(
         if d is None:
             return str(value)
         return f"{d.code} {d.name_zh if lang == 'zh' else d.name_en}"
+    if isinstance(value, str) and value in ENUM_LABELS:
+        return ENUM_LABELS[value][0 if lang == "zh" else 1]
     if lang == "zh" and isinstance(value, str):
         return _ENUM_ZH.get(value, value)
     return str(value)
@@ -158,3 +168,34 @@ def condition_words(cond: Condition, ruleset: Ruleset, lang: str, when: date | N
     return (
         f"{fact_label(cond.fact, lang)}{op}{right}" if lang == "zh" else f"{fact_label(cond.fact, lang)} {op} {right}"
     )
+
+
+def size_words(table: Any, lang: str) -> str:
+    """A size-class table (``size_classes`` parameter) in words, one industry after another:
+    the SME ceiling (either measure below it), then the medium and small floors (both met);
+    revenue in 万元 as the national standard writes it."""
+    zh = lang == "zh"
+
+    def measures(level: dict[str, Any], op: str, joiner: str) -> str:
+        parts = []
+        for measure, value in level.items():
+            if measure == "employees":
+                parts.append(f"从业人员 {op}{value} 人" if zh else f"employees {op} {value}")
+            else:
+                wan = f"{value / 10000:,f}".rstrip("0").rstrip(".")
+                parts.append(f"营业收入 {op}{wan} 万元" if zh else f"revenue {op} {wan} wan yuan")
+        return joiner.join(parts)
+
+    lines = []
+    for industry, bands in table.items():
+        name = ENUM_LABELS.get(industry, (industry, industry))[0 if zh else 1]
+        if zh:
+            sme, medium = measures(bands.sme_below, "<", "或"), measures(bands.medium, "≥", "且")
+            lines.append(
+                f"{name}：{sme}为中小微企业；中型 {medium}；小型 {measures(bands.small, '≥', '且')}；其余为微型"
+            )
+        else:
+            sme, medium = measures(bands.sme_below, "<", " or "), measures(bands.medium, "≥", " and ")
+            small = measures(bands.small, "≥", " and ")
+            lines.append(f"{name}: an SME when {sme}; medium when {medium}; small when {small}; else micro")
+    return "。".join(lines) if zh else ". ".join(lines)
