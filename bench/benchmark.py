@@ -9,7 +9,8 @@ Sections
           on one CPU core
   cold    a cold `subsidy check` of one sample file, as a new process each time
   screen  `subsidy screen` of N generated applications from one .jsonl file into
-          a fresh SQLite store, end to end; then `subsidy replay` and `verify` of it
+          a fresh SQLite store, end to end, with its worker processes and in one
+          process; then `subsidy replay` and `verify` of the store
 
 The process is pinned to one CPU core where the OS allows it, and in-process
 figures are in CPU seconds of this process, so "applications per second" means
@@ -81,20 +82,18 @@ def tune_gc() -> None:
 
 
 def section_eval(n: int, seed: int, runs: int) -> None:
-    from engine import Evaluator, Ruleset, assessment_json, load_rulebook
+    from engine import Evaluator, Ruleset, assessment_json, iter_upload, load_rulebook
     from engine.generate import generate_many
-    from engine.reading import application_from_data
-    from engine.yamlio import Located
 
     rulebook = load_rulebook()
-    data = list(generate_many(n, seed))
+    batch = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in generate_many(n, seed)).encode("utf-8")
     start = time.process_time()
-    apps = [application_from_data(Located(d, {}, "generated"), rulebook) for d in data]
+    apps = [record.application for record in iter_upload(batch, "generated.jsonl", rulebook) if record.application]
     parse = time.process_time() - start
     claims = sum(len(a.claims) for a in apps)
     tune_gc()
     print(f"eval: {n:,} generated applications (seed {seed}), {claims:,} claims; best of {runs} runs")
-    print(f"  validate (pydantic, identifiers)         {n / parse:>9,.0f} apps/s")
+    print(f"  read and validate (the reader, .jsonl)   {n / parse:>9,.0f} apps/s")
     for backend in ("durable_rules", "oracle"):
         evaluator = Evaluator(rulebook, backend=backend)
         ruleset = rulebook.rulesets[0]
@@ -152,6 +151,10 @@ def section_screen(n: int, seed: int, only_screen: bool = False) -> None:
             ("replay", ["replay", "--db", str(db)]),
             ("verify", ["verify", "--db", str(db)]),
         ]
+        if not only_screen:  # one process, for comparison: into a store of its own
+            single = Path(tmp) / "single.db"
+            args = ["screen", str(batch), "--db", str(single), "--format", "jsonl", "--quiet", "--workers", "0"]
+            commands.insert(1, ("screen, one process", args))
         for label, args in commands[:1] if only_screen else commands:
             start = time.perf_counter()
             proc = subprocess.run(
@@ -163,7 +166,7 @@ def section_screen(n: int, seed: int, only_screen: bool = False) -> None:
             elapsed = time.perf_counter() - start
             peak_kb = int(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip() else 0
             print(
-                f"  {label:<7} {n:,} applications: {elapsed:6.1f} s = {n / elapsed:>7,.0f} apps/s, "
+                f"  {label:<20} {n:,} applications: {elapsed:6.1f} s = {n / elapsed:>7,.0f} apps/s, "
                 f"peak memory {peak_kb / 1024:,.0f} MB, exit {proc.returncode}"
             )
         print(f"  store size {db.stat().st_size / 1e6:,.0f} MB")
@@ -178,6 +181,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
+    print(f"load average {os.getloadavg()[0]:.2f} (above ~0.5 on 2 cores: other work shares the machine)")
     if "eval" in args.sections:
         print(f"in-process evaluation, {pin_one_core()}")
         section_eval(args.n, args.seed, args.runs)
@@ -194,3 +198,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
