@@ -70,6 +70,7 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
         fact["patent.abnormal"] = p.abnormal
         patentees = p.patentees
         if patentees:
+            fact["patent.holder"] = "；".join(patentees)  # as rule files before co-owned patents read it
             fact["patent.holders"] = list(patentees)
             fact["patent.co_owned"] = len(patentees) > 1
             if len(patentees) > 1:

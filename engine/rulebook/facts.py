@@ -127,6 +127,9 @@ FACTS: dict[str, FactSpec] = {
         _f("patent.number", "text", "专利号", "patent number"),
         _f("patent.kind", "enum", "专利类型", "patent kind", values=("invention", "utility_model", "design")),
         _f("patent.holders", "text_list", "专利权人", "patentees of record", source="patent.holder"),
+        # what rule files written before co-owned patents read (archived versions still do): the
+        # patentee of record as one text, several joined with ；
+        _f("patent.holder", "text", "专利权人", "patentee of record"),
         _f("patent.co_owned", "bool", "共有专利", "co-owned patent", source="patent.holder"),
         _f(
             "patent.co_owners",
