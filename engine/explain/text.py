@@ -7,6 +7,7 @@ with the facts it read, what to do and what is missing; the plan's own words clo
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -38,8 +39,11 @@ def _who(assessment: Assessment) -> str:
     return assessment.applicant_name
 
 
-def render_text(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> str:
-    """What a reviewer signs off from and an applicant acts on."""
+def render_text(
+    assessment: Assessment, ruleset: Ruleset, lang: str = "zh", notes: Mapping[int, Sequence[str]] | None = None
+) -> str:
+    """What a reviewer signs off from and an applicant acts on; ``notes``: more lines to show
+    under a claim, by claim number (the self-check's minimal-change guidance)."""
     zh = is_zh(lang)
     when = assessment.submitted_on
     version = assessment.ruleset_version
@@ -55,6 +59,7 @@ def render_text(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> s
     for d in assessment.decisions:
         lines.append("")
         lines.extend(_decision_lines(d, ruleset, when, lang))
+        lines.extend((notes or {}).get(d.claim, ()))
     total = assessment.total
     lines.append("")
     lines.append(f"合计奖励 {format_yuan(total)} 元" if zh else f"Total award {format_yuan(total)} yuan")

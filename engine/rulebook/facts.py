@@ -21,6 +21,7 @@ from typing import Any, Literal
 from ..money import from_fen
 
 __all__ = [
+    "CHANGEABLE",
     "ENUM_LABELS",
     "FACTS",
     "FactSpec",
@@ -93,6 +94,24 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "small": ("小型企业", "small enterprise"),
     "micro": ("微型企业", "micro enterprise"),
 }
+
+# Facts an applicant can act on — by recording a transfer, starting production in Puyang,
+# registering a contract or a pledge, putting the technology to use — or supply when the
+# application leaves them out. Every other fact an application gives is of record: minimal-change
+# guidance never proposes to change it (the kind of patent, the seller, the dates of record, an
+# earlier award).
+CHANGEABLE = frozenset(
+    {
+        "patent.holders",
+        "industrialization.division",
+        "industrialization.started_on",
+        "contract_registered",
+        "implemented",
+        "owns_ip",
+        "transformed_in_puyang",
+        "pledge_loan.pledge_registered",
+    }
+)
 
 
 FACTS: dict[str, FactSpec] = {

@@ -137,7 +137,7 @@ def _pick(path: str, op: str, right: Any, holds: bool, current: Any) -> Any:
         return right[0] if (op == "in") == holds else _other(path, tuple(right))
     if op == "contains":
         items = list(current or [])
-        return [*items, right] if holds else [x for x in items if x != right] or [f"{right}之外"]
+        return [right] if holds else [x for x in items if x != right] or [f"{right}之外"]
     step = {"lt": -1, "le": 0, "gt": 1, "ge": 0}[op]
     if not holds:
         step = {"lt": 0, "le": 1, "gt": 0, "ge": -1}[op]

@@ -17,6 +17,7 @@ from ..model import Application
 from ..reading import read_application
 from ..rulebook import Rulebook, Ruleset
 from ..rulebook.overrides import settings_json, settings_line
+from .guidance import guidance_notes, with_guidance
 
 __all__ = ["Checked", "check", "check_file"]
 
@@ -28,17 +29,19 @@ class Checked:
     ruleset: Ruleset  # the ruleset in force on the submission date
 
     def json(self, lang: str = "zh") -> dict[str, Any]:
-        """The contract's decision object (what ``check --format json`` prints); under a
-        what-if, ``ruleset.what_if`` names the parameters set."""
-        out = assessment_json(self.assessment, self.ruleset, lang)
+        """The contract's decision object (what ``check --format json`` prints), each decision
+        that is not eligible with its minimal-change ``guidance``; under a what-if,
+        ``ruleset.what_if`` names the parameters set."""
+        out = with_guidance(assessment_json(self.assessment, self.ruleset, lang), self.assessment, self.ruleset, lang)
         if self.ruleset.overrides:
             out["ruleset"]["what_if"] = settings_json(self.ruleset)
         return out
 
     def text(self, lang: str = "zh") -> str:
-        """The decision in words, every criterion with the facts it read (under a what-if,
-        a line after the heading names the parameters set)."""
-        text = render_text(self.assessment, self.ruleset, lang)
+        """The decision in words, every criterion with the facts it read, and the smallest
+        change that would make each claim that is not eligible so (under a what-if, a line
+        after the heading names the parameters set)."""
+        text = render_text(self.assessment, self.ruleset, lang, guidance_notes(self.assessment, self.ruleset, lang))
         line = settings_line(self.ruleset, lang)
         if line is None:
             return text

@@ -1,0 +1,143 @@
+"""Minimal-change guidance in words and as JSON (the additive ``guidance`` of a decision).
+
+Each change names the application field to change (``claims[1].industrialization.division``),
+its value now, what the criteria ask of it — their conditions in words, with the values
+bound for the submission date — and a value that would do. Guidance that finds no way
+says why, criterion by criterion: the facts of record in the way, the parameters unset.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from ...money import format_yuan, from_fen
+from ..facts import FACTS, application_field, plain_value
+from ..guidance import Blocked, Change, Guidance
+from ..ruleset import Ruleset
+from .words import condition_words, fact_label, value_words
+
+__all__ = ["change_field", "guidance_json", "guidance_lines"]
+
+
+def change_field(change: Change, claim: int) -> tuple[str | None, Any]:
+    """The application field a change sets, and the value to write there (None: leave it out).
+    A list written in a field of one text (the patentees in ``holder``) is joined with "；"."""
+    spec = FACTS[change.fact]
+    field = application_field(change.fact, claim)
+    value = plain_value(spec, change.to)
+    if isinstance(value, list) and spec.source is not None and not spec.source.endswith("s"):
+        value = "；".join(value)
+    return field, value
+
+
+def _room(ruleset: Ruleset, program: str, fact: dict[str, Any], when: date) -> Decimal | None:
+    cap = ruleset.programs[program].award.cap
+    if cap is None:
+        return None
+    limit = ruleset.param_value(cap.param, when)
+    if not isinstance(limit, Decimal):
+        return None
+    return max(limit - from_fen(fact.get("ledger.awarded_total", 0)), Decimal("0.00"))
+
+
+def guidance_json(
+    g: Guidance, ruleset: Ruleset, claim: int, fact: dict[str, Any], when: date, lang: str = "zh"
+) -> dict[str, Any]:
+    """The ``guidance`` object of a decision that is not eligible."""
+    out: dict[str, Any] = {"reachable": g.reachable, "outcome": g.outcome}
+    changes = []
+    for c in g.changes:
+        field, value = change_field(c, claim)
+        changes.append(
+            {
+                "fact": c.fact,
+                "field": field,
+                "now": plain_value(FACTS[c.fact], c.now),
+                "to": value,
+                "criteria": list(c.criteria),
+                "requirement": _requirement(c, ruleset, lang, when),
+            }
+        )
+    out["changes"] = changes
+    out["blocked"] = [
+        {"criterion": b.criterion, "facts": list(b.facts), "unset": list(b.unset), "reason": _reason(b, fact, lang)}
+        for b in g.blocked
+    ]
+    if g.discretionary:
+        out["for_the_panel"] = list(g.discretionary)
+    room = _room(ruleset, g.program, fact, when)
+    if room is not None:
+        out["room"] = str(room)
+    return out
+
+
+def _requirement(c: Change, ruleset: Ruleset, lang: str, when: date) -> str:
+    seen: list[str] = []
+    for leaf in c.requirement:
+        words = condition_words(leaf, ruleset, lang, when)
+        if words not in seen:
+            seen.append(words)
+    return ("；" if lang == "zh" else "; ").join(seen)
+
+
+def _reason(b: Blocked, fact: dict[str, Any], lang: str) -> str:
+    zh = lang == "zh"
+    parts = [f"{fact_label(f, lang)} {value_words(f, fact.get(f), lang)}" for f in b.facts]
+    text = ("、".join(parts) if zh else ", ".join(parts)) + ("（既成事实，不能改变）" if zh else " (of record)")
+    if not b.facts:
+        text = ""
+    if b.unset:
+        unset = ", ".join(b.unset)
+        more = f"参数 {unset} 未设定" if zh else f"parameter {unset} not set"
+        text = f"{text}{'；' if zh else '; '}{more}" if text else more
+    return text
+
+
+def guidance_lines(
+    g: Guidance, ruleset: Ruleset, claim: int, fact: dict[str, Any], when: date, labels: dict[str, str], lang: str
+) -> list[str]:
+    """The guidance as lines of the decision text (indented like the criteria); ``labels``
+    names each criterion."""
+    zh = lang == "zh"
+    target = "符合条件" if g.outcome == "eligible" else "只余评审小组认定的事项"
+    target_en = "eligible" if g.outcome == "eligible" else "left with only the panel's points"
+    lines: list[str] = []
+    if g.reachable and g.changes:
+        lines.append(
+            f"  最小改动（可使本项{target}）：" if zh else f"  Smallest change (the claim would be {target_en}):"
+        )
+        for c in g.changes:
+            field, value = change_field(c, claim)
+            now = value_words(c.fact, c.now, lang, places=ruleset.divisions)
+            to = value_words(c.fact, c.to, lang, places=ruleset.divisions)
+            need = _requirement(c, ruleset, lang, when)
+            if zh:
+                lines.append(f"    · {fact_label(c.fact, lang)}（{field}）：现为 {now}；要求：{need}（如 {to}）")
+            else:
+                lines.append(f"    · {fact_label(c.fact, lang)} ({field}): now {now}; required: {need} (e.g. {to})")
+    elif g.reachable:
+        lines.append("  最小改动：无需改动" if zh else "  Smallest change: none needed")
+    else:
+        lines.append(
+            "  最小改动：没有能使本项符合条件的改动"
+            if zh
+            else "  Smallest change: no change would make the claim eligible"
+        )
+        for b in g.blocked:
+            label = labels.get(b.criterion, b.criterion)
+            lines.append(
+                f"    · {label}：{_reason(b, fact, lang)}" if zh else f"    · {label}: {_reason(b, fact, lang)}"
+            )
+    if g.discretionary and g.reachable:
+        panel = "、".join(labels.get(d, d) for d in g.discretionary)
+        lines.append(f"    · {panel}：由评审小组认定" if zh else f"    · {panel}: for the review panel")
+    room = _room(ruleset, g.program, fact, when)
+    if room is not None and g.reachable:
+        lines.append(
+            f"    · 本企业上限剩余 {format_yuan(room)} 元，奖励不超过此数"
+            if zh
+            else f"    · room left under the cap: {format_yuan(room)} yuan; the award is at most that"
+        )
+    return lines
