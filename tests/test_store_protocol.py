@@ -267,3 +267,15 @@ def test_verify_names_an_altered_record(store: Any, tmp_path: Path) -> None:
     report = engine.verify(store)
     assert (report.bad_record, report.bad_seq) == ("PR-2", 2)
     assert "does not match its hash" in (report.reason or "")
+
+
+def test_decisions_are_found_by_application_credit_code_and_patent(store: Any, tmp_path: Path) -> None:
+    screen(store, [cap_batch(tmp_path)])
+    assert [f.row.decision_id for f in engine.find_decisions(store, credit_code=CODE)] == ["PR-1/1", "PR-2/1", "PR-3/1"]
+    found = engine.find_decisions(store, patent=patent_number(2020, 702))
+    assert [(f.row.decision_id, f.row.outcome, f.row.amount, f.settled) for f in found] == [
+        ("PR-2/1", "eligible", Decimal("80000.00"), False)
+    ]
+    assert [f.row.claim for f in engine.find_decisions(store, application="PR-3")] == [1]
+    assert [f.row.decision_id for f in engine.find_decisions(store, outcome="ineligible")] == ["PR-3/1"]
+    assert [f.row.decision_id for f in engine.find_decisions(store, credit_code=CODE, limit=1, offset=1)] == ["PR-2/1"]

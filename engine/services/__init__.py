@@ -12,6 +12,7 @@ and the web pages render what these return; the store (``engine.store``) keeps i
 ``show``           one recorded decision, from any id that names it
 ``report``         awards by programme, enterprise, division and month
 ``review_queue``   decisions awaiting review, oldest first, filtered
+``find_decisions`` recorded decisions by application, credit code, patent, programme…
 =================  =============================================================
 """
 
@@ -19,7 +20,7 @@ from .archive import archived_ruleset
 from .checking import Checked, check, check_file
 from .lookup import Shown, show
 from .replaying import Difference, Replayed, replay
-from .reporting import AwardTotal, PendingReview, Report, report, review_queue
+from .reporting import AwardTotal, PendingReview, Report, find_decisions, report, review_queue
 from .screening import Render, ScreenEvent, ScreenProgress, ScreenResult, ScreenSummary, screen
 from .settlement import Settlement, settle
 from .verification import VerifyReport, verify
@@ -42,6 +43,7 @@ __all__ = [
     "archived_ruleset",
     "check",
     "check_file",
+    "find_decisions",
     "replay",
     "report",
     "review_queue",

@@ -17,10 +17,10 @@ from typing import Any
 
 from ..model.divisions import Gazetteer
 from ..rulebook.schema import Text
-from ..store import DecisionQuery, Reader
+from ..store import DecisionQuery, IndexedDecision, Reader
 from .archive import Archive
 
-__all__ = ["AwardTotal", "PendingReview", "Report", "report", "review_queue"]
+__all__ = ["AwardTotal", "PendingReview", "Report", "find_decisions", "report", "review_queue"]
 
 ZERO = Decimal("0.00")
 
@@ -122,6 +122,33 @@ def review_queue(
             )
         )
     return out
+
+
+def find_decisions(
+    store: Reader,
+    *,
+    application: str | None = None,
+    credit_code: str | None = None,
+    patent: str | None = None,
+    program: str | None = None,
+    outcome: str | None = None,
+    division: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[IndexedDecision]:
+    """Recorded decisions, oldest first, found by any of their keys (an auditor's search):
+    each the decision index row (``.row``), where it sits in the chain, whether it was settled."""
+    query = DecisionQuery(
+        outcome=outcome,
+        program=program,
+        division=division,
+        application=application,
+        credit_code=credit_code,
+        patent=patent,
+        limit=limit,
+        offset=offset,
+    )
+    return store.decisions(query)
 
 
 def report(store: Reader) -> Report:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy import exc as sa_exc
@@ -22,12 +22,41 @@ from sqlalchemy.engine import URL
 
 from ..errors import ConflictError, Problem, StoreError
 
-__all__ = ["SqliteDialect", "WRITE"]
+__all__ = ["Dialect", "SqliteDialect", "WRITE"]
 
 WRITE = "subsidy_write"  # execution option: this connection opens writing transactions
 APPLICATION_ID = 0x50594753  # "PYGS": marks an SQLite file as this program's store
 LOCK_WAIT_SECONDS = 30  # how long a writer waits for another one before giving up
 PAGE_CACHE_KB = 65536  # the indexes stay in memory as a store grows to millions of records
+
+
+class Dialect(Protocol):
+    """What the SQL backend asks of a database beyond SQLAlchemy Core (one class per database)."""
+
+    name: str
+    location: str  # how messages name the store (a path; a URL without its password)
+
+    def create_engine(self) -> Engine:
+        """An engine whose connections with the :data:`WRITE` option open *writing* transactions,
+        serialised against each other (SQLite: BEGIN IMMEDIATE; a server: the chain-head lock)."""
+        ...
+
+    def state(self, conn: Connection) -> tuple[str, str | None]:
+        """("new", None) or ("ours", the Alembic revision, None for the first format); raises
+        StoreError for a database that is not a decision store. Reads only."""
+        ...
+
+    def mark(self, conn: Connection, generation: int) -> None:
+        """Mark the database as this program's store (inside the migrating transaction)."""
+        ...
+
+    def after_open(self, engine: Engine) -> None:
+        """Settings kept in the database, once it is known to be ours (SQLite: WAL)."""
+        ...
+
+    def errors(self) -> AbstractContextManager[None]:
+        """Driver errors raised inside as StoreError (ConflictError for a lost race)."""
+        ...
 
 
 def _problem(location: str, message: str, hint: str | None = None) -> Problem:

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from ..errors import Problem, StoreError
-from .dialects import WRITE, SqliteDialect
+from .dialects import WRITE, Dialect
 from .schema import migrations
 
 __all__ = ["HEAD", "MIGRATIONS", "upgrade"]
@@ -27,7 +27,7 @@ HEAD = "0002"  # the newest revision; a test holds it to Alembic's own idea of t
 FIRST = "0001"
 
 
-def upgrade(engine: Engine, dialect: SqliteDialect, *, create: bool) -> list[str]:
+def upgrade(engine: Engine, dialect: Dialect, *, create: bool) -> list[str]:
     """Migrate the store to :data:`HEAD`; the names of the migrations applied now."""
     with dialect.errors(), engine.connect() as conn:
         state, revision = dialect.state(conn)
@@ -42,7 +42,7 @@ def upgrade(engine: Engine, dialect: SqliteDialect, *, create: bool) -> list[str
     return applied
 
 
-def _run(engine: Engine, dialect: SqliteDialect) -> list[str]:
+def _run(engine: Engine, dialect: Dialect) -> list[str]:
     from alembic import command
     from alembic.config import Config
     from alembic.script import ScriptDirectory

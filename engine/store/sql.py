@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, exists, func, insert, literal, select
 
-from .dialects import WRITE, SqliteDialect
+from .dialects import WRITE, Dialect
 from .overlay import Overlay
 from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow
 from .records import GENESIS, AwardRow, DecisionRow, NewRecord, StoredRecord, chain_hash, now
@@ -184,7 +184,7 @@ class _Reads:
 class SqlStore(_Reads):
     """A decision store in an SQL database (see :func:`engine.store.open_store`)."""
 
-    def __init__(self, engine: Engine, dialect: SqliteDialect) -> None:
+    def __init__(self, engine: Engine, dialect: Dialect) -> None:
         self.engine = engine
         self.dialect = dialect
         self.archived: set[str] | None = None  # ruleset versions known to be archived
