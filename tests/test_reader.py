@@ -227,3 +227,25 @@ def test_an_upload_is_read_like_the_file_it_came_from(tmp_path: Path) -> None:
 def test_the_source_of_a_record_reads_as_file_or_file_and_line() -> None:
     assert str(Source("a.yaml")) == "a.yaml"
     assert str(Source("b.jsonl", 7, 120, 80)) == "b.jsonl:7"
+
+
+def test_a_folder_that_cannot_be_read_is_reported_not_skipped_in_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "a.yaml").write_text(yaml.safe_dump(app("LOCK-1"), allow_unicode=True), encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if str(path).endswith("locked"):  # as for a folder without read permission (root reads anything)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    records = list(iter_applications([folder], RULEBOOK))
+    assert [r.application.id for r in records if r.application] == ["LOCK-1"]
+    [bad] = [r for r in records if r.error]
+    assert str(bad.error) == f"{folder / 'locked'}: a folder that cannot be read: Permission denied"

@@ -20,6 +20,7 @@ from .limits import MAX_FILE_BYTES, MAX_RECORD_BYTES
 
 __all__ = [
     "APPLICATION_SUFFIXES",
+    "Found",
     "Source",
     "decode",
     "iter_files",
@@ -67,28 +68,48 @@ def kind_of(name: str) -> str | None:
     return None
 
 
-def iter_files(paths: list[str | Path]) -> Iterator[tuple[str, str | None]]:
-    """(file, None) for every application file under ``paths``, in order; (file, reason) for
-    every file or folder inside a folder that is skipped. A path named outright is always
-    yielded to be read (reading it says what is wrong with it)."""
+@dataclass(frozen=True)
+class Found:
+    """A file named or found in a folder: to read, skipped (and why), or unreadable (and why)."""
+
+    file: str
+    skipped: str | None = None
+    error: str | None = None
+
+
+def iter_files(paths: list[str | Path]) -> Iterator[Found]:
+    """Every file under ``paths``, in order: application files to read; other files, hidden
+    files and hidden folders inside a folder as skipped; a folder that cannot be read as an
+    error. A path named outright is always to be read (reading it says what is wrong with it)."""
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
-            yield str(path), None
+            yield Found(str(path))
             continue
-        for folder, dirs, files in os.walk(path):
+        errors: list[OSError] = []
+        for folder, dirs, files in os.walk(path, onerror=errors.append):
+            yield from _unreadable(errors)
             dirs.sort()
             for name in [d for d in dirs if d.startswith(".")]:
                 dirs.remove(name)
-                yield os.path.join(folder, name), "a hidden folder, not read"
+                yield Found(os.path.join(folder, name), skipped="a hidden folder, not read")
             for name in sorted(files):
                 full = os.path.join(folder, name)
                 if name.startswith("."):
-                    yield full, "a hidden file, not read"
+                    yield Found(full, skipped="a hidden file, not read")
                 elif kind_of(name) is None:
-                    yield full, "not an application file (only .yaml, .yml, .json and .jsonl files are read)"
+                    yield Found(
+                        full, skipped="not an application file (only .yaml, .yml, .json and .jsonl files are read)"
+                    )
                 else:
-                    yield full, None
+                    yield Found(full)
+        yield from _unreadable(errors)
+
+
+def _unreadable(errors: list[OSError]) -> Iterator[Found]:
+    while errors:
+        error = errors.pop(0)
+        yield Found(str(error.filename), error=f"a folder that cannot be read: {error.strerror or error}")
 
 
 def _refused(file: str, message: str, hint: str | None = None, line: int | None = None) -> ApplicationError:

@@ -171,9 +171,13 @@ def iter_sources(paths: Iterable[str | Path], keep_text: bool = True) -> Iterato
     Cheap: a JSON Lines record is parsed only for its key (and kept as bytes when
     ``keep_text``); a whole file is parsed once, for its key, and comes with its error when
     it cannot be read at all."""
-    for file, skipped in iter_files(list(paths)):
-        if skipped is not None:
-            yield Entry(Source(file), skipped=skipped)
+    for found in iter_files(list(paths)):
+        file = found.file
+        if found.skipped is not None:
+            yield Entry(Source(file), skipped=found.skipped)
+            continue
+        if found.error is not None:
+            yield Entry(Source(file), error=ApplicationError([Problem(file, None, "", found.error)]))
             continue
         kind = kind_of(file)
         if kind is None:
