@@ -125,3 +125,24 @@ def test_no_patentee_stated_is_unknown_and_named_as_missing(tmp_path: Path, caps
     assert decision["outcome"] == "needs_review"
     assert criterion(decision, "applicant-is-patentee")["status"] == "unknown"
     assert "claims[1].patent.holder" in decision["missing"]
+
+
+def test_rules_written_before_co_owned_patents_still_load_and_decide(tmp_path: Path) -> None:
+    """Archived rulesets name patent.holder: a fact is never taken away from the vocabulary."""
+    import shutil
+
+    from engine import evaluate
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    p1_file = rules / "puyang-2022-19" / "p1-local-industrialization-award.yaml"
+    text = p1_file.read_text(encoding="utf-8")
+    new = "condition: {fact: patent.holders, contains: {fact: applicant.name}}"
+    assert text.count(new) == 1
+    p1_file.write_text(text.replace(new, "condition: {fact: patent.holder, eq: {fact: applicant.name}}"), "utf-8")
+    earlier = load_rulebook(rules)
+    sole = read_upload(json.dumps(p1(holder=APPLICANT), ensure_ascii=False).encode(), "a.json", earlier)
+    assert [d.outcome for d in evaluate(sole, earlier).decisions] == ["eligible"]
+    both = read_upload(json.dumps(p1(holder=f"{APPLICANT}；郑州大学"), ensure_ascii=False).encode(), "a.json", earlier)
+    [decision] = evaluate(both, earlier).decisions
+    assert next(c.status for c in decision.criteria if c.id == "applicant-is-patentee") == "not_met"
