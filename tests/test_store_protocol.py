@@ -29,8 +29,7 @@ from helpers_store import (
 from memory_store import MemoryStore
 
 import engine
-from engine import ConflictError, StoreError
-from engine.services import ScreenProgress, ScreenResult, ScreenSummary
+from engine import ConflictError, ScreenProgress, ScreenResult, ScreenSummary, StoreError
 
 RULEBOOK = engine.load_rulebook()
 NAME = "濮阳市协议测试有限公司"
