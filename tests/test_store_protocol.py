@@ -278,3 +278,14 @@ def test_decisions_are_found_by_application_credit_code_and_patent(store: Any, t
     assert [f.row.claim for f in engine.find_decisions(store, application="PR-3")] == [1]
     assert [f.row.decision_id for f in engine.find_decisions(store, outcome="ineligible")] == ["PR-3/1"]
     assert [f.row.decision_id for f in engine.find_decisions(store, credit_code=CODE, limit=1, offset=1)] == ["PR-2/1"]
+
+
+def test_a_settlement_that_lost_a_race_is_redone_once(tmp_path: Path) -> None:
+    store = MemoryStore()
+    screen(store, [SAMPLES / "review-p2-related-party-not-declared.yaml"])
+    decision = engine.review_queue(store)[0].decision
+    store.fail_commits = [ConflictError("lost a race")]
+    done = engine.settle(store, decision, "eligible", "已声明无关联关系", "王敏")
+    assert done.record.record_id == f"{decision}/settlement"
+    assert [r.record_id for r in store.records()].count(f"{decision}/settlement") == 1
+    assert engine.review_queue(store) == [] and engine.verify(store).intact

@@ -23,8 +23,6 @@ and redone. ``dry_run`` evaluates against the store and records nothing.
 from __future__ import annotations
 
 import json
-import random
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -32,7 +30,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from ..errors import ApplicationError, ConflictError, Problem, StoreError, UsageError
+from ..errors import ApplicationError, Problem, StoreError, UsageError
 from ..evaluation import Assessment, Evaluator
 from ..model import Application
 from ..reading import Source, iter_sources, read_document
@@ -43,11 +41,11 @@ from .ledger import SpeculativeLedger, StoreLedger
 from .ordering import KeySort
 from .pipeline import pipelined, worker_count
 from .recording import record_decision
+from .retry import redone
 
 __all__ = ["Render", "ScreenEvent", "ScreenProgress", "ScreenResult", "ScreenSummary", "screen"]
 
 BATCH = 500  # applications per writing transaction
-ATTEMPTS = 20  # a transaction that keeps losing races to other writers is given up after this
 
 # What a face makes of each decision, where it is made (often in a worker process): the
 # default keeps the contract's decision object.
@@ -252,19 +250,16 @@ class _Writer:
             self._view.__exit__(*exc)
 
     def commit(self, chunk: list[Prepared]) -> list[ScreenResult]:
-        """Record a chunk in one transaction; its results once it has committed."""
-        for attempt in range(ATTEMPTS):
-            try:
-                if self._dry is not None:
-                    return self._decide_all(self._dry, chunk)
-                with self.store.writing() as transaction:
-                    events = self._decide_all(transaction, chunk)
-                return events
-            except ConflictError:
-                if attempt == ATTEMPTS - 1:
-                    raise
-                time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
-        raise AssertionError("unreachable")  # pragma: no cover
+        """Record a chunk in one transaction (redone if it loses a race); its results once
+        it has committed."""
+        if self._dry is not None:
+            return self._decide_all(self._dry, chunk)
+        return redone(lambda: self._transaction(chunk))
+
+    def _transaction(self, chunk: list[Prepared]) -> list[ScreenResult]:
+        with self.store.writing() as transaction:
+            events = self._decide_all(transaction, chunk)
+        return events
 
     def _decide_all(self, transaction: Transaction, chunk: list[Prepared]) -> list[ScreenResult]:
         ids = [p.application for p in chunk if p.application and p.record is not None]

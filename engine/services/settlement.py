@@ -27,6 +27,7 @@ from ..store.bodies import new_settlement_record
 from ..store.records import now
 from .archive import archived_ruleset
 from .ledger import refs_of
+from .retry import redone
 
 __all__ = ["Settlement", "settle"]
 
@@ -64,6 +65,18 @@ def settle(
         raise UsageError("a settlement needs a reason and a reviewer")
     if outcome == INELIGIBLE and (amount is not None or housing_m2 is not None):
         raise UsageError("an ineligible settlement grants nothing: give no amount and no housing")
+    return redone(lambda: _settle(store, decision, outcome, reason, reviewer, amount, housing_m2))
+
+
+def _settle(
+    store: Store,
+    decision: str,
+    outcome: str,
+    reason: str,
+    reviewer: str,
+    amount: str | Decimal | None,
+    housing_m2: str | Decimal | None,
+) -> Settlement:
     with store.writing() as transaction:
         record, claim = _find(store, transaction, decision)
         if claim["outcome"] != NEEDS_REVIEW:
