@@ -3,7 +3,7 @@
 Identifiers are validated and made canonical here (credit codes, patent
 numbers, ID numbers, divisions); money is ``Decimal``; dates are real dates.
 Which programme a claim names, and which claim fields it may carry, depends on
-the rules in force, so that is checked by :mod:`engine.intake` against the
+the rules in force, so that is checked by :mod:`engine.reading` against the
 rulebook, not here.
 """
 
@@ -13,7 +13,6 @@ import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,11 +24,22 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
-from ..errors import quoted
-from ..money import parse_money
 from . import identifiers
+from .values import (
+    ApplicationId,
+    Bool,
+    Date,
+    DivisionCode,
+    Money,
+    Name,
+    PositiveMoney,
+    canonical_name,
+    fail,
+    from_identifier,
+    parse_date,
+    whole_count,
+)
 
 __all__ = [
     "Applicant",
@@ -44,115 +54,6 @@ __all__ = [
     "canonical_name",
     "parse_date",
 ]
-
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-
-
-def parse_date(value: Any) -> date:
-    """A date as the contract writes it, ``YYYY-MM-DD``, after NFKC and without stray spaces
-    (full-width digits and dashes, as Chinese input methods type them, are read the same).
-
-    >>> parse_date("２０２４－０３－１５ "), parse_date(" 2024 - 03 - 15")
-    (datetime.date(2024, 3, 15), datetime.date(2024, 3, 15))
-    """
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
-    text = "".join(unicodedata.normalize("NFKC", value).split())
-    match = _DATE.fullmatch(text)
-    if match is None:
-        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
-    y, m, d = (int(x) for x in match.groups())
-    try:
-        return date(y, m, d)
-    except ValueError:
-        raise ValueError(f"{text} is not a real date") from None
-
-
-def _money(value: Any) -> Decimal:
-    return parse_money(value)
-
-
-def _positive_money(value: Any) -> Decimal:
-    return parse_money(value, positive=True)
-
-
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef（）"
-_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-
-
-@lru_cache(maxsize=8192)
-def canonical_name(value: str) -> str:
-    """Names as the rules compare them: NFKC (full-width brackets and letters made
-    plain), white space collapsed, and none beside Chinese characters.
-
-    >>> canonical_name(" 濮阳市龙丰（新材料） 有限公司 ")
-    '濮阳市龙丰(新材料)有限公司'
-    >>> canonical_name("Technische  Universität München")
-    'Technische Universität München'
-    """
-    text = " ".join(unicodedata.normalize("NFKC", value).split())
-    return _SPACE_BY_CJK.sub("", text)
-
-
-def _name(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"a name is text, got {type(value).__name__}")
-    name = canonical_name(value)
-    if not name:
-        raise ValueError("a name cannot be empty")
-    return name
-
-
-def _division(value: Any, info: ValidationInfo) -> str:
-    """A division as its code: names are read against the places of the ruleset in force
-    (the validation context's ``divisions``); without one, only a code is read."""
-    places = (info.context or {}).get("divisions")
-    try:
-        return places.resolve(value).code if places is not None else identifiers.division_code(value)
-    except identifiers.IdentifierError as exc:
-        raise _from_identifier(exc) from None
-
-
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-
-
-def _application_id(value: Any) -> Any:
-    """An application id made plain (NFKC, outer spaces), then held to its alphabet."""
-    if not isinstance(value, str):
-        return value  # the type check says what is wrong
-    text = unicodedata.normalize("NFKC", value).strip()
-    if not _ID.fullmatch(text):
-        raise _fail(
-            f"an id is 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit; got {quoted(value)}",
-            "decision and settlement ids are built from the application id with '/', so it cannot hold one",
-        )
-    return text
-
-
-def _fail(message: str, hint: str | None = None, field: str | None = None) -> PydanticCustomError:
-    """An error whose message, hint and (for cross-field checks) field survive
-    pydantic's wrapping; :mod:`engine.intake` turns them into a Problem."""
-    return PydanticCustomError("engine", "{message}", {"message": message, "hint": hint or "", "field": field or ""})
-
-
-def _from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:
-    return _fail(exc.message, exc.hint)
-
-
-def _strict_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"must be true or false, got {quoted(value)}")
-
-
-Date = Annotated[date, BeforeValidator(parse_date)]
-Money = Annotated[Decimal, BeforeValidator(_money)]
-PositiveMoney = Annotated[Decimal, BeforeValidator(_positive_money)]
-Name = Annotated[str, BeforeValidator(_name)]
-DivisionCode = Annotated[str, BeforeValidator(_division)]
-Bool = Annotated[bool, BeforeValidator(_strict_bool)]
 
 
 class _Model(BaseModel):
@@ -185,7 +86,7 @@ class Applicant(_Model):
         try:
             return identifiers.normalize_credit_code(value)
         except identifiers.IdentifierError as exc:
-            raise _from_identifier(exc) from None
+            raise from_identifier(exc) from None
 
     @field_validator("id_number")
     @classmethod
@@ -195,12 +96,12 @@ class Applicant(_Model):
         try:
             return identifiers.normalize_id_number(value)
         except identifiers.IdentifierError as exc:
-            raise _from_identifier(exc) from None
+            raise from_identifier(exc) from None
 
     @model_validator(mode="after")
     def _enterprise_needs_code(self) -> Applicant:
         if self.type == "enterprise" and self.credit_code is None:
-            raise _fail(
+            raise fail(
                 "required for an enterprise applicant (统一社会信用代码)",
                 "the 18-character code printed on the business licence",
                 field="credit_code",
@@ -247,7 +148,7 @@ class Patent(_Model):
         try:
             return identifiers.parse_patent_number(value).number
         except identifiers.IdentifierError as exc:
-            raise _from_identifier(exc) from None
+            raise from_identifier(exc) from None
 
     @field_validator("kind")
     @classmethod
@@ -257,7 +158,7 @@ class Patent(_Model):
             return value
         parsed = identifiers.parse_patent_number(number)
         if value != parsed.kind:
-            raise _fail(
+            raise fail(
                 f"declared {value}, but type digit {parsed.type_digit} of {number} makes it {parsed.kind}",
                 "the type digit is the 5th digit of a 12-digit number (3rd of an 8-digit one): "
                 "1 or 8 invention, 2 or 9 utility model, 3 design",
@@ -272,7 +173,7 @@ class Patent(_Model):
             return value
         parsed = identifiers.parse_patent_number(number)
         if not parsed.pct and value.year != parsed.year:
-            raise _fail(
+            raise fail(
                 f"{value} is in {value.year}, but application number {parsed.application_number} "
                 f"was filed in {parsed.year}",
                 "the first digits of a Chinese application number are its filing year",
@@ -284,7 +185,7 @@ class Patent(_Model):
     def _granted_after_filing(cls, value: date | None, info: ValidationInfo) -> date | None:
         filed = info.data.get("filed_on")
         if value is not None and filed is not None and value < filed:
-            raise _fail(f"{value} is before filed_on {filed}")
+            raise fail(f"{value} is before filed_on {filed}")
         return value
 
     @model_validator(mode="before")
@@ -294,7 +195,7 @@ class Patent(_Model):
             return data
         holder, holders = data.get("holder"), data.get("holders")
         if holder is not None and holders is not None:
-            raise _fail(
+            raise fail(
                 "give the patentee as holder, or several patentees as holders, not both",
                 "holders: [濮阳市龙丰新材料有限公司, 郑州大学]",
                 field="holders",
@@ -348,27 +249,21 @@ class Seller(_Model):
     @classmethod
     def _country(cls, value: Any) -> str:
         if isinstance(value, bool):
-            raise _fail(
+            raise fail(
                 f"YAML read this as {str(value).lower()}",
                 'quote two-letter codes that YAML takes for yes/no, e.g. country: "NO"',
             )
         try:
             return identifiers.normalize_country(value)
         except identifiers.IdentifierError as exc:
-            raise _from_identifier(exc) from None
-
-
-def _count(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"a whole number of persons, got {quoted(value)}")
-    return value
+            raise from_identifier(exc) from None
 
 
 class EnterpriseSize(_Model):
     """What the size class (大中小微) is computed from: the industry and last year's figures."""
 
     industry: Literal["industrial", "wholesale", "retail", "software_it", "information_transmission", "other"]
-    employees: Annotated[int, BeforeValidator(_count)] | None = None
+    employees: Annotated[int, BeforeValidator(whole_count)] | None = None
     revenue: Money | None = None
 
 
@@ -403,7 +298,7 @@ class Claim(_Model):
 
 class Application(_Model):
     format: Literal[1]
-    id: Annotated[str, BeforeValidator(_application_id)]
+    id: ApplicationId
     submitted_on: Date
     applicant: Applicant
     claims: list[Claim] = Field(min_length=1)

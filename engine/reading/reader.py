@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import ApplicationError, Problem
 from ..model import Application
-from ..model.application import parse_date
+from ..model.values import parse_date
 from ..rulebook import Rulebook
 from ..yamlio import Limits, LoadProblem, Located, load_json_line, load_yaml
 from .files import (

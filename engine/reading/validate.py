@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ApplicationError, InvalidValueError, Problem, quoted
 from ..model import Application, Claim
-from ..model.application import parse_date
+from ..model.values import parse_date
 from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
 from .limits import MAX_CLAIMS, MAX_PROBLEMS

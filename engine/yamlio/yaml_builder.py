@@ -1,91 +1,27 @@
-"""Safe YAML and JSON reading that keeps line numbers and never makes a float.
+"""YAML (and JSON files, for their lines) read from the parser's events into plain data.
 
-Rule files and application files are data. They are read with PyYAML's safe
-composer only (no Python tags), duplicate keys are rejected, every node's line
-is kept so that problems can be reported as ``file:line path``, and:
-
-* timestamps are *not* resolved: ``2024-02-30`` stays the text ``"2024-02-30"``
-  so that the model, not the parser, reports an impossible date;
-* a YAML float such as ``1500000.00`` becomes ``Decimal("1500000.00")`` built
-  from the text as written, so no binary float ever holds money.
+Nothing is expanded or recursed over before the limits have been checked; an alias shares
+the value it names and counts as all of it.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem
+from ..errors import Problem
+from .located import NO_LIMITS, ExponentForm, Formatter, Limits, LoadProblem, Located, Path, format_path
+from .syntax import syntax_problem
 
-__all__ = [
-    "NO_LIMITS",
-    "ExponentForm",
-    "Limits",
-    "LoadProblem",
-    "Located",
-    "format_path",
-    "load_json_line",
-    "load_yaml",
-]
+__all__ = ["load_yaml"]
 
 try:  # the C parser is several times faster; fall back to the pure-Python one
     _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
-
-Path = tuple[str | int, ...]
-
-
-class LoadProblem(InputError):
-    """A file that cannot be read as YAML/JSON at all, or holds more than its limits allow."""
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__([problem])
-
-
-@dataclass
-class Located:
-    """Parsed data plus the 1-based line of every mapping key and sequence item."""
-
-    data: Any
-    lines: dict[Path, int]
-    file: str
-
-    def line_of(self, path: Path) -> int | None:
-        """The line of ``path`` or of its nearest ancestor that has one."""
-        path = tuple(path)
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), None)
-
-
-def format_path(path: Path) -> str:
-    """``("claims", 1, "patent", "number")`` -> ``claims[1].patent.number``.
-
-    Sequence indexes are shown as written in the file (0-based) unless the
-    caller shifts them; application claims are shown 1-based by the caller.
-
-    >>> format_path(("claims", 0, "patent", "number"))
-    'claims[0].patent.number'
-    >>> format_path(())
-    ''
-    """
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
@@ -115,11 +51,6 @@ def _scalar(tag: str, value: str, style: str | None) -> Any:
     return value  # str, and timestamps kept as text
 
 
-class ExponentForm(Decimal):
-    """A number written with an exponent (``1.5e+6``): a value, but not in the form money
-    is written in, so that money can refuse it while other numbers read it as usual."""
-
-
 class _Loader(_Base):  # type: ignore[misc, valid-type]
     pass
 
@@ -130,8 +61,6 @@ _Loader.yaml_implicit_resolvers = {
     for key, resolvers in _Base.yaml_implicit_resolvers.items()
 }
 
-
-Formatter = Callable[[Path], str]
 
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
@@ -144,22 +73,6 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:map",
 }
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much one document may hold; ``None`` means no limit (rule files, which we write).
-
-    A YAML alias (``*a``) counts as everything its anchor (``&a``) holds, wherever it is
-    used, so that a few hundred bytes of aliases cannot stand for millions of values."""
-
-    depth: int | None = None
-    values: int | None = None
-    text: int | None = None
-    digits: int | None = None
-
-
-NO_LIMITS = Limits()
 
 
 class _Builder:
@@ -332,111 +245,6 @@ class _Builder:
 _QUOTED = ("'", '"', "|", ">")
 
 
-def _path_at_error(text: str) -> tuple[Path, dict[int, Path]]:
-    """Replay the parser's events up to a syntax error: the path being read when it
-    failed, and the path of every value by the line it starts on."""
-    stack: list[list[Any]] = []  # frames: ["map", key or None, expecting_value] / ["seq", index]
-    starts: dict[int, Path] = {}
-
-    def here() -> Path:
-        path: list[str | int] = []
-        for frame in stack:
-            if frame[0] == "map":
-                if frame[2] and frame[1] is not None:
-                    path.append(frame[1])
-            else:
-                path.append(frame[1])
-        return tuple(path)
-
-    def node_done() -> None:
-        if stack:
-            frame = stack[-1]
-            if frame[0] == "map":
-                frame[2] = False
-            else:
-                frame[1] += 1
-
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.ScalarEvent):
-                if stack and stack[-1][0] == "map" and not stack[-1][2]:
-                    stack[-1][1], stack[-1][2] = event.value, True
-                    continue
-                if event.start_mark is not None:
-                    starts.setdefault(event.start_mark.line + 1, here())
-                node_done()
-            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                if event.start_mark is not None:
-                    starts.setdefault(event.start_mark.line + 1, here())
-                kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
-                stack.append(["map", None, False] if kind == "map" else ["seq", 0])
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                stack.pop()
-                node_done()
-    except yaml.YAMLError:
-        pass
-    return here(), starts
-
-
-def _unclosed_quote(text: str, before: int) -> int | None:
-    """The first line (before the error) that opens a quoted value it does not close."""
-    for number, line in enumerate(text.splitlines()[:before], start=1):
-        doubles = len(re.findall(r'(?<!\\)"', line))
-        if doubles % 2 == 1:
-            return number
-        single = re.search(r"(?:^|[:\-\[{,])\s*'(.*)$", line)
-        if single and single.group(1).replace("''", "").count("'") % 2 == 0:
-            return number
-    return None
-
-
-def _syntax_problem(
-    text: str, file: str, exc: yaml.MarkedYAMLError, fmt: Formatter, as_json: bool, limits: Limits
-) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark is not None else None
-    path, starts = _path_at_error(text)
-    if "nesting depth" in (exc.problem or ""):  # the parser's own limit, far past ours
-        depth = limits.depth if limits.depth is not None else len(path)
-        return Problem(file, line, fmt(path[: depth + 1]), f"nested deeper than {depth} levels")
-    if as_json:
-        try:
-            json.loads(text)
-        except RecursionError:
-            pass
-        except json.JSONDecodeError as jexc:
-            where = starts.get(jexc.lineno)
-            return Problem(
-                file,
-                jexc.lineno,
-                fmt(where if where is not None else path),
-                f"malformed JSON: {jexc.msg} at column {jexc.colno}",
-                "look for a missing comma, quote or bracket on this line or the one before it",
-            )
-        except ValueError:
-            pass
-    quote = _unclosed_quote(text, line or 0)
-    if quote is not None and line is not None and quote < line:
-        where = starts.get(quote, path)
-        return Problem(
-            file,
-            quote,
-            fmt(where),
-            "malformed YAML: a quote opened on this line is never closed",
-            'close the quote on the same line, e.g. transaction_amount: "1200000.00"',
-        )
-    what = exc.problem or "not valid YAML"
-    if exc.context:
-        what = f"{exc.context}, {what}"
-    return Problem(
-        file,
-        line,
-        fmt(path),
-        f"malformed YAML: {what}",
-        "check indentation and brackets on this line and the one before it",
-    )
-
-
 def load_yaml(
     text: str, file: str, fmt: Formatter = format_path, as_json: bool = False, limits: Limits = NO_LIMITS
 ) -> Located:
@@ -449,7 +257,7 @@ def load_yaml(
     try:
         found, data = builder.build(loader)
     except yaml.MarkedYAMLError as exc:
-        raise LoadProblem(_syntax_problem(text, file, exc, fmt, as_json, limits)) from None
+        raise LoadProblem(syntax_problem(text, file, exc, fmt, as_json, limits, _Loader)) from None
     except yaml.YAMLError as exc:
         raise LoadProblem(Problem(file, None, "", f"malformed YAML: {exc}")) from None
     finally:
@@ -457,83 +265,3 @@ def load_yaml(
     if not found:
         raise LoadProblem(Problem(file, 1, "", "the file is empty"))
     return Located(data=data, lines=builder.lines, file=file)
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ValueError(f"duplicate key '{key}'")
-        out[key] = value
-    return out
-
-
-class _Oversized:
-    """A JSON number with more digits than the limit, kept as its length only."""
-
-    def __init__(self, digits: int) -> None:
-        self.digits = digits
-
-
-def _json_number(limits: Limits, decimal: bool) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        if limits.digits is not None and len(text) > limits.digits:
-            digits = sum(ch.isdigit() for ch in text)
-            if digits > limits.digits:
-                return _Oversized(digits)
-        if not decimal:
-            return int(text)
-        return ExponentForm(text) if "e" in text or "E" in text else Decimal(text)
-
-    return parse
-
-
-def _check_json(data: Any, file: str, line: int, fmt: Formatter, limits: Limits) -> None:
-    """Hold parsed JSON to ``limits`` (JSON has no aliases); raise LoadProblem at the first excess."""
-    count = 0
-    stack: list[tuple[Any, Path]] = [(data, ())]
-    while stack:
-        value, path = stack.pop()
-        count += 1
-        if limits.values is not None and count > limits.values:
-            raise LoadProblem(Problem(file, line, fmt(path), f"more than {limits.values:,} values in one application"))
-        if isinstance(value, (dict, list)):
-            if limits.depth is not None and len(path) >= limits.depth:
-                raise LoadProblem(Problem(file, line, fmt(path), f"nested deeper than {limits.depth} levels"))
-            items = value.items() if isinstance(value, dict) else enumerate(value)
-            for key, item in reversed(list(items)):
-                if isinstance(key, str) and limits.text is not None and len(key) > limits.text:
-                    raise LoadProblem(Problem(file, line, fmt(path), f"a key of {len(key):,} characters"))
-                stack.append((item, path + (key,)))
-        elif isinstance(value, str) and limits.text is not None and len(value) > limits.text:
-            raise LoadProblem(
-                Problem(file, line, fmt(path), f"a text of {len(value):,} characters; at most {limits.text:,} are read")
-            )
-        elif isinstance(value, _Oversized):
-            raise LoadProblem(
-                Problem(file, line, fmt(path), f"a number of {value.digits:,} digits; at most {limits.digits} are read")
-            )
-
-
-def load_json_line(
-    text: str, file: str, line: int, fmt: Formatter = format_path, limits: Limits = NO_LIMITS
-) -> Located:
-    """Parse one JSON Lines record; numbers with a fraction become ``Decimal``, and NaN and
-    Infinity ``Decimal`` too, so that the field they stand in reports them."""
-    try:
-        data = json.loads(
-            text,
-            parse_float=_json_number(limits, decimal=True),
-            parse_int=_json_number(limits, decimal=False),
-            parse_constant=Decimal,
-            object_pairs_hook=_no_duplicates,
-        )
-    except json.JSONDecodeError as exc:
-        raise LoadProblem(Problem(file, line, "", f"malformed JSON at column {exc.colno}: {exc.msg}")) from None
-    except RecursionError:
-        depth = limits.depth if limits.depth is not None else 100
-        raise LoadProblem(Problem(file, line, "", f"nested deeper than {depth} levels")) from None
-    except ValueError as exc:
-        raise LoadProblem(Problem(file, line, "", f"malformed JSON: {exc}")) from None
-    _check_json(data, file, line, fmt, limits)
-    return Located(data=data, lines={(): line}, file=file)

@@ -1,0 +1,151 @@
+"""The values an application is made of, as people write them: dates, money, names, divisions,
+ids, yes/no — each read from the forms the contract allows, made plain (NFKC, stray spaces),
+or refused with a message that says why (and, through :func:`fail`, a hint and a field)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from ..errors import quoted
+from ..money import parse_money
+from . import identifiers
+
+__all__ = [
+    "ApplicationId",
+    "Bool",
+    "Date",
+    "DivisionCode",
+    "Money",
+    "Name",
+    "PositiveMoney",
+    "application_id",
+    "canonical_name",
+    "fail",
+    "from_identifier",
+    "parse_date",
+    "whole_count",
+]
+
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def parse_date(value: Any) -> date:
+    """A date as the contract writes it, ``YYYY-MM-DD``, after NFKC and without stray spaces
+    (full-width digits and dashes, as Chinese input methods type them, are read the same).
+
+    >>> parse_date("２０２４－０３－１５ "), parse_date(" 2024 - 03 - 15")
+    (datetime.date(2024, 3, 15), datetime.date(2024, 3, 15))
+    """
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+    text = "".join(unicodedata.normalize("NFKC", value).split())
+    match = _DATE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+    y, m, d = (int(x) for x in match.groups())
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise ValueError(f"{text} is not a real date") from None
+
+
+def _money(value: Any) -> Decimal:
+    return parse_money(value)
+
+
+def _positive_money(value: Any) -> Decimal:
+    return parse_money(value, positive=True)
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef（）"
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
+@lru_cache(maxsize=8192)
+def canonical_name(value: str) -> str:
+    """Names as the rules compare them: NFKC (full-width brackets and letters made
+    plain), white space collapsed, and none beside Chinese characters.
+
+    >>> canonical_name(" 濮阳市龙丰（新材料） 有限公司 ")
+    '濮阳市龙丰(新材料)有限公司'
+    >>> canonical_name("Technische  Universität München")
+    'Technische Universität München'
+    """
+    text = " ".join(unicodedata.normalize("NFKC", value).split())
+    return _SPACE_BY_CJK.sub("", text)
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"a name is text, got {type(value).__name__}")
+    name = canonical_name(value)
+    if not name:
+        raise ValueError("a name cannot be empty")
+    return name
+
+
+def _division(value: Any, info: ValidationInfo) -> str:
+    """A division as its code: names are read against the places of the ruleset in force
+    (the validation context's ``divisions``); without one, only a code is read."""
+    places = (info.context or {}).get("divisions")
+    try:
+        return places.resolve(value).code if places is not None else identifiers.division_code(value)
+    except identifiers.IdentifierError as exc:
+        raise from_identifier(exc) from None
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+
+
+def application_id(value: Any) -> Any:
+    """An application id made plain (NFKC, outer spaces), then held to its alphabet."""
+    if not isinstance(value, str):
+        return value  # the type check says what is wrong
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not _ID.fullmatch(text):
+        raise fail(
+            f"an id is 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit; got {quoted(value)}",
+            "decision and settlement ids are built from the application id with '/', so it cannot hold one",
+        )
+    return text
+
+
+def fail(message: str, hint: str | None = None, field: str | None = None) -> PydanticCustomError:
+    """An error whose message, hint and (for cross-field checks) field survive
+    pydantic's wrapping; :mod:`engine.intake` turns them into a Problem."""
+    return PydanticCustomError("engine", "{message}", {"message": message, "hint": hint or "", "field": field or ""})
+
+
+def from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:
+    return fail(exc.message, exc.hint)
+
+
+def _strict_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"must be true or false, got {quoted(value)}")
+
+
+Date = Annotated[date, BeforeValidator(parse_date)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
+PositiveMoney = Annotated[Decimal, BeforeValidator(_positive_money)]
+Name = Annotated[str, BeforeValidator(_name)]
+DivisionCode = Annotated[str, BeforeValidator(_division)]
+Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+ApplicationId = Annotated[str, BeforeValidator(application_id)]
+
+
+def whole_count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"a whole number of persons, got {quoted(value)}")
+    return value
