@@ -26,6 +26,7 @@ from engine.store import (
     NewRecord,
     StoredRecord,
     TotalRow,
+    User,
     chain_hash,
     settlement_id,
 )
@@ -38,6 +39,7 @@ class State:
     awards: list[tuple[int, AwardRow]] = field(default_factory=list)
     decisions: list[tuple[int, DecisionRow]] = field(default_factory=list)
     archive: dict[str, tuple[str, dict[str, bytes]]] = field(default_factory=dict)  # version -> (id, files)
+    users: dict[str, User] = field(default_factory=dict)
 
 
 def _is_cash(a: AwardRow) -> bool:
@@ -155,6 +157,16 @@ class MemoryReader:
     def migrations(self) -> list[Migration]:
         return [Migration("memory", "")]
 
+    # users (beside the log)
+    def user(self, name: str) -> User | None:
+        return self.state.users.get(name)
+
+    def user_by_token(self, token_hash: str) -> User | None:
+        return next((u for u in self.state.users.values() if u.token_hash == token_hash), None)
+
+    def users(self) -> list[User]:
+        return sorted(self.state.users.values(), key=lambda u: u.name)
+
 
 class MemoryTransaction(MemoryReader):
     def archive_ruleset(self, ruleset_id: str, version: str, files: dict[str, bytes]) -> None:
@@ -197,6 +209,10 @@ class MemoryStore(MemoryReader):
                 raise self.fail_commits.pop(0)
             self.state = transaction.state
             self.commits += 1
+
+    def save_user(self, user: User) -> None:
+        with self.lock:
+            self.state.users[user.name] = user
 
     @contextmanager
     def reading(self) -> Iterator[MemoryReader]:

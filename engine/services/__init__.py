@@ -13,11 +13,15 @@ and the web pages render what these return; the store (``engine.store``) keeps i
 ``report``         awards by programme, enterprise, division and month
 ``review_queue``   decisions awaiting review, oldest first, filtered
 ``find_decisions`` recorded decisions by application, credit code, patent, programme…
+``history``        decisions by filters, or by any id, credit code or patent number
+``add_user``       users of the web pages and the API (and ``authenticate``, tokens)
 =================  =============================================================
 """
 
+from .accounts import ROLES, add_user, authenticate, issue_token, user_for_token
 from .archive import archived_ruleset
 from .checking import Checked, check, check_file
+from .history import History, history
 from .lookup import Shown, show
 from .replaying import Difference, Replayed, replay
 from .reporting import AwardTotal, PendingReview, Report, find_decisions, report, review_queue
@@ -29,7 +33,9 @@ __all__ = [
     "AwardTotal",
     "Checked",
     "Difference",
+    "History",
     "PendingReview",
+    "ROLES",
     "Render",
     "Replayed",
     "Report",
@@ -40,15 +46,20 @@ __all__ = [
     "Settlement",
     "Shown",
     "VerifyReport",
+    "add_user",
     "archived_ruleset",
+    "authenticate",
     "check",
     "check_file",
     "find_decisions",
+    "history",
+    "issue_token",
     "replay",
     "report",
     "review_queue",
     "screen",
     "settle",
     "show",
+    "user_for_token",
     "verify",
 ]

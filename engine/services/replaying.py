@@ -49,6 +49,7 @@ class Replayed:
     differences: list[Difference] = field(default_factory=list)
     wording: list[Difference] = field(default_factory=list)  # same decision, other words today
     error: str | None = None
+    compared: list[Difference] = field(default_factory=list)  # with ``detail``: every field compared
 
     @property
     def reproduced(self) -> bool:
@@ -91,19 +92,26 @@ def decision_wording(decision: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _diff(recorded: Any, now: Any, path: str) -> Iterator[Difference]:
+def _diff(recorded: Any, now: Any, path: str, every: list[Difference] | None = None) -> Iterator[Difference]:
+    """The fields that differ; ``every`` also collects each field compared, alike or not."""
     if isinstance(recorded, dict) and isinstance(now, dict):
         for key in list(recorded) + [k for k in now if k not in recorded]:
-            yield from _diff(recorded.get(key), now.get(key), f"{path}.{key}" if path else str(key))
-    elif isinstance(recorded, list) and isinstance(now, list) and len(recorded) == len(now):
+            yield from _diff(recorded.get(key), now.get(key), f"{path}.{key}" if path else str(key), every)
+    elif isinstance(recorded, list) and isinstance(now, list) and len(recorded) == len(now) and recorded:
         for i, (a, b) in enumerate(zip(recorded, now, strict=True)):
-            yield from _diff(a, b, f"{path}[{i}]")
-    elif recorded != now:
-        yield Difference(path, recorded, now)
+            yield from _diff(a, b, f"{path}[{i}]", every)
+    else:
+        if every is not None:
+            every.append(Difference(path, recorded, now))
+        if recorded != now:
+            yield Difference(path, recorded, now)
 
 
-def compare(recorded: dict[str, Any], now: dict[str, Any], out: Replayed, claims: Sequence[int] = ()) -> None:
-    """Compare two stored results claim by claim (only ``claims``, when given)."""
+def compare(
+    recorded: dict[str, Any], now: dict[str, Any], out: Replayed, claims: Sequence[int] = (), detail: bool = False
+) -> None:
+    """Compare two stored results claim by claim (only ``claims``, when given); ``detail``
+    keeps every field compared in ``out.compared``."""
     mine, theirs = recorded["decisions"], now["decisions"]
     if len(mine) != len(theirs):
         out.decisions += len(mine)
@@ -114,13 +122,14 @@ def compare(recorded: dict[str, Any], now: dict[str, Any], out: Replayed, claims
         if claims and a["claim"] not in claims:
             continue
         out.decisions += 1
-        found = list(_diff(decision_essence(a), decision_essence(b), f"decisions[{i}]"))
+        every = out.compared if detail else None
+        found = list(_diff(decision_essence(a), decision_essence(b), f"decisions[{i}]", every))
         out.differences += found
         out.differing += bool(found)
         out.wording += _diff(decision_wording(a), decision_wording(b), f"decisions[{i}]")
 
 
-def replay_record(record: StoredRecord, archive: Archive, claims: Sequence[int] = ()) -> Replayed:
+def replay_record(record: StoredRecord, archive: Archive, claims: Sequence[int] = (), detail: bool = False) -> Replayed:
     """One decision record evaluated again and compared (see the module's notes)."""
     content = json.loads(record.body)
     version = content["ruleset"]["version"]
@@ -135,7 +144,7 @@ def replay_record(record: StoredRecord, archive: Archive, claims: Sequence[int] 
         out.differing = out.decisions
         out.error = str(exc)
         return out
-    compare(content["result"], now, out, claims)
+    compare(content["result"], now, out, claims, detail)
     return out
 
 
@@ -166,13 +175,19 @@ def _selected(store: Reader, ids: Sequence[str]) -> list[tuple[StoredRecord, tup
 
 
 def replay(
-    store: Reader, ids: Sequence[str] = (), *, workers: int | None = None, settings: Sequence[str] = ()
+    store: Reader,
+    ids: Sequence[str] = (),
+    *,
+    workers: int | None = None,
+    settings: Sequence[str] = (),
+    detail: bool = False,
 ) -> Iterator[Replayed]:
     """Evaluate recorded decisions again — all of them in chain order, or those ``ids``
     name (application or decision ids) — and compare. Raises StoreError for an id
     that names no recorded decision. ``settings`` (``NAME=VALUE``): what-if parameters
     set in every archived version, so that the differences are what they would change
-    (each decision with the ledger state it recorded; UsageError for a bad setting)."""
+    (each decision with the ledger state it recorded; UsageError for a bad setting).
+    ``detail``: each result also lists every field compared (``Replayed.compared``)."""
     archive = Archive(store).with_settings(settings)
     if ids:
         chosen = _selected(store, ids)
@@ -186,6 +201,6 @@ def replay(
         archive.seal()  # the workers read no store: every archived version is rebuilt here first
 
     def again(item: tuple[StoredRecord, tuple[int, ...]]) -> Replayed:
-        return replay_record(item[0], archive, item[1])
+        return replay_record(item[0], archive, item[1], detail)
 
     yield from pipelined(items, again, workers=count)

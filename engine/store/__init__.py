@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import Problem, StoreError
 from .bodies import index_rows_of
-from .protocol import DecisionQuery, IndexedDecision, Migration, Reader, Store, TotalRow, Transaction
+from .protocol import DecisionQuery, IndexedDecision, Migration, Reader, Store, TotalRow, Transaction, User
 from .records import (
     GENESIS,
     AwardRow,
@@ -45,6 +45,7 @@ __all__ = [
     "StoredRecord",
     "TotalRow",
     "Transaction",
+    "User",
     "chain_hash",
     "decision_id",
     "index_rows_of",

@@ -40,6 +40,7 @@ __all__ = [
     "Store",
     "TotalRow",
     "Transaction",
+    "User",
 ]
 
 
@@ -96,6 +97,22 @@ class Migration:
 
     name: str
     applied_at: str
+
+
+@dataclass(frozen=True)
+class User:
+    """Who may use the web pages and the HTTP API (kept beside the log, not in it).
+
+    ``role`` is reviewer, auditor or enterprise; an enterprise account is bound to one
+    ``credit_code``. Secrets are kept only as hashes: ``password_hash`` (argon2) and
+    ``token_hash`` (SHA-256 hex of the API token, None when none was issued)."""
+
+    name: str
+    role: str
+    credit_code: str | None
+    password_hash: str
+    created_at: str
+    token_hash: str | None = None
 
 
 class LimitReads(Protocol):
@@ -174,6 +191,14 @@ class Reader(LimitReads, Protocol):
         """The migrations applied to this store, in the order applied."""
         ...
 
+    def user(self, name: str) -> User | None: ...
+
+    def user_by_token(self, token_hash: str) -> User | None: ...
+
+    def users(self) -> list[User]:
+        """Every user, by name."""
+        ...
+
 
 class Transaction(LimitReads, Protocol):
     """One writing transaction (see the module's notes)."""
@@ -194,6 +219,11 @@ class Store(Reader, Protocol):
     """A decision store: a :class:`Reader` that can also write."""
 
     def writing(self) -> AbstractContextManager[Transaction]: ...
+
+    def save_user(self, user: User) -> None:
+        """Add ``user``, or replace the user of that name (its own short transaction,
+        apart from the chain). Raises StoreError when its token hash is another's."""
+        ...
 
     def reading(self) -> AbstractContextManager[Reader]:
         """One consistent snapshot to read from (a long read never blocks a writer)."""

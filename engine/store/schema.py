@@ -9,6 +9,9 @@
   awaiting review holds a ``pending`` row until it is settled.
 * ``decisions`` — one row per claim's decision: search, the review queue, the report.
 * ``ruleset_files`` — the rule files of every ruleset version used, as bytes.
+* ``users`` — who may use the web pages and the HTTP API: a role (reviewer, auditor,
+  enterprise), the credit code an enterprise account is bound to, the argon2 hash of
+  the password and the SHA-256 of the API token. Not part of the log.
 * ``migrations`` — each migration applied, by name, with the time it was applied
   (beside Alembic's own ``alembic_version``).
 
@@ -31,7 +34,7 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["applications", "awards", "decisions", "metadata", "migrations", "records", "ruleset_files"]
+__all__ = ["applications", "awards", "decisions", "metadata", "migrations", "records", "ruleset_files", "users"]
 
 metadata = MetaData()
 
@@ -121,4 +124,17 @@ migrations = Table(
     metadata,
     Column("name", Text, primary_key=True),
     Column("applied_at", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("credit_code", Text),
+    Column("password_hash", Text, nullable=False),
+    Column("token_hash", Text, unique=True),
+    Column("created_at", Text, nullable=False),
+    CheckConstraint("role IN ('reviewer', 'auditor', 'enterprise')", name="users_role"),
+    CheckConstraint("(role = 'enterprise') = (credit_code IS NOT NULL)", name="users_bound"),
 )

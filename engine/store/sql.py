@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, exists, func, insert, literal, select
 
 from .dialects import WRITE, Dialect
 from .overlay import Overlay
-from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow
+from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow, User
 from .records import GENESIS, AwardRow, DecisionRow, NewRecord, StoredRecord, chain_hash, now
 from .schema import applications, awards, decisions, migrations, records, ruleset_files
 from .statements import (
@@ -41,11 +41,12 @@ from .statements import (
     m2,
     yuan,
 )
+from .sql_users import UserReads, save_user
 
 __all__ = ["SqlStore"]
 
 
-class _Reads:
+class _Reads(UserReads):
     """Every read, on connections from ``connect`` (one snapshot, or one per call)."""
 
     def __init__(self, location: str, connect: Callable[[], AbstractContextManager[Connection]]) -> None:
@@ -219,6 +220,10 @@ class SqlStore(_Reads):
                 raise
             if transaction.archived:
                 self.archived = (self.archived or set()) | transaction.archived
+
+    def save_user(self, user: User) -> None:
+        with self.dialect.errors(), self.engine.begin() as conn:
+            save_user(conn, self.location, user)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -1,0 +1,110 @@
+"""Users of the web pages and the HTTP API: reviewers, auditors, enterprises.
+
+Kept in the store, beside the log (:class:`~engine.store.User`). A password is
+kept only as its argon2 hash (argon2-cffi, the library's recommended parameters);
+an API token for a system is 32 random bytes, shown once, kept as its SHA-256. An
+enterprise account is bound to one credit code and sees only what was decided for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from ..errors import UsageError
+from ..model import identifiers
+from ..store import Reader, Store, User
+from ..store.records import now
+
+__all__ = [
+    "MIN_PASSWORD_CHARS",
+    "ROLES",
+    "add_user",
+    "authenticate",
+    "issue_token",
+    "token_hash",
+    "user_for_token",
+]
+
+ROLES = ("reviewer", "auditor", "enterprise")
+MIN_PASSWORD_CHARS = 8
+MAX_PASSWORD_CHARS = 256  # argon2 takes any length; a bound keeps one login cheap
+MAX_NAME_CHARS = 64
+
+_HASHER = PasswordHasher()
+_DUMMY = _HASHER.hash("not a password of anyone")  # a missing user costs a login as much as a wrong password
+
+
+def _name(value: str) -> str:
+    name = unicodedata.normalize("NFKC", value).strip()
+    if not name or len(name) > MAX_NAME_CHARS or any(ch.isspace() or ch in "/:" for ch in name):
+        raise UsageError(f"a user name is 1 to {MAX_NAME_CHARS} characters, no spaces, '/' or ':'; got {value!r}")
+    return name
+
+
+def add_user(store: Store, name: str, role: str, password: str, credit_code: str | None = None) -> User:
+    """Add a user (or replace the one of that name, keeping no old token).
+
+    ``role``: reviewer, auditor or enterprise; an enterprise account needs the credit
+    code it is bound to (validated per GB 32100), the others take none. Raises
+    UsageError for a bad name, role, password or credit code."""
+    name = _name(name)
+    if role not in ROLES:
+        raise UsageError(f"a role is one of {', '.join(ROLES)}; got {role!r}")
+    if role == "enterprise":
+        if not credit_code:
+            raise UsageError("an enterprise account is bound to one credit code: give it")
+        try:
+            credit_code = identifiers.normalize_credit_code(credit_code)
+        except identifiers.IdentifierError as exc:
+            raise UsageError(f"credit code: {exc}") from None
+    elif credit_code:
+        raise UsageError(f"a {role} account is bound to no credit code: give none")
+    if not MIN_PASSWORD_CHARS <= len(password) <= MAX_PASSWORD_CHARS:
+        raise UsageError(f"a password is {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters")
+    user = User(name, role, credit_code or None, _HASHER.hash(password), now())
+    store.save_user(user)
+    return user
+
+
+def authenticate(store: Reader, name: str, password: str) -> User | None:
+    """The user ``name`` if ``password`` is theirs, else None (as slow either way)."""
+    if len(password) > MAX_PASSWORD_CHARS or len(name) > 4 * MAX_NAME_CHARS:
+        return None
+    try:
+        user = store.user(_name(name))
+    except UsageError:
+        user = None
+    try:
+        _HASHER.verify(user.password_hash if user else _DUMMY, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(store: Store, name: str) -> str:
+    """A new API token for the user ``name`` (the old one stops working): shown once,
+    kept only as its hash. Raises UsageError for an unknown user."""
+    user = store.user(_name(name))
+    if user is None:
+        raise UsageError(f"no user {name!r}")
+    token = "sbt_" + secrets.token_urlsafe(32)
+    store.save_user(
+        User(user.name, user.role, user.credit_code, user.password_hash, user.created_at, token_hash(token))
+    )
+    return token
+
+
+def user_for_token(store: Reader, token: str) -> User | None:
+    """The user an API token belongs to, or None."""
+    if not token.startswith("sbt_") or len(token) > 100:
+        return None
+    return store.user_by_token(token_hash(token))

@@ -1,0 +1,181 @@
+"""The web application: pages for the three users and the HTTP API, on one store.
+
+``create_app(store, rulebook)`` builds it; ``subsidy serve`` runs it under uvicorn.
+Routes (in :mod:`.pages`, :mod:`.desk` and :mod:`.api`) parse a request, call a
+service of :mod:`engine.services` and render what it returns: the same use cases
+the command line calls, no business logic of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from .. import __version__
+from ..errors import EngineError
+from ..money import format_yuan
+from ..rulebook import Rulebook, load_rulebook
+from ..store import Store, open_store
+from .errors import ERROR_CODES, WebError, error_body, from_engine_error, internal_error
+from .i18n import text
+from .security import SESSION_MAX_AGE_SECONDS, LoginLimiter, csrf_token, page_user
+
+__all__ = ["app_from_environment", "create_app", "read_form", "render"]
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def _yuan(value: object) -> str:
+    """A decimal string of yuan as people read it: 1,500,000.00 (anything else as it is)."""
+    try:
+        return format_yuan(Decimal(str(value)))
+    except (ArithmeticError, ValueError):
+        return str(value)
+
+
+TEMPLATES.env.filters["yuan"] = _yuan
+MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest request body taken (a batch upload)
+
+
+def lang_of(request: Request) -> str:
+    lang = request.session.get("lang")
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """A page in the user's language, with the user, the CSRF token and the words."""
+    lang = lang_of(request)
+    user = context.pop("user", None) or page_user(request)
+    values = {
+        "lang": lang,
+        "t": lambda key, **v: text(key, lang, **v),
+        "user": user,
+        "csrf": csrf_token(request),
+        "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        **context,
+    }
+    return TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+
+
+async def read_form(request: Request) -> tuple[dict[str, str], dict[str, list[tuple[str, bytes]]]]:
+    """A submitted form's text fields and uploaded files (name, bytes), the form closed after."""
+    async with request.form(max_files=1000, max_fields=1000) as form:
+        fields: dict[str, str] = {}
+        files: dict[str, list[tuple[str, bytes]]] = {}
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                fields.setdefault(key, value)
+            else:
+                files.setdefault(key, []).append((value.filename or "", await value.read()))
+    return fields, files
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _respond(request: Request, error: WebError) -> Response:
+    if _is_api(request):
+        body = error_body(error.status, error.code, error.message, error.field, error.hint, error.problems)
+        return JSONResponse(body, status_code=error.status, headers=error.headers)
+    if error.status == 401:
+        return Response(status_code=303, headers={"Location": f"/login?next={request.url.path}"})
+    page = render(request, "error.html", status=error.status, error=error)
+    page.headers.update(error.headers or {})
+    return page
+
+
+def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -> FastAPI:
+    """The application on ``store``, deciding with ``rulebook``. ``secret`` signs the
+    session cookies (default: a random one: sessions end when the server stops)."""
+    app = FastAPI(
+        title="Puyang IP-incentive eligibility API",
+        version=__version__,
+        description="Self-check, screening, decisions, settlements, replay and verification under "
+        "濮政〔2022〕19号. Money is always a decimal string in yuan. Every error has one body: "
+        '`{"error": {"status", "code", "message", "field", "hint", "problems"}}`.',
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.rulebook = rulebook
+    app.state.login_limiter = LoginLimiter()
+    app.state.jobs = {}
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret or secrets.token_urlsafe(32),
+        session_cookie="subsidy_session",
+        max_age=SESSION_MAX_AGE_SECONDS,
+        same_site="strict",
+        https_only=False,
+    )
+
+    @app.middleware("http")
+    async def _limits(request: Request, call_next: Any) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            error = WebError(413, f"a request body is at most {MAX_BODY_BYTES // (1024 * 1024)} MB")
+            body = error_body(error.status, error.code, error.message)
+            return JSONResponse(body, status_code=413)
+        try:
+            response: Response = await call_next(request)
+        except Exception as exc:  # answered here, not re-raised: the server's log never holds the request's text
+            response = _respond(request, internal_error(exc))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.exception_handler(WebError)
+    async def _web_error(request: Request, exc: WebError) -> Response:
+        return _respond(request, exc)
+
+    @app.exception_handler(EngineError)
+    async def _engine_error(request: Request, exc: EngineError) -> Response:
+        return _respond(request, from_engine_error(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else ERROR_CODES.get(exc.status_code, "error")
+        return _respond(request, WebError(exc.status_code, message))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = list(exc.errors())
+        first = problems[0] if problems else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid request')}" if where else str(first.get("msg", "invalid"))
+        return _respond(request, WebError(422, message, field=where or None))
+
+    @app.exception_handler(Exception)
+    async def _fault(request: Request, exc: Exception) -> Response:
+        return _respond(request, internal_error(exc))
+
+    from . import api, desk, pages
+
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(pages.router)
+    app.include_router(desk.router)
+    app.include_router(api.router)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application ``subsidy serve`` starts in each worker: the store ``$SUBSIDY_DB``,
+    the rules ``$SUBSIDY_RULES`` (else those shipped), the cookie key ``$SUBSIDY_SECRET``."""
+    store = open_store(os.environ["SUBSIDY_DB"], create=True)
+    return create_app(
+        store, load_rulebook(os.environ.get("SUBSIDY_RULES") or None), secret=os.environ.get("SUBSIDY_SECRET")
+    )

@@ -1,0 +1,95 @@
+"""Batch screening from the desk: uploaded files screened in the background, progress polled.
+
+The files are written to a private temporary folder and screened with the same
+``screen`` service the command line uses; the page polls the job for its progress
+(htmx, every second) and shows each result once its transaction has committed.
+Jobs are kept in memory for the server's life, at most :data:`MAX_JOBS` of them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..services import ScreenProgress, ScreenResult, ScreenSummary, screen
+from .errors import WebError, internal_error
+
+__all__ = ["MAX_FILES", "MAX_JOBS", "Job", "job_of", "start_batch"]
+
+MAX_FILES = 1000  # files in one upload
+MAX_JOBS = 50  # jobs remembered; the oldest finished ones are forgotten first
+MAX_SHOWN = 500  # results kept for the page (the summary counts them all)
+
+
+@dataclass
+class Job:
+    id: str
+    owner: str
+    done: int = 0
+    total: int = 0
+    finished: bool = False
+    summary: ScreenSummary | None = None
+    results: list[ScreenResult] = field(default_factory=list)
+    error: str | None = None
+
+
+def _safe_name(name: str, n: int) -> str:
+    base = re.sub(r"[^A-Za-z0-9._\-\u4e00-\u9fff]", "_", Path(name).name)[:100] or "upload"
+    return f"{n:04d}-{base}"
+
+
+def start_batch(app: Any, owner: str, files: list[tuple[str, bytes]]) -> Job:
+    """Screen ``files`` (name, bytes) into the app's store in a background thread."""
+    if not files:
+        raise WebError(422, "choose one or more application files (.yaml, .json, .jsonl)", field="files")
+    if len(files) > MAX_FILES:
+        raise WebError(413, f"at most {MAX_FILES} files at once: put larger batches in one .jsonl")
+    folder = Path(tempfile.mkdtemp(prefix="subsidy-batch-"))
+    for n, (name, data) in enumerate(files):
+        (folder / _safe_name(name, n)).write_bytes(data)
+    job = Job(secrets.token_urlsafe(9), owner)
+    jobs: dict[str, Job] = app.state.jobs
+    while len(jobs) >= MAX_JOBS:
+        oldest = next((k for k, j in jobs.items() if j.finished), None)
+        if oldest is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise WebError(429, "too many batches are running: wait for one to finish")
+        del jobs[oldest]
+    jobs[job.id] = job
+    threading.Thread(target=_run, args=(app, job, folder), daemon=True, name=f"batch-{job.id}").start()
+    return job
+
+
+def _run(app: Any, job: Job, folder: Path) -> None:
+    prefix = str(folder) + "/"
+    try:
+        for event in screen([folder], app.state.store, app.state.rulebook, workers=0):
+            if isinstance(event, ScreenProgress):
+                job.done, job.total = event.done, event.total
+            elif isinstance(event, ScreenSummary):
+                job.summary = event
+            elif isinstance(event, ScreenResult) and len(job.results) < MAX_SHOWN:
+                source = event.source.replace(prefix, "")
+                job.results.append(
+                    ScreenResult(
+                        event.status, source, event.application, None, event.problems, event.error, event.record_hash
+                    )
+                )
+    except Exception as exc:  # the batch is reported as stopped; what was committed stays
+        job.error = internal_error(exc).message if not hasattr(exc, "problems") else str(exc).replace(prefix, "")
+    finally:
+        job.finished = True
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def job_of(app: Any, job_id: str, owner: str) -> Job:
+    job: Job | None = app.state.jobs.get(job_id)
+    if job is None or job.owner != owner:
+        raise WebError(404, "no such batch")
+    return job

@@ -1,0 +1,130 @@
+"""The one error body of the HTTP API, and what every error becomes in a response.
+
+:func:`error_body` builds every JSON error the API sends (a test locks its shape)::
+
+    {"error": {"status": 422, "code": "invalid_application", "message": "...",
+               "field": "claims[1].patent.number", "hint": "...",
+               "problems": [{"field": ..., "line": ..., "message": ..., "hint": ...}]}}
+
+Pages get the same facts as a page in the user's language. No response ever
+carries a stack trace: a fault of the engine is answered with a reference to quote,
+and is logged (without the request's content) for the operator.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import traceback
+from typing import Any
+
+from ..errors import (
+    ApplicationError,
+    ConflictError,
+    EngineError,
+    InputError,
+    IntegrityError,
+    Problem,
+    StoreError,
+    UsageError,
+)
+
+__all__ = ["ERROR_CODES", "WebError", "error_body", "from_engine_error", "internal_error"]
+
+log = logging.getLogger("engine.web")
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "not_signed_in",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_attempts",
+    500: "internal_error",
+}
+
+
+class WebError(Exception):
+    """An error a route answers with: status, code, message (and field, hint)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+        problems: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or ERROR_CODES.get(status, "error")
+        self.message = message
+        self.field = field
+        self.hint = hint
+        self.problems = problems or []
+        self.headers = headers
+
+
+def error_body(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    hint: str | None = None,
+    problems: list[Problem] | None = None,
+) -> dict[str, Any]:
+    """The JSON body of every API error (see the module's notes)."""
+    return {
+        "error": {
+            "status": status,
+            "code": code,
+            "message": message,
+            "field": field,
+            "hint": hint,
+            "problems": [
+                {"field": p.path or None, "line": p.line, "message": p.message, "hint": p.hint} for p in problems or []
+            ],
+        }
+    }
+
+
+def from_engine_error(exc: EngineError) -> WebError:
+    """An engine error as the response it deserves: the input's fault 4xx, the record's 409."""
+    if isinstance(exc, InputError):
+        problems = list(exc.problems)
+        first = problems[0] if problems else Problem("", None, "", str(exc))
+        if isinstance(exc, ApplicationError):
+            status, code = 422, "invalid_application"
+        elif isinstance(exc, ConflictError):
+            status, code = 409, "conflict"
+        elif isinstance(exc, StoreError):
+            status, code = 409, "refused"
+        elif isinstance(exc, UsageError):
+            status, code = 422, "invalid_request"
+        else:
+            status, code = 422, "invalid_input"
+        message = first.message if len(problems) == 1 else f"{len(problems)} problems: {first.message} …"
+        return WebError(status, message, code=code, field=first.path or None, hint=first.hint, problems=problems)
+    if isinstance(exc, IntegrityError):
+        return WebError(409, str(exc), code="altered_record")
+    return internal_error(exc)
+
+
+def internal_error(exc: BaseException) -> WebError:
+    """A fault of the engine: logged for the operator by reference, never shown as a trace."""
+    reference = secrets.token_hex(4)
+    # the frames only: an exception's text may quote what a person typed, and a self-check leaves no trace
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("internal error %s: %s\n%s", reference, type(exc).__name__, frames)
+    return WebError(
+        500,
+        f"internal error {reference}: a fault of the engine, not of the request",
+        hint="please report it with this reference",
+    )

@@ -1,0 +1,175 @@
+"""The words of the pages, in Chinese (the default) and English.
+
+Only the pages' own chrome is here: headings, buttons, column names. What a
+decision says — criteria, explanations, hints, the plan's quotes — comes from the
+rule files through :mod:`engine.explain`, never from this table.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["LANGS", "field_error", "text"]
+
+LANGS = ("zh", "en")
+
+WORDS: dict[str, tuple[str, str]] = {
+    "site": ("濮阳市知识产权强市试点 奖补资格核验", "Puyang IP pilot · subsidy eligibility"),
+    "dept": ("濮阳市市场监督管理局（知识产权局）", "Puyang Administration for Market Regulation (IP Office)"),
+    "switch": ("English", "中文"),
+    "home": ("首页", "Home"),
+    "selfcheck": ("政策自查", "Self-check"),
+    "queue": ("待评审", "Review queue"),
+    "batch": ("批量筛查", "Batch screening"),
+    "report": ("统计报表", "Report"),
+    "history": ("决定记录", "Decision history"),
+    "replay": ("重放核验", "Replay"),
+    "verify": ("链完整性", "Verify chain"),
+    "mine": ("我的申报", "My applications"),
+    "login": ("登录", "Sign in"),
+    "logout": ("退出", "Sign out"),
+    "signed_in_as": ("当前用户", "Signed in as"),
+    "username": ("用户名", "User name"),
+    "password": ("密码", "Password"),
+    "bad_login": ("用户名或密码不正确。", "The user name or password is wrong."),
+    "too_many": ("尝试次数过多，请 {n} 秒后再试。", "Too many attempts: try again in {n} s."),
+    "selfcheck_intro": (
+        "填写申报信息，即时查看是否符合濮政〔2022〕19号奖补条件。本页不保存您填写的任何内容。",
+        "Fill in an application and see at once whether it meets the incentive clauses of 濮政〔2022〕19号. "
+        "Nothing you type here is stored.",
+    ),
+    "applicant": ("申请人", "Applicant"),
+    "claim": ("申报项目", "Claim"),
+    "add_claim": ("再添加一项申报", "Add another claim"),
+    "program": ("奖补项目", "Programme"),
+    "submit_check": ("核验", "Check"),
+    "or_upload": ("或上传申报文件（YAML / JSON）", "Or upload an application file (YAML / JSON)"),
+    "upload": ("上传并核验", "Upload and check"),
+    "file": ("文件", "File"),
+    "choose_file": ("请选择文件", "choose a file"),
+    "fix_fields": ("请更正下列标出的内容。", "Please correct the fields marked below."),
+    "unknown": ("不清楚", "not known"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "result": ("核验结果", "Result"),
+    "outcome": ("结论", "Outcome"),
+    "amount": ("金额（元）", "Amount (yuan)"),
+    "total": ("合计奖励", "Total award"),
+    "criteria": ("逐项条件", "Criteria"),
+    "criterion": ("条件", "Criterion"),
+    "status": ("状态", "Status"),
+    "clause": ("条款", "Clause"),
+    "explanation": ("说明", "Explanation"),
+    "facts_used": ("所用事实", "Facts used"),
+    "what_to_do": ("您可以怎么做", "What you can do"),
+    "missing": ("缺少信息", "Missing"),
+    "arithmetic": ("计算", "Arithmetic"),
+    "plan_text": ("政策原文", "Policy text"),
+    "maximums": ("可获上限", "Maximums"),
+    "met": ("符合", "met"),
+    "not_met": ("不符合", "not met"),
+    "unknown_status": ("待定", "unknown"),
+    "eligible": ("符合条件", "Eligible"),
+    "ineligible": ("不符合条件", "Ineligible"),
+    "needs_review": ("待评审", "Needs review"),
+    "decision": ("决定", "Decision"),
+    "application": ("申请", "Application"),
+    "submitted_on": ("提交日期", "Submitted"),
+    "division": ("所在地", "Division"),
+    "reason": ("原因", "Reason"),
+    "filter": ("筛选", "Filter"),
+    "all": ("全部", "all"),
+    "open_points": ("待定条件", "Open criteria"),
+    "held": ("暂占金额", "Held"),
+    "none_waiting": ("没有待评审的决定。", "Nothing awaits review."),
+    "settle": ("评审结论", "Settle"),
+    "settle_outcome": ("评审结论", "Outcome"),
+    "settle_amount": ("金额（元，不填按决定所允许）", "Amount (yuan; empty: what the decision allows)"),
+    "settle_fund": ("科研经费（元/年）", "Research fund (yuan a year)"),
+    "settle_housing": ("住房面积（平方米）", "Housing (m²)"),
+    "settle_reason": ("理由", "Reason"),
+    "record_settlement": ("记录评审结论", "Record the settlement"),
+    "settled": ("已记录评审结论", "Settlement recorded"),
+    "settlements": ("评审结论", "Settlements"),
+    "record": ("记录", "Record"),
+    "record_hash": ("记录哈希", "Record hash"),
+    "recorded_at": ("记录时间", "Recorded"),
+    "ruleset": ("规则版本", "Ruleset"),
+    "input": ("申报内容", "Application as recorded"),
+    "earlier": ("占用上限或专利的在先决定", "Earlier decisions using the cap or the patent"),
+    "print": ("打印", "Print"),
+    "search": ("检索（申请号、信用代码或专利号）", "Search (application id, credit code or patent)"),
+    "go": ("查询", "Search"),
+    "more": ("下一页", "Next page"),
+    "nothing_found": ("没有找到决定。", "No decisions found."),
+    "replay_one": ("重放此决定", "Replay this decision"),
+    "replay_all": ("重放筛选出的决定", "Replay the decisions listed"),
+    "reproduced": ("结果一致", "reproduced"),
+    "differs": ("结果不同", "differs"),
+    "wording_changed": ("措辞有变化，决定相同", "wording changed, decision the same"),
+    "field": ("字段", "Field"),
+    "recorded_value": ("记录值", "Recorded"),
+    "now_value": ("今日重算", "Now"),
+    "same": ("一致", "same"),
+    "verify_run": ("核验整条记录链", "Verify the whole chain"),
+    "intact": ("完整：{n} 条记录，链头哈希", "Intact: {n} records, chain head"),
+    "altered": ("记录被改动", "ALTERED"),
+    "note_head": ("请记下链头哈希，日后核验时比对。", "Note the chain head down to compare at the next audit."),
+    "upload_batch": ("上传申报文件（可多选，或 .jsonl）", "Upload application files (several, or a .jsonl)"),
+    "start_screen": ("开始筛查", "Start screening"),
+    "progress": ("进度", "Progress"),
+    "screened": ("已记录 {r} 份 · 已有记录 {a} 份 · 无效 {i} 份", "{r} recorded · {a} already recorded · {i} invalid"),
+    "done": ("完成", "Done"),
+    "running": ("筛查中…", "Screening…"),
+    "by_program": ("按项目", "By programme"),
+    "by_division": ("按所在地", "By division"),
+    "by_month": ("按月份（提交）", "By month (submitted)"),
+    "awards": ("项数", "Awards"),
+    "one_off": ("一次性奖励（元）", "One-off (yuan)"),
+    "per_year": ("每年经费（元）", "Per year (yuan)"),
+    "housing": ("住房（平方米）", "Housing (m²)"),
+    "csv": ("导出 CSV（Excel）", "Export CSV (Excel)"),
+    "outcomes": ("结论分布", "Outcomes"),
+    "forbidden": ("您无权查看此页面。", "You may not see this page."),
+    "not_found": ("没有找到。", "Not found."),
+    "error": ("出错了", "Something went wrong"),
+    "settled_by": ("评审人", "Reviewer"),
+    "seq": ("序号", "Seq"),
+    "welcome": (
+        "企业和发明人可先自查；评审、审计和企业用户请登录。",
+        "Enterprises and inventors can self-check first; reviewers, auditors and enterprise users sign in.",
+    ),
+}
+
+# Field errors in the words of the form: the engine's message, recognised, said in Chinese.
+_FIELD_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"is required|field required|missing", "此项必填。"),
+    (r"check (digit|character)", "校验位不正确，请核对号码。"),
+    (r"was filed in|is in \d{4}", "申请日与专利号中的申请年份不一致。"),
+    (r"date is written|not a real date", "请按“年-月-日”填写一个真实的日期。"),
+    (r"amount|money|yuan|decimal", "金额以元为单位，如 1500000.00，最多两位小数，须大于零。"),
+    (r"division|place", "请选择或填写正确的行政区划（代码或名称）。"),
+    (r"credit code", "统一社会信用代码不正确。"),
+    (r"patent number|type digit", "专利号不正确（ZL + 12 位数字 + . + 校验位）。"),
+    (r"kind", "专利类型与专利号的类型位不一致。"),
+    (r"true or false", "请选择“是”或“否”。"),
+    (r"an id is", "申请编号只能含字母、数字、“-”“_”“.”。"),
+)
+
+
+def text(key: str, lang: str, **values: object) -> str:
+    zh, en = WORDS.get(key, (key, key))
+    chosen = en if lang == "en" else zh
+    return chosen.format(**values) if values else chosen
+
+
+def field_error(message: str, lang: str) -> str:
+    """A field's error as shown beside it: in Chinese, what kind of mistake (the engine's
+    own words follow, so nothing it said is lost); in English, the engine's words."""
+    if lang == "en":
+        return message
+    lowered = message.lower()
+    for pattern, said in _FIELD_ERRORS:
+        if re.search(pattern, lowered):
+            return f"{said}（{message}）"
+    return f"此项填写有误（{message}）"

@@ -1,0 +1,196 @@
+"""The public pages: home, language switch, sign in and out, and the self-check.
+
+The self-check stores nothing: the form's answers are evaluated (``check``) and
+shown, never written to the store, the session or the log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..errors import ApplicationError
+from ..reading import application_from_data, read_upload
+from ..services import check
+from ..yamlio import Located
+from .app import lang_of, read_form, render
+from .errors import WebError
+from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data
+from .i18n import field_error, text
+from .security import check_csrf, sign_in
+from .views import checked_view
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+MAX_UPLOAD_BYTES = 1024 * 1024  # one application file in a self-check
+
+
+def _local(target: str | None) -> str:
+    """A redirect target on this site only (never another host)."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
+        return "/"
+    return target
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    return render(request, "home.html")
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str | None = None) -> Response:
+    if code in ("zh", "en"):
+        request.session["lang"] = code
+    return RedirectResponse(_local(next), status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str | None = None) -> Response:
+    return render(request, "login.html", next=_local(next))
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form, _ = await read_form(request)
+    check_csrf(request, form)
+    name, password = str(form.get("username") or ""), str(form.get("password") or "")
+    target = _local(str(form.get("next") or "/"))
+    user = sign_in(request, name, password)
+    if user is None:
+        return render(request, "login.html", status=401, next=target, failed=True, username=name[:64])
+    if target == "/":
+        target = {"reviewer": "/desk/queue", "auditor": "/audit/history", "enterprise": "/mine"}[user.role]
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    check_csrf(request, (await read_form(request))[0])
+    lang = lang_of(request)
+    request.session.clear()
+    request.session["lang"] = lang
+    return RedirectResponse("/", status_code=303)
+
+
+# ------------------------------------------------------------------ the self-check
+
+
+def _programs(request: Request) -> list[tuple[str, str]]:
+    ruleset = _ruleset(request)
+    zh = lang_of(request) != "en"
+    return [(p.id, p.label.zh if zh else p.label.en) for p in ruleset.programs.values()]
+
+
+def _ruleset(request: Request) -> Any:
+    rulebook = request.app.state.rulebook
+    return max(rulebook.rulesets, key=lambda r: r.policy.in_force.from_)
+
+
+def _form_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = lang_of(request)
+    ruleset = _ruleset(request)
+    values: dict[str, str] = context.pop("values", {})
+    claims = sorted(
+        {int(k[7:].split("]")[0]) for k in values if k.startswith("claims[") and k.endswith("].program")}
+    ) or [1]
+    sections = []
+    for n in claims:
+        program = values.get(f"claims[{n}].program") or next(iter(ruleset.programs))
+        if program not in ruleset.programs:
+            program = next(iter(ruleset.programs))
+        sections.append((n, program, claim_fields(ruleset, program, n, lang)))
+    return render(
+        request,
+        "check.html",
+        status=status,
+        applicant_fields=application_fields(ruleset, lang),
+        sections=sections,
+        programs=_programs(request),
+        places=ruleset.divisions.jurisdiction,
+        values=values,
+        today=date.today().isoformat(),
+        max_claims=MAX_CLAIMS,
+        **context,
+    )
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_page(request: Request) -> Response:
+    return _form_page(request)
+
+
+@router.get("/check/claim", response_class=HTMLResponse)
+def claim_section(request: Request, n: int = 1, program: str | None = None) -> Response:
+    """One claim's fieldset, for the programme chosen (htmx swaps it in)."""
+    ruleset = _ruleset(request)
+    n = min(max(n, 1), MAX_CLAIMS)
+    program = program or request.query_params.get(f"claims[{n}].program")  # the select itself, sent by htmx
+    if program not in ruleset.programs:
+        program = next(iter(ruleset.programs))
+    assert program is not None
+    fields = claim_fields(ruleset, program, n, lang_of(request))
+    return render(
+        request,
+        "claim_fields.html",
+        n=n,
+        program=program,
+        fields=fields,
+        programs=_programs(request),
+        places=ruleset.divisions.jurisdiction,
+        values={},
+        errors={},
+    )
+
+
+def _errors(exc: ApplicationError, lang: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in exc.problems:
+        key = p.path or "_"
+        said = field_error(p.message, lang)
+        out[key] = f"{out[key]}；{said}" if key in out else said
+    return out
+
+
+def _result(request: Request, checked: Any) -> HTMLResponse:
+    return render(request, "result.html", result=checked_view(checked, lang_of(request)))
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def run_check(request: Request) -> Response:
+    form, _ = await read_form(request)
+    check_csrf(request, form)
+    values = {k: v for k, v in form.items() if k != "csrf"}
+    rulebook = request.app.state.rulebook
+    try:
+        application = application_from_data(Located(form_data(values), {}, "form"), rulebook)
+    except ApplicationError as exc:
+        return _form_page(request, 422, values=values, errors=_errors(exc, lang_of(request)))
+    return _result(request, check(application, rulebook))
+
+
+@router.post("/check/upload", response_class=HTMLResponse)
+async def run_check_upload(request: Request) -> Response:
+    form, files = await read_form(request)
+    check_csrf(request, form)
+    uploads = [f for f in files.get("file", []) if f[0]]
+    if not uploads:
+        return _form_page(
+            request, 422, upload_error=text("file", lang_of(request)) + "：" + text("choose_file", lang_of(request))
+        )
+    filename, data = uploads[0]
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise WebError(413, f"an application file is at most {MAX_UPLOAD_BYTES // 1024} KB")
+    rulebook = request.app.state.rulebook
+    try:
+        application = read_upload(data, filename, rulebook)
+    except ApplicationError as exc:
+        lang = lang_of(request)
+        said = [f"{p.path or p.file}: {field_error(p.message, lang)}" for p in exc.problems]
+        return _form_page(request, 422, upload_problems=said)
+    return _result(request, check(application, rulebook))

@@ -1,0 +1,87 @@
+"""The one JSON error body of the API: built by one function, the same for every error.
+
+Locks the shape (keys and types) and checks that each kind of error — a bad
+application, a bad request, no token, a wrong role, an unknown id, a refused
+settlement, a fault of the engine — answers with it, and never with a trace.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers_web import APP_A, Web
+
+from engine.errors import Problem
+from engine.web.errors import error_body
+
+SHAPE = {
+    "status": int,
+    "code": str,
+    "message": str,
+    "field": (str, type(None)),
+    "hint": (str, type(None)),
+    "problems": list,
+}
+
+
+def test_the_shape_is_locked() -> None:
+    body = error_body(
+        422,
+        "invalid_application",
+        "check digit",
+        "claims[1].patent.number",
+        "see CNIPA",
+        [Problem("request.json", 3, "claims[1].patent.number", "check digit", "see CNIPA")],
+    )
+    assert list(body) == ["error"]
+    assert list(body["error"]) == list(SHAPE)
+    assert body["error"]["problems"] == [
+        {"field": "claims[1].patent.number", "line": 3, "message": "check digit", "hint": "see CNIPA"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "path", "payload", "status", "code"),
+    [
+        (None, "POST", "/api/v1/check", {"content": b'{"format": 1}'}, 422, "invalid_application"),
+        (None, "POST", "/api/v1/check", {"content": b"\xff\xfe"}, 422, "invalid_application"),
+        (None, "GET", "/api/v1/decisions", {}, 401, "not_signed_in"),
+        ("enterprise_a", "GET", "/api/v1/verify", {}, 403, "forbidden"),
+        ("auditor", "GET", "/api/v1/decisions/NO-SUCH-ID", {}, 422, "invalid_request"),
+        ("auditor", "GET", "/api/v1/decisions?limit=0", {}, 422, "invalid_request"),
+        ("reviewer", "POST", "/api/v1/settlements", {"json": {"decision": f"{APP_A}/1"}}, 422, "invalid_request"),
+        (
+            "reviewer",
+            "POST",
+            "/api/v1/settlements",
+            {"json": {"decision": f"{APP_A}/1", "outcome": "eligible", "reason": "r"}},
+            409,
+            "refused",
+        ),
+        (None, "GET", "/api/v1/nowhere", {}, 404, "not_found"),
+        (None, "DELETE", "/api/v1/check", {}, 405, "method_not_allowed"),
+    ],
+)
+def test_every_error_has_the_one_body(web: Web, role, method, path, payload, status, code) -> None:  # type: ignore[no-untyped-def]
+    response = web.api(role).request(method, path, **payload)
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert {k: type(v) for k, v in error.items()}.keys() == SHAPE.keys()
+    for key, kind in SHAPE.items():
+        assert isinstance(error[key], kind), key
+    assert error["status"] == status and error["code"] == code
+    assert "Traceback" not in response.text and 'File "' not in response.text
+
+
+def test_a_fault_of_the_engine_is_a_500_with_a_reference_and_no_trace(web: Web, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    import engine.web.api as api
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError(" ".join(["secret", "detail", "410902197804154305"]))
+
+    monkeypatch.setattr(api, "report", broken)
+    response = web.api("auditor").get("/api/v1/report")
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["code"] == "internal_error" and "internal error" in error["message"]
+    assert "secret detail" not in response.text and "Traceback" not in response.text
+    assert "secret detail" not in caplog.text  # the log keeps the frames, never what a request held

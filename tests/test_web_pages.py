@@ -1,0 +1,185 @@
+"""The pages, driven as a person would through the test client: the self-check, the
+reviewer's desk, the auditor's view, the enterprise's own page, security."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from helpers_web import APP_A, APP_B, CODE_A, INVENTOR_APP, INVENTOR_ID, SAMPLES, Web, csrf, visible_text
+
+NAME_A = "濮阳市龙丰新材料有限公司"
+SELF_CHECK = {
+    "id": "SELF-CHECK",
+    "submitted_on": "2024-03-15",
+    "applicant.type": "enterprise",
+    "applicant.name": "濮阳市一心一意科技有限公司",
+    "applicant.credit_code": "91410902MA44P5T29U",
+    "applicant.infringement_record": "false",
+    "claims[1].program": "local-industrialization-award",
+    "claims[1].patent.number": "ZL202010123456.2",
+    "claims[1].patent.kind": "invention",
+    "claims[1].patent.holder": "濮阳市一心一意科技有限公司",
+    "claims[1].patent.filed_on": "2020-05-06",
+    "claims[1].patent.granted_on": "2022-11-01",
+    "claims[1].patent.in_force": "true",
+    "claims[1].patent.abnormal": "false",
+    "claims[1].industrialization.started_on": "2023-02-01",
+}
+
+
+def test_a_self_check_names_the_missing_fact_and_what_to_do(web: Web) -> None:
+    client = web.client()
+    response = client.post("/check", data=SELF_CHECK | {"csrf": csrf(client)})
+    assert response.status_code == 200
+    page = visible_text(response.text)
+    assert "待评审" in page
+    assert "您可以怎么做" in page
+    assert "缺少信息" in page and "产业化地点" in page and "claims[1].industrialization.division" in page
+    assert "“在我市辖区内实施产业化”" in response.text or "在我市辖区内实施产业化" in page
+    assert "{" not in page  # no raw JSON on screen
+
+
+def test_a_self_check_stores_nothing_and_logs_nothing(web: Web, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    head, count = web.store.head(), web.store.count()
+    before = web.path.read_bytes()
+    client = web.client()
+    client.post("/check", data=SELF_CHECK | {"csrf": csrf(client)})
+    upload = (SAMPLES / "p3-strategic-emerging-industry.yaml").read_text(encoding="utf-8").replace("张伟", "赵自查")
+    upload = upload.replace("PY-2024-0301", "SELF-UPLOAD").encode("utf-8")
+    shown = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("mine.yaml", upload)})
+    assert shown.status_code == 200 and INVENTOR_ID not in shown.text and "410902********4305" in shown.text
+    assert (web.store.head(), web.store.count()) == (head, count)
+    web.store.close()
+    for suffix in ("", "-wal"):
+        stored = web.path.with_name(web.path.name + suffix)
+        if stored.exists():
+            data = stored.read_bytes()
+            for secret in ("濮阳市一心一意科技有限公司", "赵自查", "SELF-UPLOAD"):
+                assert secret.encode("utf-8") not in data
+    assert web.path.read_bytes() == before
+    for secret in ("一心一意", "ZL202010123456.2", "赵自查", "SELF-UPLOAD", INVENTOR_ID):
+        assert secret not in caplog.text
+    assert "一心一意" not in str(client.cookies)
+
+
+def test_field_errors_are_in_chinese_next_to_the_field(web: Web) -> None:
+    client = web.client()
+    wrong = SELF_CHECK | {"claims[1].patent.number": "ZL202010123456.7", "csrf": csrf(client)}
+    response = client.post("/check", data=wrong)
+    assert response.status_code == 422
+    html = response.text
+    field = html.index('name="claims[1].patent.number"')
+    error = html.index("校验位不正确", field)
+    assert error - field < 600  # the message sits beside its field
+    assert 'id="claims-1-patent-number-err"' in html
+
+
+def test_the_english_switch_on_every_page(web: Web) -> None:
+    client = web.client("reviewer")
+    for page in ("/", "/check", "/desk/queue", "/desk/report", "/audit/history", f"/decision?id={APP_A}"):
+        assert "/lang/en?next=" in client.get(page).text, page
+    client.get("/lang/en?next=/check")
+    page = visible_text(client.get("/check").text)
+    assert "Self-check" in page and "Nothing you type here is stored" in page
+    assert client.get("/lang/zh?next=https://elsewhere.example/").headers["location"] == "/"
+
+
+def test_a_reviewer_settles_from_the_queue_as_subsidy_settle_does(web: Web) -> None:
+    client = web.client("reviewer")
+    queue = client.get("/desk/queue?program=patent-purchase-reward")
+    assert f"{APP_B}/1" in queue.text
+    decision = client.get(f"/decision?id={APP_B}/1")
+    assert 'action="/decision/settle"' in decision.text
+    form = {
+        "csrf": csrf(client, "/desk/queue"),
+        "decision": f"{APP_B}/1",
+        "outcome": "eligible",
+        "amount": "",
+        "reason": "关联关系已核实",
+    }
+    done = client.post("/decision/settle", data=form)
+    assert done.status_code == 303
+    record = web.store.record(f"{APP_B}/1/settlement")
+    assert record is not None and record.content["reviewer"] == "rev" and record.content["amount"]
+    assert f"{APP_B}/1" not in client.get("/desk/queue").text
+    assert "已记录评审结论" in client.get(done.headers["location"]).text
+
+
+def test_a_batch_upload_screens_with_progress(web: Web) -> None:
+    client = web.client("reviewer")
+    data = (SAMPLES / "p1-site-outside-puyang.yaml").read_text(encoding="utf-8").replace("PY-", "WEB-")
+    files = [("files", ("a.yaml", data.encode("utf-8"))), ("files", ("notes.txt", b"x"))]
+    started = client.post("/desk/batch", data={"csrf": csrf(client, "/desk/batch")}, files=files)
+    assert started.status_code == 303
+    for _ in range(100):
+        fragment = client.get(started.headers["location"], headers={"HX-Request": "true"}).text
+        if "完成" in fragment:
+            break
+        time.sleep(0.1)
+    assert "已记录 1 份" in fragment and "hx-trigger" not in fragment
+
+
+def test_the_report_has_charts_and_a_csv_for_excel(web: Web) -> None:
+    client = web.client("auditor")
+    page = client.get("/desk/report").text
+    assert page.count("<svg") == 3
+    csv = client.get("/desk/report.csv")
+    assert csv.content.startswith("\ufeff".encode()) and b"\r\n" in csv.content
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert NAME_A in csv.content.decode("utf-8-sig")
+
+
+def test_the_auditor_searches_replays_and_verifies(web: Web) -> None:
+    client = web.client("auditor")
+    for search in (APP_A, CODE_A, "ZL202310397744.0"):
+        found = client.get(f"/audit/history?search={search}")
+        assert found.status_code == 200
+    assert f"{APP_A}/1" in client.get(f"/audit/history?search={CODE_A}").text
+    token = csrf(client, "/audit/history")
+    replayed = client.post("/audit/replay", data={"csrf": token, "ids": APP_A})
+    page = visible_text(replayed.text)
+    assert "结果一致" in page and "decisions[0].outcome" in page and "今日重算" in page
+    verified = client.post("/audit/verify", data={"csrf": token})
+    assert web.store.head()[1] in verified.text and "完整" in verified.text
+
+
+def test_an_enterprise_sees_only_its_own(web: Web) -> None:
+    client = web.client("enterprise_a")
+    mine = client.get("/mine").text
+    assert APP_A in mine and APP_B not in mine
+    assert client.get(f"/decision?id={APP_B}").status_code == 404
+    assert client.get(f"/decision?id={APP_A}").status_code == 200
+
+
+def test_id_numbers_are_masked_on_every_page(web: Web) -> None:
+    client = web.client("auditor")
+    for page in (f"/decision?id={INVENTOR_APP}", f"/audit/history?search={INVENTOR_APP}", "/desk/report"):
+        assert INVENTOR_ID not in client.get(page).text, page
+    assert "410902********4305" in client.get(f"/decision?id={INVENTOR_APP}").text
+
+
+def test_logins_are_rate_limited(web: Web) -> None:
+    client = web.client()
+    for _ in range(5):
+        assert (
+            client.post(
+                "/login", data={"csrf": csrf(client, "/login"), "username": "rev", "password": "bad-one"}
+            ).status_code
+            == 401
+        )
+    token = csrf(client, "/login")
+    locked = client.post("/login", data={"csrf": token, "username": "rev", "password": "reviewer-pass"})
+    assert locked.status_code == 429 and "Retry-After" in locked.headers
+    other = web.client("auditor")  # another name is not locked out
+    assert "aud" in other.get("/").text
+
+
+def test_the_session_cookie_is_signed_httponly_and_samesite(web: Web) -> None:
+    client = web.client()
+    response = client.get("/check")
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    client.cookies.set("subsidy_session", "forged")
+    assert "/login" in client.get("/desk/queue").headers.get("location", "")
