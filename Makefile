@@ -1,12 +1,13 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   — install, then screen the sample applications into an embedded SQLite store
 #   make test   — install, then run the whole test suite
+#   make serve  — the demo store, then the web pages and the API on it with sample users
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test serve bench load lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,8 +24,15 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+serve: demo
+	$(BIN)/subsidy serve --db demo.db --sample-users
+
 bench: $(STAMP)
 	$(BIN)/python bench/benchmark.py
+
+load: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	$(BIN)/python bench/load_selfcheck.py
 
 lint: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -23,6 +23,7 @@ from .overlay import Overlay
 from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow, User
 from .records import GENESIS, AwardRow, DecisionRow, NewRecord, StoredRecord, chain_hash, now
 from .schema import applications, awards, decisions, migrations, records, ruleset_files
+from .sql_users import UserReads, save_user
 from .statements import (
     AWARD_COLUMNS,
     BY_ENTERPRISE,
@@ -41,7 +42,6 @@ from .statements import (
     m2,
     yuan,
 )
-from .sql_users import UserReads, save_user
 
 __all__ = ["SqlStore"]
 

@@ -85,7 +85,11 @@ async def api_check(request: Request, lang: Literal["zh", "en"] = "zh") -> Respo
     "/screen",
     summary="Screen a batch (JSON Lines in the body) into the store",
     openapi_extra={
-        "requestBody": {"required": True, "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}
+        "requestBody": {
+            "required": True,
+            "description": "one application per line (JSON Lines)",
+            "content": {"application/x-ndjson": {"schema": {"type": "array", "items": _APPLICATION_SCHEMA}}},
+        }
     },
 )
 async def api_screen(request: Request, user: CurrentUser) -> Response:

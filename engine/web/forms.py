@@ -16,7 +16,7 @@ from typing import Any
 
 from ..explain.words import VALUE_LABELS
 from ..rulebook import Ruleset
-from ..rulebook.facts import FACTS
+from ..rulebook.facts import FACTS, FactSpec
 
 __all__ = ["MAX_CLAIMS", "FormField", "application_fields", "claim_fields", "form_data"]
 
@@ -66,6 +66,7 @@ _EXTRA_LABELS = {
     "applicant.credit_code": ("统一社会信用代码", "credit code"),
     "applicant.id_number": ("居民身份证号码（个人，可不填）", "resident ID number (individuals, optional)"),
 }
+_IDENTIFIES = {"patent.number", "patent.kind"}  # the format asks them of every claim with a patent
 _DEFAULTED = {"applicant.infringement_record", "patent.abnormal"}  # absent is "no", not "unknown"
 
 
@@ -81,8 +82,18 @@ class FormField:
     defaulted: bool = False
 
 
+def _facts_of(path: str) -> set[str]:
+    """The facts an application field gives: itself, and those read from it (``source``)."""
+    return {p for p, spec in FACTS.items() if p == path or spec.source == path}
+
+
+def _spec(path: str) -> FactSpec | None:
+    """The fact that names a field: itself, else the first fact read from it."""
+    return FACTS.get(path) or next((spec for spec in FACTS.values() if spec.source == path), None)
+
+
 def _kind(path: str) -> str:
-    spec = FACTS.get(path)
+    spec = FACTS.get(path)  # a field known only through the facts read from it is typed as text
     if spec is None:
         return "text"
     if path == "benefits":
@@ -91,22 +102,22 @@ def _kind(path: str) -> str:
 
 
 def _help(ruleset: Ruleset, path: str) -> tuple[tuple[str, str], ...]:
-    fact = "applicant.category" if path == "applicant.credit_code" else path
+    facts = _facts_of(path)
     found: dict[str, str] = {}
     for program in ruleset.programs.values():
         for c in program.criteria:
-            if fact in c.facts and c.clause not in found:
+            if facts & set(c.facts) and c.clause not in found:
                 found[c.clause] = c.quote
     return tuple(found.items())
 
 
 def _field(ruleset: Ruleset, name: str, path: str, lang: str) -> FormField:
     zh = lang != "en"
-    spec = FACTS.get(path)
+    spec = _spec(path)
     label = _EXTRA_LABELS.get(path) or ((spec.zh, spec.en) if spec else (path, path))
     kind = _kind(path)
     choices: tuple[tuple[str, str], ...] = ()
-    if spec is not None and spec.values:
+    if spec is not None and spec.values and path in FACTS:
         choices = tuple((v, VALUE_LABELS.get(v, (v, v))[0 if zh else 1]) for v in spec.values)
     required = path in ("submitted_on", "applicant.type", "applicant.name", "patent.number", "patent.kind")
     return FormField(
@@ -127,7 +138,7 @@ def claim_fields(ruleset: Ruleset, program_id: str, index: int, lang: str) -> li
     return [
         _field(ruleset, f"claims[{index}].{path}", path, lang)
         for path in _CLAIM
-        if path.split(".")[0] in program.claim_fields and path in read
+        if path.split(".")[0] in program.claim_fields and (path in _IDENTIFIES or _facts_of(path) & read)
     ]
 
 
