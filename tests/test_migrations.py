@@ -34,10 +34,11 @@ def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsy
     assert query(legacy, "PRAGMA user_version") == [(1,)]
     code, out, err = run(capsys, "migrate", "--db", legacy)
     assert code == 0, err
-    assert out.splitlines()[:2] == ["applied 0001_initial", "applied 0002_decision_index"]
+    assert out.splitlines()[:3] == ["applied 0001_initial", "applied 0002_decision_index", "applied 0003_users"]
     assert [name for name, _ in query(legacy, "SELECT name, applied_at FROM migrations ORDER BY name")] == [
         "0001_initial",
         "0002_decision_index",
+        "0003_users",
     ]
     assert all(at.endswith("+00:00") for (at,) in query(legacy, "SELECT applied_at FROM migrations"))
     assert query(legacy, "SELECT version_num FROM alembic_version") == [(HEAD,)]
