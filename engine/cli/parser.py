@@ -13,7 +13,7 @@ from importlib import import_module
 __all__ = ["COMMAND_GROUPS", "build_parser"]
 
 # The command groups, in the order `subsidy --help` lists them: the registration point.
-COMMAND_GROUPS = ("check", "screen", "audit", "review", "migrate", "rules_commands", "web")
+COMMAND_GROUPS = ("check", "screen", "audit", "review", "migrate", "rules_commands", "impact", "web")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -39,7 +39,16 @@ from .parameters import param_value
 from .ruleset import Ruleset
 from .suggest import did_you_mean
 
-__all__ = ["Settings", "override_ruleset", "parse_settings", "setting_value", "settings_digest"]
+__all__ = [
+    "Settings",
+    "override_ruleset",
+    "parse_settings",
+    "setting_value",
+    "settings_digest",
+    "settings_json",
+    "settings_line",
+    "values_json",
+]
 
 Settings = dict[str, Any]  # parameter name -> value in its plain Python form
 
@@ -133,8 +142,13 @@ def override_ruleset(ruleset: Ruleset, settings: Settings) -> Ruleset:
 
 def settings_json(ruleset: Ruleset) -> dict[str, Any]:
     """A ruleset's what-if settings as JSON values (money and rates as decimal strings)."""
+    return values_json(ruleset.overrides)
+
+
+def values_json(settings: Settings) -> dict[str, Any]:
+    """What-if settings as JSON values (money and rates as decimal strings), by name."""
     out: dict[str, Any] = {}
-    for name, value in sorted(ruleset.overrides.items()):
+    for name, value in sorted(settings.items()):
         if isinstance(value, (list, tuple)):
             out[name] = [str(v) for v in value]
         elif isinstance(value, (bool, int)):
