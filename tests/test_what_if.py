@@ -144,7 +144,7 @@ def test_screen_dry_run_with_a_what_if_records_nothing(samples_db, tmp_path, cap
     result = json.loads(out)
     # the patent was awarded in the store already: once per patent holds under the what-if too
     assert result["decisions"][0]["outcome"] == "ineligible"
-    assert "evaluated (dry run, nothing recorded)" in err
+    assert "evaluated (dry run with award_per_patent=300000, nothing recorded)" in err
     assert _count(samples_db) == before
 
 

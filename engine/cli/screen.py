@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     n = summary.skipped
     failed += f", {n} other file{'' if n == 1 else 's'} skipped" if n else ""
     verb = "evaluated (dry run, nothing recorded)" if args.dry_run else "recorded"
+    if args.settings:
+        verb = f"evaluated (dry run with {', '.join(args.settings)}, nothing recorded)"
     print(
         f"screened: {summary.recorded} {verb}, {summary.already_recorded} already recorded, "
         f"{summary.invalid} invalid{failed}",

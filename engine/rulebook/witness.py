@@ -134,7 +134,10 @@ def _pick(path: str, op: str, right: Any, holds: bool, current: Any) -> Any:
     if op in ("eq", "ne"):
         return right if (op == "eq") == holds else _other(path, (right,))
     if op in ("in", "not_in"):
-        return right[0] if (op == "in") == holds else _other(path, tuple(right))
+        if (op == "in") != holds:
+            return _other(path, tuple(right))
+        # a division: a county rather than the city as a whole, as a site is named
+        return next((v for v in right if spec.type != "division" or not str(v).endswith("00")), right[0])
     if op == "contains":
         items = list(current or [])
         return [right] if holds else [x for x in items if x != right] or [f"{right}之外"]
