@@ -1,6 +1,7 @@
 """Shared helpers for the decision-store tests: building applications, running the
-`subsidy` command (in-process or as a real process) and reading the SQLite store
-directly, the way an auditor with nothing but sqlite3 would.
+`subsidy` command (in-process or as a real process) and reading the store directly,
+the way an auditor with nothing but sqlite3 or psql would (an SQLite path, or a
+``postgresql://`` URL: the SQL is written with ``?`` placeholders for both).
 
 Applications are built here rather than copied from the engine: credit codes and
 patent numbers get their check characters from the published algorithms
@@ -218,7 +219,7 @@ def criterion(decision: dict[str, Any], criterion_id: str) -> dict[str, Any]:
     )
 
 
-def show_json(capsys: Any, db: Path, record_id: str) -> dict[str, Any]:
+def show_json(capsys: Any, db: str | Path, record_id: str) -> dict[str, Any]:
     code, out, err = run(capsys, "show", "--db", db, record_id, "--format", "json")
     assert code == 0, err
     return json.loads(out)  # type: ignore[no-any-return]
@@ -227,23 +228,41 @@ def show_json(capsys: Any, db: Path, record_id: str) -> dict[str, Any]:
 # ------------------------------------------------------------------ the store, read directly
 
 
+def is_pg(db: str | Path) -> bool:
+    return str(db).startswith("postgresql://")
+
+
 def connect(db: Path, *, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         return sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     return sqlite3.connect(str(db), isolation_level=None, timeout=30)
 
 
-def query(db: Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    con = connect(db, readonly=True)
+def _pg(db: str | Path, sql: str, params: Sequence[Any], rows: bool) -> Any:
+    import psycopg
+
+    with psycopg.connect(str(db), autocommit=True) as con:
+        cursor = con.execute(sql.replace("?", "%s"), list(params))  # type: ignore[arg-type]
+        if rows:
+            return [tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in cursor.fetchall()]
+        return cursor.rowcount
+
+
+def query(db: str | Path, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    if is_pg(db):
+        return _pg(db, sql, params, rows=True)  # type: ignore[no-any-return]
+    con = connect(Path(db), readonly=True)
     try:
         return list(con.execute(sql, params))
     finally:
         con.close()
 
 
-def execute(db: Path, sql: str, params: Sequence[Any] = ()) -> int:
+def execute(db: str | Path, sql: str, params: Sequence[Any] = ()) -> int:
     """Alter the store behind the engine's back; returns the number of rows changed."""
-    con = connect(db)
+    if is_pg(db):
+        return _pg(db, sql, params, rows=False)  # type: ignore[no-any-return]
+    con = connect(Path(db))
     try:
         cursor = con.execute(sql, params)
         return cursor.rowcount
@@ -251,23 +270,23 @@ def execute(db: Path, sql: str, params: Sequence[Any] = ()) -> int:
         con.close()
 
 
-def record_body(db: Path, record_id: str) -> dict[str, Any]:
+def record_body(db: str | Path, record_id: str) -> dict[str, Any]:
     rows = query(db, "SELECT body FROM records WHERE record_id = ?", (record_id,))
     assert len(rows) == 1, f"{record_id}: {len(rows)} records"
     return json.loads(rows[0][0])  # type: ignore[no-any-return]
 
 
-def record_hash(db: Path, record_id: str) -> str:
+def record_hash(db: str | Path, record_id: str) -> str:
     rows = query(db, "SELECT hash FROM records WHERE record_id = ?", (record_id,))
     assert len(rows) == 1
     return str(rows[0][0])
 
 
-def record_ids(db: Path) -> list[str]:
+def record_ids(db: str | Path) -> list[str]:
     return [r[0] for r in query(db, "SELECT record_id FROM records ORDER BY seq")]
 
 
-def award_rows(db: Path) -> list[dict[str, Any]]:
+def award_rows(db: str | Path) -> list[dict[str, Any]]:
     cols = [
         "decision_id",
         "application",

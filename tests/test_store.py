@@ -3,7 +3,8 @@
 A record must let an auditor answer, years later and from the store alone: which
 application, when, on what input, under which ruleset version and engine version, seeing
 which earlier awards, decided what and why. These tests read the record both through
-`subsidy show --format json` and straight from the SQLite file.
+`subsidy show --format json` and straight from the database, on both backends
+(an SQLite file, a PostgreSQL database: the ``store_url`` fixture).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ CODE = credit_code(301)
 RULESET_ID = "puyang-2022-19"
 
 
-def _screen_two(tmp_path: Path, capsys: Any) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+def _screen_two(tmp_path: Path, capsys: Any, db: str) -> tuple[str, dict[str, Any], dict[str, Any]]:
     first = enterprise_app("REC-1", "2024-03-01", NAME, CODE, [p2_claim(patent_number(2020, 301), NAME, "1200000.00")])
     second = enterprise_app(
         "REC-2",
@@ -54,7 +55,6 @@ def _screen_two(tmp_path: Path, capsys: Any) -> tuple[Path, dict[str, Any], dict
             p2_claim(patent_number(2020, 303), NAME, "300000.00", related_party=None),
         ],
     )
-    db = tmp_path / "store.db"
     code, _, err = run(
         capsys,
         "screen",
@@ -91,9 +91,9 @@ def _subset(expected: Any, got: Any, path: str = "input") -> None:
         assert got == expected, f"{path}: recorded {got!r}, submitted {expected!r}"
 
 
-def test_a_record_holds_everything_an_auditor_needs(tmp_path: Path, capsys: Any) -> None:
+def test_a_record_holds_everything_an_auditor_needs(tmp_path: Path, capsys: Any, store_url: str) -> None:
     before = datetime.now(timezone.utc) - timedelta(seconds=5)
-    db, _, second = _screen_two(tmp_path, capsys)
+    db, _, second = _screen_two(tmp_path, capsys, store_url)
     after = datetime.now(timezone.utc) + timedelta(seconds=5)
 
     shown = show_json(capsys, db, "REC-2/1")
@@ -144,8 +144,8 @@ def test_a_record_holds_everything_an_auditor_needs(tmp_path: Path, capsys: Any)
     assert "claims[2].related_party" in " ".join(two["missing"]) or any("related_party" in m for m in two["missing"])
 
 
-def test_show_json_is_the_stored_record(tmp_path: Path, capsys: Any) -> None:
-    db, _, _ = _screen_two(tmp_path, capsys)
+def test_show_json_is_the_stored_record(tmp_path: Path, capsys: Any, store_url: str) -> None:
+    db, _, _ = _screen_two(tmp_path, capsys, store_url)
     by_app = show_json(capsys, db, "REC-1")
     by_decision = show_json(capsys, db, "REC-1/1")
     assert by_app == by_decision
@@ -154,8 +154,8 @@ def test_show_json_is_the_stored_record(tmp_path: Path, capsys: Any) -> None:
     assert by_app["settlements"] == []
 
 
-def test_show_text_explains_the_recorded_decision(tmp_path: Path, capsys: Any) -> None:
-    db, _, _ = _screen_two(tmp_path, capsys)
+def test_show_text_explains_the_recorded_decision(tmp_path: Path, capsys: Any, store_url: str) -> None:
+    db, _, _ = _screen_two(tmp_path, capsys, store_url)
     code, out, err = run(capsys, "show", "--db", db, "REC-2")
     assert code == 0, err
     assert "REC-2/1" in out and "REC-2/2" in out
@@ -164,15 +164,15 @@ def test_show_text_explains_the_recorded_decision(tmp_path: Path, capsys: Any) -
     assert _disk_ruleset_version() in out
 
 
-def test_show_of_an_unknown_id_is_a_clear_error(tmp_path: Path, capsys: Any) -> None:
-    db, _, _ = _screen_two(tmp_path, capsys)
+def test_show_of_an_unknown_id_is_a_clear_error(tmp_path: Path, capsys: Any, store_url: str) -> None:
+    db, _, _ = _screen_two(tmp_path, capsys, store_url)
     code, out, err = run(capsys, "show", "--db", db, "NOPE-1")
     assert code == 2
     assert "NOPE-1" in err and "Traceback" not in err
 
 
-def test_the_log_is_a_hash_chain_in_screening_order(tmp_path: Path, capsys: Any) -> None:
-    db = tmp_path / "store.db"
+def test_the_log_is_a_hash_chain_in_screening_order(capsys: Any, store_url: str) -> None:
+    db = store_url
     code, _, err = run(capsys, "screen", SAMPLES, "--db", db, "--quiet")
     assert code == 0, err
     rows = query(db, "SELECT seq, kind, record_id, application, body, prev, hash FROM records ORDER BY seq")
@@ -191,8 +191,8 @@ def test_the_log_is_a_hash_chain_in_screening_order(tmp_path: Path, capsys: Any)
     assert keys == sorted(keys)
 
 
-def test_the_indexes_follow_the_log(tmp_path: Path, capsys: Any) -> None:
-    db, _, _ = _screen_two(tmp_path, capsys)
+def test_the_indexes_follow_the_log(tmp_path: Path, capsys: Any, store_url: str) -> None:
+    db, _, _ = _screen_two(tmp_path, capsys, store_url)
     apps = query(db, "SELECT id, input_hash FROM applications ORDER BY id")
     assert apps == [(i, record_body(db, i)["input_sha256"]) for i in ("REC-1", "REC-2")]
     awards = query(db, "SELECT decision_id, program, credit_code, amount_fen, source FROM awards ORDER BY record_seq")
@@ -203,8 +203,8 @@ def test_the_indexes_follow_the_log(tmp_path: Path, capsys: Any) -> None:
     ]  # held until a reviewer settles it
 
 
-def test_the_ruleset_files_are_archived_once_per_version(tmp_path: Path, capsys: Any) -> None:
-    db, _, _ = _screen_two(tmp_path, capsys)
+def test_the_ruleset_files_are_archived_once_per_version(tmp_path: Path, capsys: Any, store_url: str) -> None:
+    db, _, _ = _screen_two(tmp_path, capsys, store_url)
     code, _, err = run(capsys, "screen", SAMPLES, "--db", db, "--quiet")
     assert code == 0, err
     rows = query(db, "SELECT version, ruleset_id, name, content FROM ruleset_files")
@@ -219,7 +219,7 @@ def test_the_ruleset_files_are_archived_once_per_version(tmp_path: Path, capsys:
 
 
 def test_screen_creates_a_store_that_is_marked_as_such(tmp_path: Path, capsys: Any) -> None:
-    db, _, _ = _screen_two(tmp_path, capsys)
+    db, _, _ = _screen_two(tmp_path, capsys, str(tmp_path / "store.db"))
     assert query(db, "PRAGMA user_version")[0][0] >= 1
     assert query(db, "PRAGMA application_id")[0][0] != 0
 
@@ -273,8 +273,8 @@ def test_reading_commands_do_not_create_a_store(tmp_path: Path, capsys: Any, com
     assert not db.exists()
 
 
-def test_an_empty_store_verifies_and_reports(tmp_path: Path, capsys: Any) -> None:
-    db = tmp_path / "store.db"
+def test_an_empty_store_verifies_and_reports(tmp_path: Path, capsys: Any, store_url: str) -> None:
+    db = store_url
     empty = tmp_path / "empty"
     empty.mkdir()
     code, out, err = run(capsys, "screen", empty, "--db", db)

@@ -1,8 +1,8 @@
 """The services on the store seam, the same scenarios on two backends.
 
 Each scenario runs through the public API (``engine.screen``, ``verify``, ``replay``,
-``settle``, ``show``, ``report``, ``review_queue``) against the SQLite backend and
-against an in-memory store that implements nothing but the store protocol: the
+``settle``, ``show``, ``report``, ``review_queue``) against the SQL backend on SQLite
+and on PostgreSQL, and against an in-memory store that implements nothing but the store protocol: the
 services must not be able to tell them apart. The faults a server brings (a lost
 race, a failed commit) are shown on the in-memory store, which can make them happen.
 """
@@ -36,12 +36,13 @@ NAME = "濮阳市协议测试有限公司"
 CODE = credit_code(701)
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     if request.param == "memory":
         yield MemoryStore()
         return
-    opened = engine.open_store(tmp_path / "store.db", create=True)
+    db = request.getfixturevalue("pg_url") if request.param == "postgresql" else tmp_path / "store.db"
+    opened = engine.open_store(db, create=True)
     yield opened
     opened.close()
 
@@ -262,7 +263,7 @@ def test_verify_names_an_altered_record(store: Any, tmp_path: Path) -> None:
     else:
         from helpers_store import execute
 
-        execute(Path(store.location), "UPDATE records SET body = ? WHERE record_id = 'PR-2'", (altered,))
+        execute(store.location, "UPDATE records SET body = ? WHERE record_id = 'PR-2'", (altered,))
     report = engine.verify(store)
     assert (report.bad_record, report.bad_seq) == ("PR-2", 2)
     assert "does not match its hash" in (report.reason or "")

@@ -6,6 +6,7 @@ import argparse
 import csv
 import gc
 import io
+import os
 import sys
 import time
 from typing import Any
@@ -26,9 +27,14 @@ def csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def add_db(parser: argparse.ArgumentParser, help: str = "the decision store (an SQLite file)") -> None:
-    """The ``--db`` option every store command takes."""
-    parser.add_argument("--db", required=True, metavar="DB", help=help)
+DB_HELP = "an SQLite file or postgresql://USER@HOST/DB; default $SUBSIDY_DB"
+
+
+def add_db(parser: argparse.ArgumentParser, help: str = "the decision store") -> None:
+    """The ``--db`` option every store command takes: an SQLite path or a PostgreSQL URL,
+    ``$SUBSIDY_DB`` when not given (required when neither is)."""
+    default = os.environ.get("SUBSIDY_DB") or None
+    parser.add_argument("--db", required=default is None, default=default, metavar="DB", help=f"{help} ({DB_HELP})")
 
 
 def open_db(args: argparse.Namespace, *, create: bool = False) -> Any:

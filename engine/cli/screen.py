@@ -13,7 +13,7 @@ from .what_if import add_set_option, with_settings
 def add_parser(sub: Any) -> None:
     scr = sub.add_parser("screen", help="evaluate files, folders and .jsonl batches; record every decision")
     scr.add_argument("paths", nargs="+", metavar="PATH")
-    add_db(scr, "the decision store (an SQLite file; created if new)")
+    add_db(scr, "the decision store, created if new")
     scr.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
     scr.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text format")
     scr.add_argument("--quiet", action="store_true", help="no progress on stderr")

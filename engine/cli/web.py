@@ -21,7 +21,7 @@ SAMPLE_USERS = (
 
 def add_parser(sub: Any) -> None:
     srv = sub.add_parser("serve", help="the web pages and the HTTP API on a store (FastAPI, uvicorn)")
-    add_db(srv, "the decision store (an SQLite file; created if new)")
+    add_db(srv, "the decision store, created if new")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)
     srv.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")

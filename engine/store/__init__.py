@@ -59,11 +59,13 @@ __all__ = [
 
 
 def open_store(db: str | Path, *, create: bool = False) -> Store:
-    """The store ``db`` names — an SQLite file path (or ``sqlite:///PATH``) —, migrated to
-    the newest schema. ``create``: make a new store if there is none (else StoreError).
+    """The store ``db`` names, migrated to the newest schema: an SQLite file path (or
+    ``sqlite:///PATH``), or a PostgreSQL database ``postgresql://USER@HOST[:PORT]/DB``.
+    ``create``: make a new store if there is none (an SQLite file; the tables in an empty
+    PostgreSQL database, the database itself too when the server lets us), else StoreError.
 
-    Raises StoreError (exit 2) for a missing store, another program's file, a locked
-    or unusable database."""
+    Raises StoreError (exit 2) for a missing store, another program's file or database,
+    a locked, read-only or unreachable store."""
     return _open(db, create)[0]
 
 
@@ -78,28 +80,35 @@ def migrate_store(db: str | Path) -> tuple[list[str], list[Migration]]:
 
 
 def _open(db: str | Path, create: bool) -> tuple[Store, list[str]]:
-    text = str(db)
-    if text.startswith("sqlite:///"):
-        text = text[len("sqlite:///") :]
-    elif "://" in text:
-        scheme = text.split("://", 1)[0]
-        raise StoreError(
-            [Problem(text, None, "", f"no store backend for '{scheme}' databases", "give an SQLite file path")]
-        )
-    path = Path(text)
-    if not create and not path.exists():
-        raise StoreError(
-            [
-                Problem(
-                    str(db), None, "", "no such store", "screen applications into it first: subsidy screen PATH --db DB"
-                )
-            ]
-        )
-    from .dialects import SqliteDialect
+    from .dialects import Dialect, SqliteDialect
     from .migrate import upgrade
+    from .postgres import PostgresDialect, is_postgres
     from .sql import SqlStore
 
-    dialect = SqliteDialect(path)
+    text = str(db)
+    dialect: Dialect
+    if is_postgres(text):
+        dialect = PostgresDialect(text)
+    else:
+        if text.startswith("sqlite:///"):
+            text = text[len("sqlite:///") :]
+        elif "://" in text:
+            scheme = text.split("://", 1)[0]
+            raise StoreError(
+                [
+                    Problem(
+                        text,
+                        None,
+                        "",
+                        f"no store backend for '{scheme}' databases",
+                        "give an SQLite file path or a postgresql://USER@HOST/DB URL",
+                    )
+                ]
+            )
+        path = Path(text)
+        if not create and not path.exists():
+            raise StoreError([_missing(str(db))])
+        dialect = SqliteDialect(path)
     engine = dialect.create_engine()
     try:
         applied = upgrade(engine, dialect, create=create)
@@ -107,3 +116,9 @@ def _open(db: str | Path, create: bool) -> tuple[Store, list[str]]:
         engine.dispose()
         raise
     return SqlStore(engine, dialect), applied
+
+
+def _missing(location: str) -> Problem:
+    return Problem(
+        location, None, "", "no such store", "screen applications into it first: subsidy screen PATH --db DB"
+    )

@@ -2,27 +2,28 @@
 
 The SQL backend speaks SQLAlchemy Core, the same for every database; what a
 dialect adds is here: how a connection is set up, how a writing transaction
-takes the one lock on the chain, how a file or database is recognised as a
-decision store (and another program's left untouched), and what a driver's
-error means to a person. SQLite is the dialect today; a server is one more
-class with the same methods.
+takes the locks on the chain and on the limits, how a read sees one snapshot,
+how a file or database is recognised as a decision store (and another program's
+left untouched), and what a driver's error means to a person. SQLite is here;
+PostgreSQL is :mod:`engine.store.postgres`.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL
 
 from ..errors import ConflictError, Problem, StoreError
 
-__all__ = ["Dialect", "SqliteDialect", "WRITE"]
+__all__ = ["LOCK_WAIT_SECONDS", "Dialect", "SqliteDialect", "WRITE", "problem"]
 
 WRITE = "subsidy_write"  # execution option: this connection opens writing transactions
 APPLICATION_ID = 0x50594753  # "PYGS": marks an SQLite file as this program's store
@@ -37,8 +38,28 @@ class Dialect(Protocol):
     location: str  # how messages name the store (a path; a URL without its password)
 
     def create_engine(self) -> Engine:
-        """An engine whose connections with the :data:`WRITE` option open *writing* transactions,
-        serialised against each other (SQLite: BEGIN IMMEDIATE; a server: the chain-head lock)."""
+        """An engine whose connections with the :data:`WRITE` option open *writing* transactions
+        (SQLite: ``BEGIN IMMEDIATE``, serialised against each other from their start; a server:
+        ordinary transactions that take the locks below as they go)."""
+        ...
+
+    def lock_chain(self, conn: Connection) -> None:
+        """Take the chain's lock for the rest of the writing transaction: taken before the
+        head is read for the first append (and by a migration), released at commit."""
+        ...
+
+    def lock_limits(self, conn: Connection, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> None:
+        """Lock the limits — (``once_per`` or ``cap``, programme, patent or credit code) — for
+        the rest of the writing transaction, before their awards are read: no other writer
+        reads or consumes them until it commits."""
+        ...
+
+    def snapshot(self, conn: Connection) -> None:
+        """Make ``conn``'s next transaction one consistent, read-only view (never blocking writers)."""
+        ...
+
+    def insert_new(self, table: Table) -> Any:
+        """An INSERT into ``table`` that skips rows whose key is already there."""
         ...
 
     def state(self, conn: Connection) -> tuple[str, str | None]:
@@ -59,7 +80,8 @@ class Dialect(Protocol):
         ...
 
 
-def _problem(location: str, message: str, hint: str | None = None) -> Problem:
+def problem(location: str, message: str, hint: str | None = None) -> Problem:
+    """A problem with the store as a whole (no line, no field)."""
     return Problem(location, None, "", message, hint)
 
 
@@ -93,6 +115,18 @@ class SqliteDialect:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
 
         return engine
+
+    def lock_chain(self, conn: Connection) -> None:
+        """Nothing more: ``BEGIN IMMEDIATE`` holds the one write lock from the start."""
+
+    def lock_limits(self, conn: Connection, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> None:
+        """Nothing more: ``BEGIN IMMEDIATE`` holds the one write lock from the start."""
+
+    def snapshot(self, conn: Connection) -> None:
+        """Nothing more: in WAL mode a transaction reads one snapshot and blocks no writer."""
+
+    def insert_new(self, table: Table) -> Any:
+        return sqlite_insert(table).on_conflict_do_nothing()
 
     # ------------------------------------------------------------ recognising a store
 
@@ -130,7 +164,7 @@ class SqliteDialect:
             raw.close()
 
     def _not_ours(self, reason: str) -> Problem:
-        return _problem(
+        return problem(
             self.location,
             f"not a decision store: {reason}",
             "give the path of a store made by `subsidy screen`, or a new file",
@@ -152,7 +186,7 @@ class SqliteDialect:
         if "locked" in lowered or "busy" in lowered:
             return StoreError(
                 [
-                    _problem(
+                    problem(
                         self.location,
                         f"the store is locked by another writer (waited {LOCK_WAIT_SECONDS} s)",
                         "wait for the other screen or settle to finish, then run this again",
@@ -160,11 +194,11 @@ class SqliteDialect:
                 ]
             )
         if "readonly" in lowered or "read-only" in lowered:
-            return StoreError([_problem(self.location, "the store is read-only: nothing can be recorded in it")])
+            return StoreError([problem(self.location, "the store is read-only: nothing can be recorded in it")])
         if "full" in lowered:
-            return StoreError([_problem(self.location, f"the disk is full: {text}")])
+            return StoreError([problem(self.location, f"the disk is full: {text}")])
         if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
             return StoreError([self._not_ours(text)])
         if isinstance(exc, sa_exc.OperationalError) and "deadlock" in lowered:  # pragma: no cover - servers
-            return ConflictError([_problem(self.location, text)])
-        return StoreError([_problem(self.location, f"the store cannot be used: {text}")])
+            return ConflictError([problem(self.location, text)])
+        return StoreError([problem(self.location, f"the store cannot be used: {text}")])

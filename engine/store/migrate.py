@@ -23,23 +23,61 @@ from .schema import migrations
 __all__ = ["HEAD", "MIGRATIONS", "upgrade"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0003"  # the newest revision; a test holds it to Alembic's own idea of the head
+HEAD = "0004"  # the newest revision; a test holds it to Alembic's own idea of the head
 FIRST = "0001"
 
 
 def upgrade(engine: Engine, dialect: Dialect, *, create: bool) -> list[str]:
-    """Migrate the store to :data:`HEAD`; the names of the migrations applied now."""
-    with dialect.errors(), engine.connect() as conn:
-        state, revision = dialect.state(conn)
-        conn.rollback()
-    if state == "new" and not create:  # pragma: no cover - the caller checks the file exists
-        raise StoreError([Problem(dialect.location, None, "", "no such store")])
+    """Migrate the store to :data:`HEAD`; the names of the migrations applied now.
+
+    A database server's missing database is created when ``create`` (and the server
+    lets us); an empty one is a new store only when ``create``."""
+    try:
+        state, revision = _state(engine, dialect)
+    except StoreError:
+        make = getattr(dialect, "create_database", None)
+        if not create or make is None or not _database_missing(engine, dialect):
+            raise
+        make()
+        state, revision = _state(engine, dialect)
+    if state == "new" and not create:
+        raise StoreError(
+            [
+                Problem(
+                    dialect.location,
+                    None,
+                    "",
+                    "no such store",
+                    "screen applications into it first: subsidy screen PATH --db DB",
+                )
+            ]
+        )
     if revision == HEAD:
         dialect.after_open(engine)
         return []
     applied = _run(engine, dialect)
     dialect.after_open(engine)
     return applied
+
+
+def _state(engine: Engine, dialect: Dialect) -> tuple[str, str | None]:
+    with dialect.errors(), engine.connect() as conn:
+        found = dialect.state(conn)
+        conn.rollback()
+    return found
+
+
+def _database_missing(engine: Engine, dialect: Dialect) -> bool:
+    """Whether connecting failed because the database itself does not exist."""
+    from sqlalchemy import exc as sa_exc
+
+    from .postgres import NO_DATABASE, sqlstate
+
+    try:
+        with engine.connect():
+            return False
+    except sa_exc.DBAPIError as exc:
+        return sqlstate(exc) == NO_DATABASE
 
 
 def _run(engine: Engine, dialect: Dialect) -> list[str]:
@@ -53,6 +91,7 @@ def _run(engine: Engine, dialect: Dialect) -> list[str]:
     with dialect.errors(), engine.connect() as conn:
         conn.execution_options(**{WRITE: True})
         with conn.begin():
+            dialect.lock_chain(conn)  # one migration at a time: the others wait, then find it done
             state, revision = dialect.state(conn)  # again, under the write lock
             if revision == HEAD:
                 return []

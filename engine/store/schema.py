@@ -14,14 +14,20 @@
   the password and the SHA-256 of the API token. Not part of the log.
 * ``migrations`` — each migration applied, by name, with the time it was applied
   (beside Alembic's own ``alembic_version``).
+* ``limits`` — one row per limit a writer has used (once per patent, an
+  enterprise's cap), by ruleset and programme: what concurrent writers on a database
+  server lock before they read and consume a limit. Holds no data; SQLite, whose
+  writers are serialised whole, leaves it empty.
 
 Every index table is determined by the log; ``verify`` rebuilds it and compares.
-Money is integer fen; housing is integer hundredths of a square metre.
+Money is integer fen; housing is integer hundredths of a square metre (64-bit
+on every database).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -34,9 +40,22 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["applications", "awards", "decisions", "metadata", "migrations", "records", "ruleset_files", "users"]
+__all__ = [
+    "applications",
+    "awards",
+    "decisions",
+    "limits",
+    "metadata",
+    "migrations",
+    "records",
+    "ruleset_files",
+    "users",
+]
 
 metadata = MetaData()
+
+# SQLite's INTEGER is 64-bit already (and its DDL text is left as the first migrations wrote it)
+Fen = Integer().with_variant(BigInteger(), "postgresql")
 
 records = Table(
     "records",
@@ -72,10 +91,10 @@ awards = Table(
     Column("patent", Text),
     Column("credit_code", Text),
     Column("applicant", Text, nullable=False),
-    Column("amount_fen", Integer),
+    Column("amount_fen", Fen),
     Column("source", Text, nullable=False),
     Column("amount_kind", Text, nullable=False, server_default="one_off"),
-    Column("housing_centi_m2", Integer),
+    Column("housing_centi_m2", Fen),
     CheckConstraint("source IN ('decision', 'pending', 'settlement')", name="awards_source"),
     CheckConstraint("amount_kind IN ('one_off', 'per_year')", name="awards_amount_kind"),
     Index("awards_patent", "ruleset_id", "program", "patent"),
@@ -93,7 +112,7 @@ decisions = Table(
     Column("ruleset_id", Text, nullable=False),
     Column("program", Text, nullable=False),
     Column("outcome", Text, nullable=False),
-    Column("amount_fen", Integer),
+    Column("amount_fen", Fen),
     Column("award_kind", Text),
     Column("patent", Text),
     Column("credit_code", Text),
@@ -137,4 +156,15 @@ users = Table(
     Column("created_at", Text, nullable=False),
     CheckConstraint("role IN ('reviewer', 'auditor', 'enterprise')", name="users_role"),
     CheckConstraint("(role = 'enterprise') = (credit_code IS NOT NULL)", name="users_bound"),
+)
+
+limits = Table(
+    "limits",
+    metadata,
+    Column("ruleset_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("program", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    PrimaryKeyConstraint("ruleset_id", "kind", "program", "key"),
+    CheckConstraint("kind IN ('once_per', 'cap')", name="limits_kind"),
 )

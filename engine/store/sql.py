@@ -1,7 +1,10 @@
-"""The SQL backend of the store seam (SQLAlchemy Core): SQLite today, any dialect alike.
+"""The SQL backend of the store seam (SQLAlchemy Core): SQLite and PostgreSQL alike.
 
 Statements are built once, from :mod:`engine.store.schema`, and are the same for
-every database; what differs by database is in :mod:`engine.store.dialects`.
+every database; what differs by database is in :mod:`engine.store.dialects` and
+:mod:`engine.store.postgres`. A writing transaction locks each limit before it reads
+its awards, and the chain before its first append (on SQLite both are the one lock
+``BEGIN IMMEDIATE`` took).
 
 A writing transaction keeps what it appends in memory and writes it with one
 ``executemany`` per table when it commits (the screening hot path appends a few
@@ -54,8 +57,8 @@ class _Reads(UserReads):
         self._connect = connect
 
     def _rows(self, statement: Any, **params: Any) -> Iterator[Any]:
-        with self._connect() as conn:
-            yield from conn.execute(statement, params)
+        with self._connect() as conn, conn.execute(statement, params) as result:  # closed when left early
+            yield from result
 
     def recorded_input_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -203,6 +206,7 @@ class SqlStore(_Reads):
     @contextmanager
     def reading(self) -> Iterator[_Reads]:
         with self._connection() as conn:
+            self.dialect.snapshot(conn)
             yield _Reads(self.location, lambda: nullcontext(conn))
 
     @contextmanager
@@ -238,6 +242,7 @@ class SqlTransaction:
         self.head: tuple[int, str] | None = None
         self.archived: set[str] = set()
         self.overlay = Overlay()  # appended, not yet written
+        self.locked: set[tuple[str, str, str, str]] = set()  # (ruleset id, limit, programme, key) locked
         self._rows: dict[Any, list[dict[str, Any]]] = {records: [], applications: [], awards: [], decisions: []}
 
     def recorded_input_hashes(self, ids: Sequence[str]) -> dict[str, str]:
@@ -247,7 +252,15 @@ class SqlTransaction:
             found.update((i, h) for i, h in self.conn.execute(INPUT_HASHES, {"ids": wanted[start : start + 500]}))
         return found
 
+    def _lock(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> None:
+        """Lock the limits not locked yet in this transaction (in one sorted statement)."""
+        wanted = sorted({limit for limit in limits if (ruleset_id, *limit) not in self.locked})
+        if wanted:
+            self.store.dialect.lock_limits(self.conn, ruleset_id, wanted)
+            self.locked.update((ruleset_id, *limit) for limit in wanted)
+
     def _limit(self, statement: Any, limit: str, ruleset_id: str, program: str, key: str) -> tuple[AwardRow, ...]:
+        self._lock(ruleset_id, [("once_per" if limit == "patent" else "cap", program, key)])
         stored = [
             award_of(row)
             for row in self.conn.execute(statement, {"ruleset_id": ruleset_id, "program": program, "key": key})
@@ -261,6 +274,7 @@ class SqlTransaction:
         return self._limit(BY_ENTERPRISE, "enterprise", ruleset_id, program, credit_code)
 
     def held(self, ruleset_id: str, limits: Sequence[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+        self._lock(ruleset_id, limits)
         return held(self.conn.execute, ruleset_id, limits) | self.overlay.held_of(ruleset_id, limits)
 
     def record(self, record_id: str) -> StoredRecord | None:
@@ -278,11 +292,12 @@ class SqlTransaction:
             {"version": version, "ruleset_id": ruleset_id, "name": name, "content": content, "archived_at": stamp}
             for name, content in sorted(files.items())
         ]
-        self.conn.execute(insert(ruleset_files), rows)
+        self.conn.execute(self.store.dialect.insert_new(ruleset_files), rows)  # another writer's copy is the same
         self.archived.add(version)
 
     def append(self, record: NewRecord) -> StoredRecord:
         if self.head is None:
+            self.store.dialect.lock_chain(self.conn)  # held to the commit: the appends are chained in order
             row = self.conn.execute(HEAD).first()
             self.head = (row[0], row[1]) if row else (0, GENESIS)
         seq, prev = self.head[0] + 1, self.head[1]
