@@ -85,3 +85,21 @@ def test_a_fault_of_the_engine_is_a_500_with_a_reference_and_no_trace(web: Web, 
     assert error["code"] == "internal_error" and "internal error" in error["message"]
     assert "secret detail" not in response.text and "Traceback" not in response.text
     assert "secret detail" not in caplog.text  # the log keeps the frames, never what a request held
+
+
+def test_a_fault_on_a_page_is_a_page_in_the_users_language(web: Web, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import engine.web.desk as desk
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError(" ".join(["secret", "detail"]))
+
+    monkeypatch.setattr(desk, "report", broken)
+    response = web.client("auditor").get("/desk/report")
+    assert response.status_code == 500
+    assert "出错了" in response.text and "secret detail" not in response.text and "Traceback" not in response.text
+    assert response.headers["x-frame-options"] == "DENY" and response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_body_too_large_is_refused_before_it_is_read(web: Web) -> None:
+    response = web.api().post("/api/v1/check", content=b"{}", headers={"content-length": str(10**9)})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"

@@ -97,6 +97,47 @@ def _respond(request: Request, error: WebError) -> Response:
     return page
 
 
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class Guard:
+    """Plain ASGI middleware around every request: a body over :data:`MAX_BODY_BYTES` is
+    refused before it is read; a fault anywhere is answered (500, no trace) rather than
+    re-raised, so the server's log never holds a request's text; security headers added."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            error = WebError(413, f"a request body is at most {MAX_BODY_BYTES // (1024 * 1024)} MB")
+            await JSONResponse(error_body(error.status, error.code, error.message), 413)(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = list(message.get("headers", [])) + SECURITY_HEADERS
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            if started:  # the answer is already on its way: nothing else can be said
+                raise
+            await _respond(Request(scope, receive), internal_error(exc))(scope, receive, sending)
+
+
 def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -> FastAPI:
     """The application on ``store``, deciding with ``rulebook``. ``secret`` signs the
     session cookies (default: a random one: sessions end when the server stops)."""
@@ -113,6 +154,7 @@ def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -
     app.state.rulebook = rulebook
     app.state.login_limiter = LoginLimiter()
     app.state.jobs = {}
+    app.add_middleware(Guard)  # inside the session middleware: an error page knows the user's language
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret or secrets.token_urlsafe(32),
@@ -121,22 +163,6 @@ def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -
         same_site="strict",
         https_only=False,
     )
-
-    @app.middleware("http")
-    async def _limits(request: Request, call_next: Any) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            error = WebError(413, f"a request body is at most {MAX_BODY_BYTES // (1024 * 1024)} MB")
-            body = error_body(error.status, error.code, error.message)
-            return JSONResponse(body, status_code=413)
-        try:
-            response: Response = await call_next(request)
-        except Exception as exc:  # answered here, not re-raised: the server's log never holds the request's text
-            response = _respond(request, internal_error(exc))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     @app.exception_handler(WebError)
     async def _web_error(request: Request, exc: WebError) -> Response:
