@@ -183,3 +183,16 @@ def test_the_session_cookie_is_signed_httponly_and_samesite(web: Web) -> None:
     assert "httponly" in cookie and "samesite=strict" in cookie
     client.cookies.set("subsidy_session", "forged")
     assert "/login" in client.get("/desk/queue").headers.get("location", "")
+
+
+def test_signing_in_returns_to_the_page_asked_for(web: Web) -> None:
+    client = web.client()
+    asked = client.get(f"/decision?id={APP_A}/1")
+    assert asked.status_code == 303 and asked.headers["location"] == f"/login?next=/decision%3Fid%3D{APP_A}/1"
+    login = client.get(asked.headers["location"]).text
+    assert f'value="/decision?id={APP_A}/1"' in login
+    done = client.post(
+        "/login",
+        data={"csrf": csrf(client), "username": "aud", "password": "auditor-pass", "next": f"/decision?id={APP_A}/1"},
+    )
+    assert done.headers["location"] == f"/decision?id={APP_A}/1"

@@ -13,6 +13,7 @@ import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -91,7 +92,8 @@ def _respond(request: Request, error: WebError) -> Response:
         body = error_body(error.status, error.code, error.message, error.field, error.hint, error.problems)
         return JSONResponse(body, status_code=error.status, headers=error.headers)
     if error.status == 401:
-        return Response(status_code=303, headers={"Location": f"/login?next={request.url.path}"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Response(status_code=303, headers={"Location": f"/login?next={quote(target, safe='/')}"})
     page = render(request, "error.html", status=error.status, error=error)
     page.headers.update(error.headers or {})
     return page
