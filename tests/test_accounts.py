@@ -14,13 +14,15 @@ from engine import UsageError, open_store
 from engine.services import add_user, authenticate, history, issue_token, replay, user_for_token
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Users through the store protocol, on the SQL backend and on the in-memory one."""
+    """Users through the store protocol: SQLite, PostgreSQL and the in-memory backend."""
     if request.param == "memory":
         from memory_store import MemoryStore
 
         made = MemoryStore()
+    elif request.param == "postgresql":
+        made = open_store(request.getfixturevalue("pg_url"), create=True)
     else:
         made = open_store(tmp_path / "s.db", create=True)
     yield made
