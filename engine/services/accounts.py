@@ -8,6 +8,7 @@ enterprise account is bound to one credit code and sees only what was decided fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import unicodedata
@@ -36,7 +37,14 @@ MAX_PASSWORD_CHARS = 256  # argon2 takes any length; a bound keeps one login che
 MAX_NAME_CHARS = 64
 
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("not a password of anyone")  # a missing user costs a login as much as a wrong password
+
+
+@functools.cache
+def _dummy() -> str:
+    """A hash to check a missing user's password against, so that it costs a login as much as a
+    wrong password does. Made on first use: hashing takes a good part of a second, which every
+    command that imports the engine would otherwise pay."""
+    return _HASHER.hash("not a password of anyone")
 
 
 def _name(value: str) -> str:
@@ -80,7 +88,7 @@ def authenticate(store: Reader, name: str, password: str) -> User | None:
     except UsageError:
         user = None
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY, password)
+        _HASHER.verify(user.password_hash if user else _dummy(), password)
     except (VerificationError, InvalidHashError):
         return None
     return user
