@@ -46,7 +46,22 @@ def _yuan(value: object) -> str:
         return str(value)
 
 
+def _plain(value: object) -> str:
+    """A compared value as a person reads it: ✔ / ✘ for yes and no, — for nothing, lists
+    and objects spelled out (never JSON on screen)."""
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "✔" if value else "✘"
+    if isinstance(value, list):
+        return "、".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k} {_plain(v)}" for k, v in value.items())
+    return str(value)
+
+
 TEMPLATES.env.filters["yuan"] = _yuan
+TEMPLATES.env.filters["plain"] = _plain
 MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest request body taken (a batch upload)
 
 
