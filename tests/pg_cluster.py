@@ -35,7 +35,7 @@ def binaries() -> Path | None:
     """The folder of initdb and pg_ctl, newest version first; None when PostgreSQL is not installed."""
     found = shutil.which("pg_ctl")
     if found:
-        return Path(found).parent
+        return Path(found).resolve().parent  # Debian links some tools elsewhere; its own folder has them all
     folders = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True)
     for folder in folders:
         if (Path(folder) / "initdb").exists():

@@ -13,7 +13,17 @@ from importlib import import_module
 __all__ = ["COMMAND_GROUPS", "build_parser"]
 
 # The command groups, in the order `subsidy --help` lists them: the registration point.
-COMMAND_GROUPS = ("check", "screen", "audit", "review", "migrate", "rules_commands", "impact", "web")
+COMMAND_GROUPS = (
+    "check",
+    "screen",
+    "audit",
+    "review",
+    "migrate",
+    "store_commands",
+    "rules_commands",
+    "impact",
+    "web",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

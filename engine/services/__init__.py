@@ -15,12 +15,14 @@ and the web pages render what these return; the store (``engine.store``) keeps i
 ``find_decisions`` recorded decisions by application, credit code, patent, programme…
 ``history``        decisions by filters, or by any id, credit code or patent number
 ``add_user``       users of the web pages and the API (and ``authenticate``, tokens)
+``copy_store``     a whole store into another database, the chain intact
 =================  =============================================================
 """
 
 from .accounts import ROLES, add_user, authenticate, issue_token, user_for_token
 from .archive import archived_ruleset
 from .checking import Checked, check, check_file
+from .copying import Copied, copy_store
 from .history import History, history
 from .lookup import Shown, show
 from .replaying import Difference, Replayed, replay
@@ -32,6 +34,7 @@ from .verification import VerifyReport, verify
 __all__ = [
     "AwardTotal",
     "Checked",
+    "Copied",
     "Difference",
     "History",
     "PendingReview",
@@ -51,6 +54,7 @@ __all__ = [
     "authenticate",
     "check",
     "check_file",
+    "copy_store",
     "find_decisions",
     "history",
     "issue_token",
