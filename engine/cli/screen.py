@@ -25,6 +25,13 @@ def add_parser(sub: Any) -> None:
         help="processes that evaluate (default: one per core for long batches; 0: this process only)",
     )
     scr.add_argument("--dry-run", action="store_true", help="evaluate against the store, record nothing")
+    scr.add_argument(
+        "--batch",
+        type=int,
+        default=500,
+        metavar="N",
+        help="applications per writing transaction (default 500; smaller: a shared store's locks are held shorter)",
+    )
     add_set_option(scr)
     scr.set_defaults(func=run)
 
@@ -68,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
             render=_renderer(args.format, args.lang),
             workers=args.workers,
             dry_run=args.dry_run,
+            batch=max(args.batch, 1),
         )
         for event in events:
             if isinstance(event, ScreenProgress):
