@@ -10,6 +10,7 @@ PostgreSQL is :mod:`engine.store.postgres`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -87,19 +88,27 @@ def problem(location: str, message: str, hint: str | None = None) -> Problem:
 
 class SqliteDialect:
     """An SQLite file: WAL (readers never block the writer), ``BEGIN IMMEDIATE`` for
-    writers, the file marked with ``application_id``."""
+    writers, the file marked with ``application_id``.
+
+    A store that cannot be written — a copy on read-only media, a file or folder the
+    user may only read — is opened read-only (``immutable`` when it was closed cleanly,
+    so no lock or shared-memory file is needed): every read works, a write is refused
+    as "read-only"."""
 
     name = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.location = str(path)
+        self.read_only = path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent or ".", os.W_OK))
 
     def create_engine(self) -> Engine:
-        engine = create_engine(
-            URL.create("sqlite", database=str(self.path)),
-            connect_args={"timeout": LOCK_WAIT_SECONDS, "check_same_thread": False},
-        )
+        url = URL.create("sqlite", database=str(self.path))
+        if self.read_only:
+            wal = Path(f"{self.path}-wal")
+            mode = {"mode": "ro"} if wal.exists() and wal.stat().st_size else {"immutable": "1"}
+            url = URL.create("sqlite", database=f"file:{self.path.resolve()}", query={**mode, "uri": "true"})
+        engine = create_engine(url, connect_args={"timeout": LOCK_WAIT_SECONDS, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi: sqlite3.Connection, _record: Any) -> None:
@@ -154,6 +163,8 @@ class SqliteDialect:
     def after_open(self, engine: Engine) -> None:
         """WAL, once the file is known to be ours (a setting kept in the file; it cannot
         change inside a transaction, so it is set on the driver's connection)."""
+        if self.read_only:
+            return
         raw = engine.raw_connection()
         try:
             driver = raw.driver_connection
@@ -194,9 +205,25 @@ class SqliteDialect:
                 ]
             )
         if "readonly" in lowered or "read-only" in lowered:
-            return StoreError([problem(self.location, "the store is read-only: nothing can be recorded in it")])
+            return StoreError(
+                [
+                    problem(
+                        self.location,
+                        "the store is read-only: nothing can be recorded in it",
+                        "verify, show, report and replay read it as it is; to record, copy it somewhere writable",
+                    )
+                ]
+            )
         if "full" in lowered:
-            return StoreError([problem(self.location, f"the disk is full: {text}")])
+            return StoreError(
+                [
+                    problem(
+                        self.location,
+                        f"the disk is full ({text}): the transaction was rolled back, what was committed before stays",
+                        "free space on the store's disk, then run this again: what is recorded is not recorded twice",
+                    )
+                ]
+            )
         if "not a database" in lowered or "malformed" in lowered or "encrypted" in lowered:
             return StoreError([self._not_ours(text)])
         if isinstance(exc, sa_exc.OperationalError) and "deadlock" in lowered:  # pragma: no cover - servers

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, exists, func, insert, literal, select
+from sqlalchemy import exc as sa_exc
 
 from .dialects import WRITE, Dialect
 from .overlay import Overlay
@@ -219,9 +220,12 @@ class SqlStore(_Reads):
                 yield transaction
                 transaction.flush()
                 conn.commit()
-            except BaseException:
-                conn.rollback()
-                raise
+            except BaseException as failure:
+                try:
+                    conn.rollback()
+                except sa_exc.DBAPIError:  # the database ended it itself (a full disk): the first error says why
+                    pass
+                raise failure
             if transaction.archived:
                 self.archived = (self.archived or set()) | transaction.archived
 
