@@ -190,6 +190,8 @@ def iter_sources(paths: Iterable[str | Path], keep_text: bool = True) -> Iterato
                 doc = _parse(read_bytes(file), source, kind)
             except ApplicationError as exc:
                 yield Entry(source, error=exc)
+            except Exception:  # a fault of the engine, not of the file: reading it whole reports it
+                yield Entry(source)
             else:
                 yield Entry(source, record_key(doc.data))
 
@@ -202,7 +204,7 @@ def _line_entries(file: str, lines: Iterator[tuple[int, int, bytes | None]], kee
                 continue
             try:
                 key = record_key(json.loads(data))
-            except (ValueError, RecursionError):  # reading it whole says what is wrong
+            except Exception:  # reading it whole says what is wrong (or reports a fault of the engine)
                 key = None
             yield Entry(Source(file, number, offset, len(data)), key, data if keep_text else None)
     except ApplicationError as exc:

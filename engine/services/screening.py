@@ -193,6 +193,8 @@ def _prepare(ref: Source, *, rulebook: Rulebook, evaluator: Evaluator, render: R
         app, doc = read_document(ref, rulebook)
     except ApplicationError as exc:
         return Prepared(where, ref.file, line, problems=tuple(exc.problems))
+    except Exception as exc:  # a fault of the engine while reading it: reported, the batch goes on
+        return Prepared(where, ref.file, line, error=_fault(exc))
     try:
         input_json = record_json(app.canonical())
         prepared = Prepared(
@@ -207,7 +209,12 @@ def _prepare(ref: Source, *, rulebook: Rulebook, evaluator: Evaluator, render: R
         ruleset = evaluator.ruleset_for(app)
         return _evaluated(prepared, app, input_json, ruleset, evaluator, SpeculativeLedger(), render)
     except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
-        return Prepared(where, ref.file, line, app.id, error=f"internal error: {type(exc).__name__}: {exc}")
+        return Prepared(where, ref.file, line, app.id, error=_fault(exc))
+
+
+def _fault(exc: Exception) -> str:
+    """An internal fault as one line of a batch's report."""
+    return f"internal error: {type(exc).__name__}: {exc}"
 
 
 def _evaluated(
@@ -317,7 +324,7 @@ class _Writer:
             except StoreError:
                 raise
             except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
-                return ScreenResult("failed", p.source, app_id, error=f"internal error: {type(exc).__name__}: {exc}")
+                return ScreenResult("failed", p.source, app_id, error=_fault(exc))
         assert p.record is not None
         transaction.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
         stored = transaction.append(p.record)
