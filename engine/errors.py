@@ -23,12 +23,15 @@
 
 An ``InputError`` carries a list of :class:`Problem`; its message lists them all,
 one per line, as ``file:line path: message`` with a hint after a blank line.
-Every class carries the ``exit_code`` the command line ends with.
+Every class carries the ``exit_code`` the command line ends with. A message may quote
+what a person typed: an ID number in it is masked (:func:`engine.privacy.mask_id_numbers`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .privacy import mask_id_numbers
 
 __all__ = [
     "ApplicationError",
@@ -76,6 +79,11 @@ class Problem:
     path: str
     message: str
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", mask_id_numbers(self.message))
+        if self.hint:
+            object.__setattr__(self, "hint", mask_id_numbers(self.hint))
 
     def location(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -140,7 +148,7 @@ class InvalidValueError(InputError, ValueError):
     file and field reports it there (model validators do, being ``ValueError``-aware)."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
-        self.message = message
+        self.message = mask_id_numbers(message)
         self.hint = hint
         super().__init__([Problem(file="", line=None, path="", message=message, hint=hint)])
 
@@ -176,6 +184,7 @@ class InternalError(EngineError):
     details: dict[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.message = mask_id_numbers(self.message)
         super().__init__(self.message)
 
     def __str__(self) -> str:

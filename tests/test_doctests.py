@@ -21,6 +21,7 @@ MODULES = [
     "engine.reading.validate",
     "engine.reading.files",
     "engine.errors",
+    "engine.privacy",
 ]
 
 

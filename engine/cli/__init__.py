@@ -2,7 +2,7 @@
 
 Every :class:`EngineError` is caught in one place (:func:`main`): its message goes to
 stderr with the exit code of its branch — 2 for input, 1 for an altered record,
-3 for an internal fault —; never a traceback. The commands are assembled in
+3 for an internal fault —; never a traceback, never an ID number whole. The commands are assembled in
 :mod:`engine.cli.parser`, one module per command group.
 """
 
@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import EngineError, InputError, IntegrityError
+from ..privacy import mask_id_numbers
 from .parser import build_parser
 
 __all__ = ["build_parser", "main"]
@@ -44,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("SUBSIDY_DEBUG"):
             raise
         print(
-            f"internal error: {type(exc).__name__}: {exc}\nthis is a fault of the engine, not of the input; "
+            f"internal error: {type(exc).__name__}: {mask_id_numbers(str(exc))}\n"
+            "this is a fault of the engine, not of the input; "
             "please report it (set SUBSIDY_DEBUG=1 to see where it happened)",
             file=sys.stderr,
         )

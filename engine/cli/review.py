@@ -65,6 +65,7 @@ def run_settle(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     from ..explain import render_recorded
+    from ..privacy import masked
     from ..services import show
 
     store = open_db(args)
@@ -74,7 +75,7 @@ def run_show(args: argparse.Namespace) -> int:
         store.close()
     if args.format == "json":
         record = {"record": shown.record.record_id, "hash": shown.record.hash}
-        print(dumps({**record, "content": shown.content, "settlements": shown.settlements}, indent=2))
+        print(dumps(masked({**record, "content": shown.content, "settlements": shown.settlements}), indent=2))
         return 0
     wording = "recorded" if shown.today is None else "changed" if shown.wording_changed else "today"
     text = render_recorded(

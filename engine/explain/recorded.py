@@ -13,6 +13,7 @@ from typing import Any
 
 from ..evaluation.decision import ELIGIBLE
 from ..money import format_yuan
+from ..privacy import mask_id_number
 from ..rulebook import Ruleset
 from .words import MARK, OUTCOME, is_zh
 
@@ -58,7 +59,9 @@ def render_recorded(
     zh = is_zh(lang)
     result = result or content["result"]
     applicant = result["applicant"]
-    code = applicant.get("credit_code") or applicant.get("id_number")
+    code = applicant.get("credit_code") or (
+        mask_id_number(applicant["id_number"]) if applicant.get("id_number") else None
+    )
     who = applicant["name"] + ((f"（{code}）" if zh else f" ({code})") if code else "")
     title = ruleset.policy.title.zh if zh else ruleset.policy.title.en
     version, recorded_at, source = content["ruleset"]["version"], content["recorded_at"], content["source"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..privacy import mask_id_number
+
 __all__ = ["DECISION_COLUMNS", "REPORT_COLUMNS", "decision_rows", "report_rows"]
 
 DECISION_COLUMNS = [
@@ -24,6 +26,7 @@ DECISION_COLUMNS = [
     "credit_code",
     "ruleset_version",
     "summary",
+    "id_number",
 ]
 
 REPORT_COLUMNS = [
@@ -43,8 +46,10 @@ REPORT_COLUMNS = [
 
 
 def decision_rows(result: dict[str, Any]) -> list[list[str]]:
-    """The contract's decision object (with decision ids) as one row per claim."""
+    """The contract's decision object (with decision ids) as one row per claim; an individual's
+    ID number masked (the last column)."""
     applicant = result["applicant"]
+    id_number = mask_id_number(applicant["id_number"]) if applicant.get("id_number") else ""
     return [
         [
             result["application"],
@@ -58,6 +63,7 @@ def decision_rows(result: dict[str, Any]) -> list[list[str]]:
             applicant.get("credit_code", ""),
             result["ruleset"]["version"],
             d["summary"],
+            id_number,
         ]
         for d in result["decisions"]
     ]

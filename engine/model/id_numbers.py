@@ -1,7 +1,7 @@
 """Resident ID numbers (居民身份证号码), GB 11643-1999: checked, and never shown whole.
 
 18 characters: 17 digits (6 of division, 8 of birth date, 3 of sequence) and a mod-11 check
-character. Messages and outputs show an ID number masked (:func:`mask_id_number`).
+character. Messages and outputs show an ID number masked (:func:`engine.privacy.mask_id_number`).
 Malformed numbers raise :class:`~engine.model.normalize.IdentifierError`.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from ..errors import quoted
+from ..privacy import mask_id_number
 from .normalize import DIGITS, IdentifierError, cached, compact, require_text
 
 __all__ = ["mask_id_number", "normalize_id_number"]
@@ -18,22 +19,6 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECKS = "10X98765432"
 _ID_HINT = "a resident ID number has 18 characters: 17 digits, then a digit or X"
 _BIRTH_HINT = "positions 7-14 are the birth date as YYYYMMDD"
-
-
-def mask_id_number(value: str) -> str:
-    """Mask an ID number for display, keeping the first 6 and the last 4 characters.
-
-    Never raises; at least 8 characters (all, if there are no more) are always masked.
-
-    >>> mask_id_number("41090219900101123x")
-    '410902********123X'
-    >>> mask_id_number("4109021990")
-    '41********'
-    """
-    text = compact(str(value)).upper()
-    head = min(6, max(0, len(text) - 8))
-    tail = min(4, max(0, len(text) - 8 - head))
-    return text[:head] + "*" * (len(text) - head - tail) + text[len(text) - tail :]
 
 
 @cached

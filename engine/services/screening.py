@@ -33,6 +33,7 @@ from typing import Any
 from ..errors import ApplicationError, Problem, StoreError, UsageError
 from ..evaluation import Assessment, Evaluator
 from ..model import Application
+from ..privacy import mask_id_numbers
 from ..reading import Source, iter_sources, read_document
 from ..rulebook import Rulebook, Ruleset
 from ..store import NewRecord, Store, Transaction, input_hash, record_json
@@ -213,8 +214,8 @@ def _prepare(ref: Source, *, rulebook: Rulebook, evaluator: Evaluator, render: R
 
 
 def _fault(exc: Exception) -> str:
-    """An internal fault as one line of a batch's report."""
-    return f"internal error: {type(exc).__name__}: {exc}"
+    """An internal fault as one line of a batch's report (an ID number it quotes masked)."""
+    return f"internal error: {type(exc).__name__}: {mask_id_numbers(str(exc))}"
 
 
 def _evaluated(

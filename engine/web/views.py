@@ -15,6 +15,7 @@ from ..explain import arithmetic_line
 from ..explain.words import VALUE_LABELS, field_label, maximums_line
 from ..model import identifiers
 from ..money import format_yuan
+from ..privacy import masked
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS
 from ..services import Checked, Shown
@@ -22,15 +23,6 @@ from ..services import Checked, Shown
 __all__ = ["checked_view", "input_rows", "masked", "recorded_view", "shown_value"]
 
 ARITHMETIC_KEYS = ("base", "rate", "gross", "cap", "used", "room", "amount")
-
-
-def masked(value: Any) -> Any:
-    """``value`` with every ID number in it masked (any depth)."""
-    if isinstance(value, dict):
-        return {k: identifiers.mask_id_number(v) if k == "id_number" and v else masked(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [masked(v) for v in value]
-    return value
 
 
 def shown_value(path: str, value: Any, lang: str, ruleset: Ruleset | None = None) -> str:

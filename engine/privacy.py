@@ -1,0 +1,79 @@
+"""Resident ID numbers are never shown whole: what every rendering and every message masks.
+
+The store keeps an application as it was given — its canonical input is what is hashed,
+chained and replayed, so it holds the ID number whole —; every face shows it masked,
+keeping the first 6 characters (the division) and the last 4 (:func:`mask_id_number`):
+
+* data about to be shown (a record's content, a decision object): :func:`masked`, the value of
+  every ``id_number`` key at any depth;
+* text that may quote what a person typed (an error message, a fault): :func:`mask_id_numbers`,
+  every run of characters shaped like an 18-character ID number (a division, a real birth
+  date, a sequence, a check character), wherever it was typed.
+
+Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+__all__ = ["mask_id_number", "mask_id_numbers", "masked"]
+
+# 6 digits of division (provinces are 11-82), the birth date YYYYMMDD, 3 of sequence, a check character
+_ID_SHAPE = re.compile(
+    r"(?<![0-9A-Za-z])[1-8][0-9]{5}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
+    r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
+)
+_WIDE_DIGITS = re.compile("[\uff10-\uff19]")
+
+
+def mask_id_number(value: str) -> str:
+    """Mask an ID number for display, keeping the first 6 and the last 4 characters.
+
+    At least 8 characters (all, if there are no more) are always masked; a masked number
+    stays as it is.
+
+    >>> mask_id_number("41090219900101123x")
+    '410902********123X'
+    >>> mask_id_number("4109021990")
+    '41********'
+    >>> mask_id_number(mask_id_number("41090219900101123X"))
+    '410902********123X'
+    """
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", str(value)) if not ch.isspace()).upper()
+    head = min(6, max(0, len(text) - 8))
+    tail = min(4, max(0, len(text) - 8 - head))
+    return text[:head] + "*" * (len(text) - head - tail) + text[len(text) - tail :]
+
+
+def mask_id_numbers(text: str) -> str:
+    """``text`` with every ID number in it masked (full-width digits read as digits).
+
+    >>> mask_id_numbers("check character should be R, got 5 (410902197804154305)")
+    'check character should be R, got 5 (410902********4305)'
+    >>> mask_id_numbers("ZL201912256873.4, 91410902MA44P5T29U, 1500000.00")
+    'ZL201912256873.4, 91410902MA44P5T29U, 1500000.00'
+    """
+    if len(text) < 18:
+        return text
+    if _WIDE_DIGITS.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _ID_SHAPE.sub(lambda m: mask_id_number(m.group()), text)
+
+
+def masked(data: Any) -> Any:
+    """``data`` (JSON-like: dicts, lists, values) with the value of every ``id_number`` key
+    masked, at any depth; everything else as it was (a new structure, ``data`` untouched)."""
+    if isinstance(data, dict):
+        return {k: _masked_value(v) if k == "id_number" else masked(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [masked(v) for v in data]
+    return data
+
+
+def _masked_value(value: Any) -> Any:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return mask_id_number(str(value))
+    return masked(value)
