@@ -89,7 +89,9 @@ def test_the_english_switch_on_every_page(web: Web) -> None:
 def test_a_reviewer_settles_from_the_queue_as_subsidy_settle_does(web: Web) -> None:
     client = web.client("reviewer")
     queue = client.get("/desk/queue?program=patent-purchase-reward")
-    assert f"{APP_B}/1" in queue.text
+    assert f"{APP_B}/1" in queue.text and "非关联交易" in queue.text  # the open criterion by its label
+    assert f"{APP_B}/1" in client.get("/desk/queue?reason=not-related-party").text
+    assert f"{APP_B}/1" not in client.get("/desk/queue?reason=significant-benefit").text
     decision = client.get(f"/decision?id={APP_B}/1")
     assert 'action="/decision/settle"' in decision.text
     form = {
@@ -113,7 +115,7 @@ def test_a_batch_upload_screens_with_progress(web: Web) -> None:
     files = [("files", ("a.yaml", data.encode("utf-8"))), ("files", ("notes.txt", b"x"))]
     started = client.post("/desk/batch", data={"csrf": csrf(client, "/desk/batch")}, files=files)
     assert started.status_code == 303
-    for _ in range(100):
+    for _ in range(1200):  # a bounded wait for the background batch (a busy machine is slow), not a timing
         fragment = client.get(started.headers["location"], headers={"HX-Request": "true"}).text
         if "完成" in fragment:
             break

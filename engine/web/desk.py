@@ -57,6 +57,17 @@ def _labels(request: Request) -> dict[str, str]:
     return out
 
 
+def _criteria(request: Request) -> dict[str, str]:
+    """Every criterion's label by id, in the user's language (from the rule files)."""
+    zh = lang_of(request) != "en"
+    out: dict[str, str] = {}
+    for ruleset in request.app.state.rulebook.rulesets:
+        for p in ruleset.programs.values():
+            for c in p.criteria:
+                out.setdefault(c.id, c.label.zh if zh else c.label.en)
+    return out
+
+
 def _places(request: Request) -> list[Any]:
     ruleset = max(request.app.state.rulebook.rulesets, key=lambda r: r.policy.in_force.from_)
     return list(ruleset.divisions.jurisdiction)
@@ -85,6 +96,7 @@ def queue(request: Request, page: int = 0) -> Response:
         filters=f,
         labels=_labels(request),
         places=_places(request),
+        criteria=_criteria(request),
     )
 
 
