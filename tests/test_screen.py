@@ -667,14 +667,14 @@ def test_an_application_that_hits_an_internal_fault_is_skipped_and_the_batch_goe
 ) -> None:
     import engine
 
-    evaluate = engine.Evaluator.evaluate
+    evaluate_many = engine.Evaluator.evaluate_many
 
-    def faulty(self: Any, app: Any, *args: Any, **kwargs: Any) -> Any:
-        if app.id == "FAULT-2":
+    def faulty(self: Any, items: Any) -> Any:
+        if any(app.id == "FAULT-2" for app, *_ in items):
             raise ZeroDivisionError("division by zero")
-        return evaluate(self, app, *args, **kwargs)
+        return evaluate_many(self, items)
 
-    monkeypatch.setattr(engine.Evaluator, "evaluate", faulty)
+    monkeypatch.setattr(engine.Evaluator, "evaluate_many", faulty)
     batch = write_jsonl(
         tmp_path / "batch.jsonl",
         [app_p2(f"FAULT-{i}", f"2024-03-0{i}", "100000.00", 140 + i, code=credit_code(140 + i)) for i in (1, 2, 3)],

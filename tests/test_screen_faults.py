@@ -36,7 +36,7 @@ import engine.evaluation
 import engine.reading.reader as reader
 from engine.cli import main
 
-parse, validate, evaluate = reader._parse, reader.application_from_data, engine.evaluation.Evaluator.evaluate
+parse, validate, evaluate = reader._parse, reader.application_from_data, engine.evaluation.Evaluator.evaluate_many
 
 
 def faulty_parse(data, source, kind):
@@ -51,14 +51,14 @@ def faulty_validate(doc, rulebook):
     return validate(doc, rulebook)
 
 
-def faulty_evaluate(self, app, *args, **kwargs):
-    if app.id == "FAULT-EVALUATE":
+def faulty_evaluate(self, items):  # applications are evaluated together, or one by one
+    if any(app.id == "FAULT-EVALUATE" for app, *_ in items):
         raise ZeroDivisionError("a fault of evaluation")
-    return evaluate(self, app, *args, **kwargs)
+    return evaluate(self, items)
 
 
 reader._parse, reader.application_from_data = faulty_parse, faulty_validate
-engine.evaluation.Evaluator.evaluate = faulty_evaluate
+engine.evaluation.Evaluator.evaluate_many = faulty_evaluate
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -306,3 +306,8 @@ class Application(_Model):
     def canonical(self) -> dict[str, Any]:
         """The canonical input: what is stored, hashed and replayed."""
         return self.model_dump(mode="json", exclude_none=True)
+
+    def canonical_json(self) -> str:
+        """The canonical input as stored and hashed: :meth:`canonical` as compact JSON text,
+        written in one step."""
+        return self.model_dump_json(exclude_none=True)

@@ -5,11 +5,12 @@ application may hold.
 """
 
 from . import limits
-from .files import APPLICATION_SUFFIXES, Source
+from .files import APPLICATION_SUFFIXES, LineReader, Source
 from .reader import (
     APPLICATION_LIMITS,
     Entry,
     Record,
+    Validated,
     iter_applications,
     iter_sources,
     iter_upload,
@@ -17,6 +18,7 @@ from .reader import (
     read_document,
     read_record,
     read_upload,
+    read_validated,
     record_key,
 )
 from .validate import application_from_data, shown_path
@@ -25,8 +27,10 @@ __all__ = [
     "APPLICATION_LIMITS",
     "APPLICATION_SUFFIXES",
     "Entry",
+    "LineReader",
     "Record",
     "Source",
+    "Validated",
     "application_from_data",
     "iter_applications",
     "iter_sources",
@@ -36,6 +40,7 @@ __all__ = [
     "read_document",
     "read_record",
     "read_upload",
+    "read_validated",
     "record_key",
     "shown_path",
 ]

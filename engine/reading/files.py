@@ -21,6 +21,7 @@ from .limits import MAX_FILE_BYTES, MAX_RECORD_BYTES
 __all__ = [
     "APPLICATION_SUFFIXES",
     "Found",
+    "LineReader",
     "Source",
     "decode",
     "iter_files",
@@ -203,6 +204,34 @@ def read_line(source: Source) -> bytes:
             return handle.read(source.size)
     except OSError as exc:
         raise _refused(source.file, f"cannot be read: {exc.strerror or exc}", line=source.line) from None
+
+
+class LineReader:
+    """JSON Lines records read again by their offsets, each file opened once (a context
+    manager: the files are closed on leaving)."""
+
+    def __init__(self) -> None:
+        self.handles: dict[str, BinaryIO] = {}
+
+    def __enter__(self) -> LineReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        self.handles.clear()
+
+    def read(self, source: Source) -> bytes:
+        """:func:`read_line`, on a file kept open."""
+        assert source.size is not None
+        try:
+            handle = self.handles.get(source.file)
+            if handle is None:
+                handle = self.handles[source.file] = open(source.file, "rb")
+            handle.seek(source.offset)
+            return handle.read(source.size)
+        except OSError as exc:
+            raise _refused(source.file, f"cannot be read: {exc.strerror or exc}", line=source.line) from None
 
 
 def decode(data: bytes, file: str, line: int | None = None) -> str:

@@ -31,6 +31,7 @@ from ..rulebook import Rulebook
 from ..yamlio import Limits, LoadProblem, Located, load_json_line, load_yaml
 from .files import (
     MAX_FILE_BYTES,
+    LineReader,
     Source,
     decode,
     iter_files,
@@ -43,12 +44,14 @@ from .files import (
     too_long,
 )
 from .limits import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_TEXT_CHARS, MAX_VALUES
+from .plain import load_plain
 from .validate import application_from_data, shown_path
 
 __all__ = [
     "APPLICATION_LIMITS",
     "Entry",
     "Record",
+    "Validated",
     "iter_applications",
     "iter_sources",
     "iter_upload",
@@ -56,6 +59,7 @@ __all__ = [
     "read_document",
     "read_record",
     "read_upload",
+    "read_validated",
     "record_key",
 ]
 
@@ -154,6 +158,38 @@ def _read(entry: Entry, rulebook: Rulebook) -> tuple[Application, Located]:
         data = entry.text if entry.text is not None else read_bytes(source.file)
     doc = _parse(data, source, kind)
     return application_from_data(doc, rulebook), doc
+
+
+@dataclass(frozen=True)
+class Validated:
+    """One application read whole and validated, with its canonical input: compact JSON
+    text of the validated application, as the store keeps and hashes it."""
+
+    application: Application
+    canonical: str
+    id_line: int | None  # the line of its id
+
+
+def read_validated(entry: Entry | Source, rulebook: Rulebook, lines: LineReader | None = None) -> Validated:
+    """:func:`read_record`, with the canonical input; a JSON Lines record is read again
+    through ``lines`` (files kept open) when given. A plain record (:mod:`.plain`) is parsed
+    in one pass; the same ApplicationError is raised for the same record either way."""
+    entry = entry if isinstance(entry, Entry) else Entry(entry)
+    source = entry.source
+    if entry.error is None and source.line is not None and kind_of(source.file) is not None:
+        data = entry.text
+        if data is None:
+            data = lines.read(source) if lines is not None else read_line(source)
+        plain = load_plain(data, decode(data, source.file, source.line))
+        if plain is not None:
+            try:
+                app = application_from_data(Located(plain, {(): source.line}, source.file), rulebook)
+                return Validated(app, app.canonical_json(), source.line)
+            except ApplicationError:  # the careful parser may find something to say first
+                pass
+        entry = Entry(source, entry.key, data)
+    app, doc = _read(entry, rulebook)
+    return Validated(app, app.canonical_json(), source.line or doc.line_of(("id",)))
 
 
 def read_record(entry: Entry | Source, rulebook: Rulebook) -> Application:

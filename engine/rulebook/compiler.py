@@ -13,7 +13,9 @@ durable_rules 2.0.28 is measured to be safe:
   and it keeps the C core from freeing a session in which nothing ran;
 * money is integer fen and dates are ``YYYYMMDD`` integers, typed at load time
   so strings and numbers are never compared;
-* one **fresh session per claim and stage**, deleted afterwards; no background
+* a **fresh session per batch of claims and stage** (at most :data:`SESSION_FACTS`
+  claims, each its own fact with a small id checked to hash apart from the others),
+  deleted once its agenda is drained; only one session is ever live; no background
   threads: the agenda is drained synchronously through the engine's C interface;
 * each programme of each ruleset version is registered as its own engine
   ruleset, ``<id>@sha256:…/<programme>``, so versions live side by side in one
@@ -37,6 +39,7 @@ import itertools
 import json
 import os
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import durable_rules_engine as _core
@@ -55,6 +58,13 @@ _SIDS = itertools.count()
 _PREFIX = f"{os.getpid():x}"
 _LOCK = threading.Lock()
 
+SESSION_FACTS = 100
+"""Claims asserted together in one engine session, at most. Each claim of a session is its
+own fact, told apart by its ``id`` (0, 1, …: the engine tells facts apart by a 32-bit hash
+of the id alone, and these ids are checked to hash apart); the session is deleted once its
+rules have fired. Measured: one session of 100 facts costs half what 100 sessions of one
+do, and memory stays flat over a million claims (``tests/test_engine_envelope.py``)."""
+
 
 class _EngineProgram:
     """One programme of one ruleset version, registered in durable_rules."""
@@ -63,6 +73,8 @@ class _EngineProgram:
         self.name = name
         self.plan = plan
         self.facts = tuple((path, path.split(".")) for path in facts)
+        # what each rule's firing says: ((kind, item), status), looked up by rule name
+        self.verdict_of = {rule: ((key.kind, key.item), key.status) for rule, key in plan.meaning.items()}
         text = json.dumps(plan.definition, ensure_ascii=False, sort_keys=True)
         try:
             self.handle = _core.create_ruleset(name, text)
@@ -88,53 +100,86 @@ class CompiledRuleset:
         self.rule_count = sum(len(p.plan.definition) for p in self.programs.values())
 
     def verdicts(self, fact: dict[str, Any], period: Period) -> dict[Item, str]:
-        """Decide one claim: a fresh session per stage, each stage's fact carrying
-        the derived verdicts of the stages before. Returns ``{(kind, id): status}``."""
-        engine = self.programs[fact["program"]]
-        base = engine.project(fact)
-        out: dict[Item, str] = {}
-        derived: dict[str, str] = {}
-        for stage, items in enumerate(engine.plan.stages[period.index]):
-            message = dict(base, kind_="claim", stage_=stage)
-            if derived:
-                message["derived_"] = dict(derived)
-            with _LOCK:  # the C core is not re-entrant across sessions
-                sid = f"{_PREFIX}-{next(_SIDS)}"
-                message["sid"] = message["id"] = sid
-                fired = _fire(engine.handle, message)
-            found = _read(fired, engine, items)
-            out.update(found)
-            for (kind, item), status in found.items():
-                if kind == "derived":
-                    derived[derived_key(item)[len("derived_.") :]] = status
+        """Decide one claim: ``{(kind, id): status}`` for every criterion and derived
+        condition of its programme in ``period``."""
+        return self.verdicts_many([(fact, period)])[0]
+
+    def verdicts_many(self, claims: Sequence[tuple[dict[str, Any], Period]]) -> list[dict[Item, str]]:
+        """Decide many claims (each a fact and its period), stage by stage: the claims of
+        one programme at one stage are asserted together, :data:`SESSION_FACTS` to a
+        session, each stage's fact carrying the derived verdicts of the stages before.
+        Returns each claim's ``{(kind, id): status}``, in order."""
+        out: list[dict[Item, str]] = [{} for _ in claims]
+        by_program: dict[str, list[int]] = {}
+        for i, (fact, _) in enumerate(claims):
+            by_program.setdefault(fact["program"], []).append(i)
+        for program, members in by_program.items():
+            engine = self.programs[program]
+            stages = {i: engine.plan.stages[claims[i][1].index] for i in members}
+            bases = {i: engine.project(claims[i][0]) for i in members}
+            derived: dict[int, dict[str, str]] = {}
+            stage, todo = 0, members
+            while todo:
+                messages = []
+                for i in todo:
+                    message = dict(bases[i], kind_="claim", stage_=stage)
+                    if i in derived:
+                        message["derived_"] = dict(derived[i])
+                    messages.append(message)
+                for start in range(0, len(todo), SESSION_FACTS):
+                    fired = _fire_all(engine.handle, messages[start : start + SESSION_FACTS])
+                    for i, names in zip(todo[start : start + SESSION_FACTS], fired, strict=True):
+                        found = _read(names, engine, stages[i][stage])
+                        out[i].update(found)
+                        for (kind, item), status in found.items():
+                            if kind == "derived":
+                                derived.setdefault(i, {})[derived_key(item)[len("derived_.") :]] = status
+                stage += 1
+                todo = [i for i in todo if stage < len(stages[i])]
         return out
 
 
 def _fire(handle: int, message: dict[str, Any]) -> list[str]:
-    """Assert one fact in its own session, drain the agenda, delete the session."""
-    text = _to_json(message).decode("utf-8")
-    try:
-        code, state = _core.assert_fact(handle, text)
-    except Exception as exc:
-        raise EngineInconsistencyError(f"durable_rules could not take the claim: {describe(exc)}") from None
-    if code in RETURN_CODES:
-        raise EngineInconsistencyError(f"durable_rules did not decide the claim: {describe(code)}")
-    fired: list[str] = []
-    try:
-        started = _core.start_action_for_state(handle, state)
-        if started is not None:
-            pending = started[1]
-            while pending:
-                # the agenda entry is {"<rule name>": {...}}; rule names are plain ASCII
-                fired.append(pending[2 : pending.index('"', 2)])
-                pending = _core.complete_and_start_action(handle, state)
-    except Exception as exc:
-        raise EngineInconsistencyError(f"durable_rules failed while firing rules: {describe(exc)}") from None
-    finally:
+    """Assert one fact in its own session, drain the agenda, delete the session: the
+    names of the rules that fired."""
+    return _fire_all(handle, [message])[0]
+
+
+def _fire_all(handle: int, messages: list[dict[str, Any]]) -> list[list[str]]:
+    """Assert the facts in one new session, drain the agenda once, delete the session:
+    for each fact, the names of the rules that fired on it."""
+    fired: list[list[str]] = [[] for _ in messages]
+    with _LOCK:  # the C core is not re-entrant across sessions
+        sid = f"{_PREFIX}-{next(_SIDS)}"
+        for number, message in enumerate(messages):
+            message["sid"], message["id"] = sid, number
         try:
-            _core.delete_state(handle, message["sid"])
-        except Exception:  # pragma: no cover - deleting a live session does not fail
-            pass
+            if len(messages) == 1:
+                code, state = _core.assert_fact(handle, _to_json(messages[0]).decode("utf-8"))
+            else:
+                code, state = _core.assert_facts(handle, _to_json(messages).decode("utf-8"))
+        except Exception as exc:
+            raise EngineInconsistencyError(f"durable_rules could not take the claim: {describe(exc)}") from None
+        if code in RETURN_CODES:  # left as it is: deleting a session in which nothing ran can crash the core
+            raise EngineInconsistencyError(f"durable_rules did not decide the claim: {describe(code)}")
+        try:
+            started = _core.start_action_for_state(handle, state)
+            if started is not None:
+                pending = started[1]
+                while pending:
+                    # the agenda entry is {"<rule name>":{"m":{…the fact…,"sid":"…","id":N}}}; rule
+                    # names are plain ASCII, and the id is the fact's last property
+                    fired[int(pending[pending.rindex('"id":') + 5 :].rstrip("}"))].append(
+                        pending[2 : pending.index('"', 2)]
+                    )
+                    pending = _core.complete_and_start_action(handle, state)
+        except Exception as exc:
+            raise EngineInconsistencyError(f"durable_rules failed while firing rules: {describe(exc)}") from None
+        finally:
+            try:
+                _core.delete_state(handle, sid)
+            except Exception:  # pragma: no cover - deleting a live session does not fail
+                pass
     return fired
 
 
@@ -142,22 +187,22 @@ def _read(fired: list[str], engine: _EngineProgram, items: tuple[Item, ...]) -> 
     """The verdicts of one stage; anything but one verdict per expected item is a fault."""
     if SEEN not in fired:
         raise EngineInconsistencyError("the catch-all rule did not fire: the claim was not evaluated", {"fired": fired})
-    meaning = engine.plan.meaning
+    verdict_of = engine.verdict_of
     out: dict[Item, str] = {}
     for name in fired:
         if name == SEEN:
             continue
-        key = meaning.get(name)
-        if key is None:
+        found = verdict_of.get(name)
+        if found is None:
             raise EngineInconsistencyError(f"an unknown rule {name} fired in {engine.name}", {"fired": fired})
-        slot = (key.kind, key.item)
+        slot, status = found
         earlier = out.get(slot)
-        if earlier is not None and earlier != key.status:
+        if earlier is not None and earlier != status:
             raise EngineInconsistencyError(
-                f"{key.kind} '{key.item}' got two verdicts: {earlier} and {key.status}", {"fired": fired}
+                f"{slot[0]} '{slot[1]}' got two verdicts: {earlier} and {status}", {"fired": fired}
             )
         # an $or whose branches both hold fires its rule once per branch: same verdict
-        out[slot] = key.status
+        out[slot] = status
     if len(out) != len(items) or any(item not in out for item in items):
         missing = [item for item in items if item not in out]
         if missing:

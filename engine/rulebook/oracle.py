@@ -9,6 +9,7 @@ also the way out should durable_rules ever have to be replaced.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .logic import evaluate
@@ -39,3 +40,6 @@ class OracleRuleset:
         for derived in program.derived:
             out[("derived", derived)] = evaluate(ruleset.bound(period, program.id, "derived", derived), fact)
         return out
+
+    def verdicts_many(self, claims: Sequence[tuple[dict[str, Any], Period]]) -> list[dict[tuple[str, str], str]]:
+        return [self.verdicts(fact, period) for fact, period in claims]

@@ -1,11 +1,18 @@
 """Work on a stream of items across cores, results in order, memory flat.
 
-``pipelined(items, stage, workers=K)`` applies ``stage`` to every item and yields the
-results in the order of ``items``. With ``K`` workers, this process reads ``items``
-(in a feeder thread) and hands them out in batches, batch *b* to worker *b mod K*,
-through bounded queues; it reads the results back in the same turn. A worker never
-opens the input or the store itself: anything a stage needs from them must be
-loaded before the workers are forked. With ``workers=0`` everything runs here.
+``pipelined(items, stage, workers=K)`` applies ``stage`` to the items a batch at a time
+(``stage`` takes a list of items and returns the list of their results) and yields the
+results in the order of ``items``. With ``K`` workers, this process reads ``items`` (in a
+feeder thread) and hands out consecutive batches — disjoint ranges of the input, batch *b*
+to worker *b mod K* — through bounded queues; it reads the results back in the same turn,
+a whole batch per message. A worker never opens the input or the store itself: anything a
+stage needs from them must be loaded before the workers are forked. With ``workers=0``
+everything runs here, batch by batch.
+
+Workers are worth their cost only where cores are idle: :func:`worker_count` gives none
+unless at least :data:`IDLE_CORES` cores are idle (a worker evaluates, this process
+writes: on two cores the two contend, and one process is as fast), and the caller may
+always ask for a number.
 
 Workers die with their parent (a killed batch leaves no orphans); a stage that
 raises stops the run with an :class:`InternalError` naming the fault (stages that
@@ -27,26 +34,36 @@ from typing import Any, TypeVar
 
 from ..errors import InternalError
 
-__all__ = ["pipelined", "worker_count"]
+__all__ = ["BATCH", "IDLE_CORES", "pipelined", "worker_count"]
 
 T = TypeVar("T")
 U = TypeVar("U")
 
-BATCH = 100  # items per message: a message costs more than the pickling of an item
-DEPTH = 16  # messages in flight per worker, each way
+BATCH = 250  # items per batch: one message each way, and one batch of engine sessions
+DEPTH = 4  # batches in flight per worker, each way
+IDLE_CORES = 3  # workers only where at least this many cores are idle
 _END = ("end", None)
 
 
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
 def worker_count(records: int, threshold: int = 400) -> int:
-    """How many workers a run over ``records`` items is worth: one per core, none for
-    small runs or where processes cannot be forked."""
+    """How many workers a run over ``records`` items is worth: none for small runs, where
+    processes cannot be forked, or where fewer than :data:`IDLE_CORES` cores are idle (by
+    the load average); else one per idle core but one (this process writes), at most 8."""
     if records < threshold or "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "win32":
         return 0
     try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
+        busy = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average: take every core as busy
+        return 0
+    idle = int(_cores() - busy)
+    return 0 if idle < IDLE_CORES else min(idle - 1, 8)
 
 
 def _die_with_parent() -> None:
@@ -60,7 +77,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker(stage: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int) -> None:
+def _worker(stage: Callable[[list[Any]], list[Any]], inbox: Any, outbox: Any, parent: int) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the parent
 
@@ -84,7 +101,7 @@ def _worker(stage: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int) -
             if kind == "end":
                 put(_END)
                 break
-            put(("items", [stage(item) for item in batch]))
+            put(("items", stage(batch)))
     except BaseException:
         put(("fault", traceback.format_exc()))
     finally:
@@ -93,11 +110,12 @@ def _worker(stage: Callable[[Any], Any], inbox: Any, outbox: Any, parent: int) -
         os._exit(0)  # skip the parent's atexit handlers and finalizers inherited by fork
 
 
-def pipelined(items: Iterable[T], stage: Callable[[T], U], *, workers: int, batch: int = BATCH) -> Iterator[U]:
-    """``stage(item)`` for every item, in order (see the module's notes)."""
+def pipelined(
+    items: Iterable[T], stage: Callable[[list[T]], list[U]], *, workers: int, batch: int = BATCH
+) -> Iterator[U]:
+    """``stage`` over every batch of ``items``, results in order (see the module's notes)."""
     if workers <= 0:
-        for item in items:
-            yield stage(item)
+        yield from _here(iter(items), stage, batch)
         return
     context = multiprocessing.get_context("fork")
     inboxes = [context.Queue(maxsize=DEPTH) for _ in range(workers)]
@@ -136,6 +154,24 @@ def pipelined(items: Iterable[T], stage: Callable[[T], U], *, workers: int, batc
             q.close()
             q.cancel_join_thread()
         feeder.join(timeout=5)
+
+
+def _here(items: Iterator[T], stage: Callable[[list[T]], list[U]], size: int) -> Iterator[U]:
+    """The batches in this process; a failure to read the items is raised after the results
+    of the items read before it."""
+    while True:
+        chunk: list[T] = []
+        try:
+            for item in items:
+                chunk.append(item)
+                if len(chunk) >= size:
+                    break
+        except BaseException:
+            yield from stage(chunk)
+            raise
+        yield from stage(chunk)
+        if len(chunk) < size:
+            return
 
 
 def _feed(

@@ -131,21 +131,51 @@ def compare(
 
 def replay_record(record: StoredRecord, archive: Archive, claims: Sequence[int] = (), detail: bool = False) -> Replayed:
     """One decision record evaluated again and compared (see the module's notes)."""
-    content = json.loads(record.body)
-    version = content["ruleset"]["version"]
-    out = Replayed(record.record_id, content["ruleset"]["id"], version)
-    try:
+    return replay_records([(record, tuple(claims))], archive, detail)[0]
+
+
+def replay_records(
+    items: Sequence[tuple[StoredRecord, Sequence[int]]], archive: Archive, detail: bool = False
+) -> list[Replayed]:
+    """Decision records evaluated again — those of one version together — and compared,
+    each only for the claims given with it (all when none are)."""
+    done: list[Replayed] = []
+    todo: dict[str, list[tuple[Replayed, dict[str, Any], Any, Sequence[int]]]] = {}
+    for record, claims in items:
+        content = json.loads(record.body)
+        version = content["ruleset"]["version"]
+        out = Replayed(record.record_id, content["ruleset"]["id"], version)
+        done.append(out)
+        try:
+            evaluator = archive.evaluator(version)
+            app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
+        except EngineError as exc:
+            _failed(out, content, claims, exc)
+            continue
+        todo.setdefault(version, []).append((out, content, app, claims))
+    for version, group in todo.items():
         ruleset, evaluator = archive.ruleset(version), archive.evaluator(version)
-        app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
-        assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
-        now = stored_result(result_json(assessment, ruleset))
-    except EngineError as exc:
-        out.decisions = len(claims) or len(content["result"]["decisions"])
-        out.differing = out.decisions
-        out.error = str(exc)
-        return out
-    compare(content["result"], now, out, claims, detail)
-    return out
+        asked = [(app, RecordedLedger(content["ledger"]), ruleset) for _, content, app, _ in group]
+        try:
+            assessments: list[Any] = evaluator.evaluate_many(asked)
+        except EngineError:  # each alone, so that only the faulty ones fail
+            assessments = [None] * len(group)
+        for (out, content, app, claims), assessment in zip(group, assessments, strict=True):
+            try:
+                if assessment is None:
+                    assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
+                now = stored_result(result_json(assessment, ruleset))
+            except EngineError as exc:
+                _failed(out, content, claims, exc)
+                continue
+            compare(content["result"], now, out, claims, detail)
+    return done
+
+
+def _failed(out: Replayed, content: dict[str, Any], claims: Sequence[int], exc: EngineError) -> None:
+    out.decisions = len(claims) or len(content["result"]["decisions"])
+    out.differing = out.decisions
+    out.error = str(exc)
 
 
 def _selected(store: Reader, ids: Sequence[str]) -> list[tuple[StoredRecord, tuple[int, ...]]]:
@@ -200,7 +230,7 @@ def replay(
     if count:
         archive.seal()  # the workers read no store: every archived version is rebuilt here first
 
-    def again(item: tuple[StoredRecord, tuple[int, ...]]) -> Replayed:
-        return replay_record(item[0], archive, item[1], detail)
+    def again(batch: list[tuple[StoredRecord, tuple[int, ...]]]) -> list[Replayed]:
+        return replay_records(batch, archive, detail)
 
     yield from pipelined(items, again, workers=count)

@@ -34,7 +34,7 @@ from ..errors import ApplicationError, Problem, StoreError, UsageError
 from ..evaluation import Assessment, Evaluator
 from ..model import Application
 from ..privacy import mask_id_numbers
-from ..reading import Source, iter_sources, read_document
+from ..reading import LineReader, Source, iter_sources, read_validated
 from ..rulebook import Rulebook, Ruleset
 from ..store import NewRecord, Store, Transaction, input_hash, record_json
 from ..store.overlay import DryRunTransaction
@@ -149,7 +149,7 @@ def screen(
         refs = (
             Source(file, line or None, offset, size if line else None) for *_, file, line, offset, size in keys.sorted()
         )
-        stage = partial(_prepare, rulebook=rulebook, evaluator=evaluator, render=render)
+        stage = partial(_prepare_all, rulebook=rulebook, evaluator=evaluator, render=render)
         prepared = pipelined(refs, stage, workers=worker_count(total) if workers is None else workers)
         done = 0
         with _Writer(store, rulebook, evaluator, render, dry_run) as writer:
@@ -188,29 +188,54 @@ class Prepared:
 _FIELDS = tuple(f.name for f in fields(Prepared))
 
 
-def _prepare(ref: Source, *, rulebook: Rulebook, evaluator: Evaluator, render: Render) -> Prepared:
-    where, line = str(ref), ref.line or 0
+def _prepare_all(refs: list[Source], *, rulebook: Rulebook, evaluator: Evaluator, render: Render) -> list[Prepared]:
+    """A batch of applications read, validated and evaluated together (the engine decides
+    their claims in shared sessions), each on an untouched ledger, then rendered."""
+    out: list[Prepared] = []
+    read: list[tuple[int, Application, str, Ruleset]] = []
+    with LineReader() as lines:
+        for ref in refs:
+            where, line = str(ref), ref.line or 0
+            try:
+                found = read_validated(ref, rulebook, lines)
+            except ApplicationError as exc:
+                out.append(Prepared(where, ref.file, line, problems=tuple(exc.problems)))
+                continue
+            except Exception as exc:  # a fault of the engine while reading it: reported, the batch goes on
+                out.append(Prepared(where, ref.file, line, error=_fault(exc)))
+                continue
+            app = found.application
+            try:
+                out.append(
+                    Prepared(
+                        where,
+                        ref.file,
+                        line,
+                        app.id,
+                        digest=input_hash(found.canonical),
+                        id_line=found.id_line,
+                        division=app.applicant.division,
+                    )
+                )
+                read.append((len(out) - 1, app, found.canonical, evaluator.ruleset_for(app)))
+            except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
+                out.append(Prepared(where, ref.file, line, app.id, error=_fault(exc)))
+    ledgers = [SpeculativeLedger() for _ in read]
     try:
-        app, doc = read_document(ref, rulebook)
-    except ApplicationError as exc:
-        return Prepared(where, ref.file, line, problems=tuple(exc.problems))
-    except Exception as exc:  # a fault of the engine while reading it: reported, the batch goes on
-        return Prepared(where, ref.file, line, error=_fault(exc))
-    try:
-        input_json = record_json(app.canonical())
-        prepared = Prepared(
-            where,
-            ref.file,
-            line,
-            app.id,
-            digest=input_hash(input_json),
-            id_line=ref.line or doc.line_of(("id",)),
-            division=app.applicant.division,
+        assessments: list[Assessment | None] = list(
+            evaluator.evaluate_many(
+                [(app, ledger, ruleset) for (_, app, _, ruleset), ledger in zip(read, ledgers, strict=True)]
+            )
         )
-        ruleset = evaluator.ruleset_for(app)
-        return _evaluated(prepared, app, input_json, ruleset, evaluator, SpeculativeLedger(), render)
-    except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
-        return Prepared(where, ref.file, line, app.id, error=_fault(exc))
+    except Exception:  # a fault on one of them: each is evaluated alone, so that only the faulty ones fail
+        assessments = [None] * len(read)
+        ledgers = [SpeculativeLedger() for _ in read]
+    for (i, app, input_json, ruleset), ledger, assessment in zip(read, ledgers, assessments, strict=True):
+        try:
+            out[i] = _evaluated(out[i], app, input_json, ruleset, evaluator, ledger, render, assessment)
+        except Exception as exc:  # a fault of the engine on this application: reported, the batch goes on
+            out[i] = replace(out[i], error=_fault(exc))
+    return out
 
 
 def _fault(exc: Exception) -> str:
@@ -226,8 +251,10 @@ def _evaluated(
     evaluator: Evaluator,
     ledger: Any,
     render: Render,
+    assessment: Assessment | None = None,
 ) -> Prepared:
-    assessment = evaluator.evaluate(app, ledger, ruleset)
+    if assessment is None:
+        assessment = evaluator.evaluate(app, ledger, ruleset)
     made = record_decision(
         assessment,
         ruleset,

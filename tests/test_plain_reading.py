@@ -1,0 +1,113 @@
+"""A JSON Lines record read in one pass reads exactly as the careful parser reads it.
+
+Screening reads plain records (:mod:`engine.reading.plain`) with the standard parser and
+everything else with the careful one; whichever it takes, the application, its canonical
+input and every problem reported must be the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine import load_rulebook
+from engine.errors import ApplicationError
+from engine.generate import generate_many
+from engine.reading import LineReader, iter_sources, read_record, read_validated
+from engine.reading.limits import MAX_TEXT_CHARS, MAX_VALUES
+from engine.reading.plain import PLAIN_BYTES, load_plain
+from engine.store import record_json
+
+RULEBOOK = load_rulebook()
+BAD = Path(__file__).resolve().parent / "bad_inputs"
+
+
+def test_a_plain_record_cannot_pass_a_limit() -> None:
+    assert PLAIN_BYTES < MAX_TEXT_CHARS
+    assert PLAIN_BYTES // 2 < MAX_VALUES  # a value takes two bytes at least (one, and a comma)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"a": 1.5}',  # a fraction: Decimal for the careful parser
+        '{"a": [1, 2e3]}',  # an exponent
+        '{"a": NaN}',
+        '{"a": -Infinity}',
+        '{"a": 1234567890123456789012345678901}',  # more digits than a number may hold
+        '{"a": 1, "a": 2}',  # a duplicate key
+        '{"a": "x' + "y" * PLAIN_BYTES + '"}',  # too long to be sure of the limits
+        '{"a": 1',  # malformed
+    ],
+)
+def test_what_is_not_plain_goes_to_the_careful_parser(line: str) -> None:
+    assert load_plain(line.encode(), line) is None
+
+
+def test_plain_data_is_the_data() -> None:
+    line = '{"id": "PY-1", "n": [1, -2, 30], "t": "1.5 and NaN in a text", "x": null}'
+    assert load_plain(line.encode(), line) == json.loads(line)
+
+
+def _variants(seed: int) -> list[dict[str, Any]]:
+    """Generated applications, some of them bent: floats, duplicate-looking fields, bad values."""
+    rng = random.Random(seed)
+    out = []
+    for data in generate_many(300, seed=seed):
+        out.append(data)
+        bent = copy.deepcopy(data)
+        claim = bent["claims"][0]
+        choice = rng.randrange(5)
+        if choice == 0:
+            claim["transaction_amount"] = 1234.5  # a JSON number with a fraction: read as Decimal
+        elif choice == 1:
+            bent["submitted_on"] = "2024-02-30"
+        elif choice == 2:
+            claim["patent"]["number"] = claim["patent"]["number"][:-1] + "0"
+        elif choice == 3:
+            bent["applicant"]["name"] = "  " + bent["applicant"]["name"] + "\u3000"
+        else:
+            bent["claims"] = bent["claims"] * 2
+        out.append(bent)
+    return out
+
+
+def _read_both(entry: Any, lines: LineReader) -> tuple[Any, Any]:
+    try:
+        careful: Any = read_record(entry, RULEBOOK)
+        careful = (careful, record_json(careful.canonical()))
+    except ApplicationError as exc:
+        careful = exc.problems
+    try:
+        found = read_validated(entry, RULEBOOK, lines)
+        one_pass: Any = (found.application, found.canonical)
+    except ApplicationError as exc:
+        one_pass = exc.problems
+    return careful, one_pass
+
+
+def test_every_record_reads_the_same_either_way(tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    lines = [json.dumps(d, ensure_ascii=False) for d in _variants(3)]
+    lines.insert(5, lines[4].replace('"format": 1', '"format": 1, "format": 1'))  # a duplicate key
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = 0
+    with LineReader() as opened:
+        for entry in iter_sources([batch], keep_text=False):
+            careful, one_pass = _read_both(entry, opened)
+            assert careful == one_pass, entry.source
+            read += 1
+    assert read == len(lines)
+
+
+def test_the_bad_inputs_read_the_same_either_way() -> None:
+    with LineReader() as opened:
+        for entry in iter_sources([BAD], keep_text=False):
+            if entry.skipped is None:
+                careful, one_pass = _read_both(entry, opened)
+                assert careful == one_pass, entry.source
