@@ -1,21 +1,27 @@
 """Benchmarks: prints figures, never fails on them.
 
-    python bench/benchmark.py                 # every section, default sizes
-    python bench/benchmark.py eval --n 20000  # one section
+    python bench/benchmark.py                         # eval, stages, cold (quick)
+    python bench/benchmark.py screen --screen-n 100000
+    python bench/benchmark.py eval stages cold screen --against main~5   # and an earlier commit, same run
 
 Sections
-  eval    in-process evaluation of N generated applications (seeded), with full
-          explanations, through durable_rules and through the oracle, side by side,
-          on one CPU core
+  eval    in-process evaluation of N generated applications (seeded), decided together as
+          screening decides them, with full explanations, through durable_rules and through
+          the oracle, side by side, on one CPU core
+  stages  the CPU per application of each stage of a screening (bench/stages.py)
   cold    a cold `subsidy check` of one sample file, as a new process each time
-  screen  `subsidy screen` of N generated applications from one .jsonl file into
-          a fresh SQLite store, end to end, with its worker processes and in one
-          process; then `subsidy replay` and `verify` of the store
+  screen  `subsidy screen` of N generated applications from one .jsonl file into a new
+          SQLite store, end to end: in one process (the default on a machine with fewer than
+          three idle cores) and with two workers; then `replay` and `verify` of the store
+  memory  the peak memory of `subsidy screen` at each of --memory-n sizes (flat, or not)
 
-The process is pinned to one CPU core where the OS allows it, and in-process
-figures are in CPU seconds of this process, so "applications per second" means
-per core. Whole commands (cold, screen) are timed by the wall clock. Peak memory
-is the process's maximum resident set.
+The process is pinned to one CPU core for in-process figures, which are in CPU seconds of
+this process ("applications per second" means per core). Whole commands are timed by the
+wall clock, their CPU (user + system, every process of the command) and peak memory (the
+command's largest process) taken from the OS. ``--against REV`` runs the benchmark of an
+earlier commit right after, on the same machine, from a temporary worktree. The load
+average is printed at the start and the end: figures taken above ~0.5 on two cores are
+contended.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,13 +40,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from pydantic_core import to_json
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
+sys.path.insert(0, str(ROOT / "bench"))
 
 ALL_CPUS = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
+EXE = Path(sys.executable).with_name("subsidy")
 
 
 def pin_one_core() -> str:
@@ -63,8 +69,7 @@ def peak_rss_mb() -> float:
 
 
 def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
-    """The best of several runs, in CPU seconds of this process (so another program on the
-    same core does not count against it)."""
+    """The best of several runs, in CPU seconds of this process."""
     times = []
     for _ in range(runs):
         start = time.process_time()
@@ -74,15 +79,16 @@ def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
 
 
 def tune_gc() -> None:
-    """What the batch commands do too: long-lived objects (rules, compiled engine, the
-    batch) are frozen out of the cyclic collector, which is run less often."""
+    """What the batch commands do too: long-lived objects frozen out of the cyclic collector."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 50)
 
 
 def section_eval(n: int, seed: int, runs: int) -> None:
-    from engine import Evaluator, Ruleset, assessment_json, iter_upload, load_rulebook
+    from pydantic_core import to_json
+
+    from engine import Evaluator, assessment_json, iter_upload, load_rulebook
     from engine.generate import generate_many
 
     rulebook = load_rulebook()
@@ -94,23 +100,24 @@ def section_eval(n: int, seed: int, runs: int) -> None:
     tune_gc()
     print(f"eval: {n:,} generated applications (seed {seed}), {claims:,} claims; best of {runs} runs")
     print(f"  read and validate (the reader, .jsonl)   {n / parse:>9,.0f} apps/s")
+    chunks = [apps[i : i + 250] for i in range(0, len(apps), 250)]  # as screening hands them out
     for backend in ("durable_rules", "oracle"):
         evaluator = Evaluator(rulebook, backend=backend)
-        ruleset = rulebook.rulesets[0]
-        for app in apps[:50]:  # compile and warm up
-            evaluator.evaluate(app)
+        evaluator.evaluate_many([(app, None, None) for app in apps[:50]])  # compile and warm up
 
-        def decide(evaluator: Evaluator = evaluator) -> None:
-            for app in apps:
-                evaluator.evaluate(app)
+        def decided(evaluator: Evaluator = evaluator) -> list:  # type: ignore[type-arg]
+            return [a for chunk in chunks for a in evaluator.evaluate_many([(app, None, None) for app in chunk])]
 
-        def explain(evaluator: Evaluator = evaluator, ruleset: Ruleset = ruleset) -> None:
-            for app in apps:
-                assessment_json(evaluator.evaluate(app), ruleset)
+        def decide() -> None:
+            decided()
 
-        def serialise(evaluator: Evaluator = evaluator, ruleset: Ruleset = ruleset) -> None:
-            for app in apps:
-                to_json(assessment_json(evaluator.evaluate(app), ruleset))
+        def explain() -> None:
+            for assessment in decided():
+                assessment_json(assessment, rulebook.by_id(assessment.ruleset_id))
+
+        def serialise() -> None:
+            for assessment in decided():
+                to_json(assessment_json(assessment, rulebook.by_id(assessment.ruleset_id)))
 
         for label, fn in (
             ("decisions, every criterion traced", decide),
@@ -122,13 +129,21 @@ def section_eval(n: int, seed: int, runs: int) -> None:
     print(f"  peak memory {peak_rss_mb():,.0f} MB")
 
 
+def section_stages(n: int, seed: int) -> None:
+    from stages import print_stages, write_batch
+
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "batch.jsonl"
+        write_batch(batch, n, seed)
+        print_stages(batch, n)
+
+
 def section_cold(runs: int) -> None:
-    exe = Path(sys.executable).with_name("subsidy")
     sample = ROOT / "applications" / "purchase-two-deals.yaml"
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run([str(exe), "check", str(sample)], check=True, capture_output=True)
+        subprocess.run([str(EXE), "check", str(sample)], check=True, capture_output=True)
         times.append(time.perf_counter() - start)
     print(
         f"cold `subsidy check` of one file ({runs} new processes): "
@@ -136,66 +151,99 @@ def section_cold(runs: int) -> None:
     )
 
 
-def section_screen(n: int, seed: int, only_screen: bool = False) -> None:
-    from engine.generate import generate_many
+def command(label: str, args: list[str], n: int, unit: str = "applications") -> None:
+    """Run one `subsidy` command; print its rate, CPU per item and peak memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        ["/usr/bin/time", "-f", "%M", str(EXE), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    lines = proc.stderr.strip().splitlines()
+    peak_kb = int(lines[-1]) if lines and lines[-1].isdigit() else 0
+    print(
+        f"  {label:<24} {n:,} {unit}: {elapsed:6.1f} s = {n / elapsed:>7,.0f}/s, "
+        f"CPU {cpu / n * 1e3:.2f} ms each, peak memory {peak_kb / 1024:,.0f} MB, exit {proc.returncode}"
+    )
 
-    exe = Path(sys.executable).with_name("subsidy")
+
+def section_screen(n: int, seed: int) -> None:
+    from stages import write_batch
+
     with tempfile.TemporaryDirectory() as tmp:
         batch = Path(tmp) / "batch.jsonl"
-        with batch.open("w", encoding="utf-8") as out:
-            for record in generate_many(n, seed):
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        db = Path(tmp) / "store.db"
-        commands = [
-            ("screen", ["screen", str(batch), "--db", str(db), "--format", "jsonl", "--quiet"]),
-            ("replay", ["replay", "--db", str(db)]),
-            ("verify", ["verify", "--db", str(db)]),
-        ]
-        if not only_screen:  # one process, for comparison: into a store of its own
-            single = Path(tmp) / "single.db"
-            args = ["screen", str(batch), "--db", str(single), "--format", "jsonl", "--quiet", "--workers", "0"]
-            commands.insert(1, ("screen, one process", args))
-        for label, args in commands[:1] if only_screen else commands:
-            start = time.perf_counter()
-            proc = subprocess.run(
-                ["/usr/bin/time", "-f", "%M", str(exe), *args],
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            elapsed = time.perf_counter() - start
-            peak_kb = int(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip() else 0
-            print(
-                f"  {label:<20} {n:,} applications: {elapsed:6.1f} s = {n / elapsed:>7,.0f} apps/s, "
-                f"peak memory {peak_kb / 1024:,.0f} MB, exit {proc.returncode}"
-            )
-        print(f"  store size {db.stat().st_size / 1e6:,.0f} MB")
+        write_batch(batch, n, seed)
+        print(f"screen: {n:,} generated applications from one .jsonl file into a new SQLite store")
+        db, other = Path(tmp) / "store.db", Path(tmp) / "workers.db"
+        screen = ["screen", str(batch), "--format", "jsonl", "--quiet"]
+        command("screen, one process", [*screen, "--db", str(db), "--workers", "0"], n)
+        command("screen, two workers", [*screen, "--db", str(other), "--workers", "2"], n)
+        command("replay", ["replay", "--db", str(db), "--workers", "0"], n)
+        command("verify", ["verify", "--db", str(db)], n, "records")
+        print(f"  store size {db.stat().st_size / 1e6:,.0f} MB ({db.stat().st_size / n / 1e3:.1f} KB a record)")
+
+
+def section_memory(sizes: list[int], seed: int) -> None:
+    from stages import write_batch
+
+    print("screen's peak memory by the size of the batch (one process)")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            batch = Path(tmp) / "batch.jsonl"
+            write_batch(batch, n, seed)
+            screen = ["screen", str(batch), "--db", str(Path(tmp) / "store.db"), "--format", "jsonl", "--quiet"]
+            command("screen", [*screen, "--workers", "0"], n)
+
+
+def against(rev: str, argv: list[str]) -> None:
+    """The benchmark of an earlier commit, with the sections it has, from a temporary worktree."""
+    print(f"\n===== the same benchmark at {rev}, same machine, same run =====", flush=True)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-against-"))
+    tree = tmp / "tree"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev], check=True)
+    try:
+        env = dict(os.environ, PYTHONPATH=str(tree))  # its engine, not this one, for every command it runs
+        subprocess.run([sys.executable, str(tree / "bench" / "benchmark.py"), *argv], env=env, check=False)
+    finally:
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sections", nargs="*", default=["eval", "cold"], choices=["eval", "cold", "screen"])
-    parser.add_argument("--n", type=int, default=10_000, help="applications for eval (default 10,000)")
-    parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen")
+    choices = ["eval", "stages", "cold", "screen", "memory"]
+    parser.add_argument("sections", nargs="*", default=["eval", "stages", "cold"], choices=choices)
+    parser.add_argument("--n", type=int, default=10_000, help="applications for eval and stages (default 10,000)")
+    parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen (default 100,000)")
+    parser.add_argument("--memory-n", default="10000,100000", help="sizes for memory (default 10000,100000)")
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--against", metavar="REV", help="then the benchmark of this commit, in the same run")
     args = parser.parse_args()
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
-    print(f"load average {os.getloadavg()[0]:.2f} (above ~0.5 on 2 cores: other work shares the machine)")
+    load = os.getloadavg()[0]
+    print(f"load average {load:.2f} ({'quiet' if load < 0.5 else 'contended: other work shares the machine'})")
     if "eval" in args.sections:
         print(f"in-process evaluation, {pin_one_core()}")
         section_eval(args.n, args.seed, args.runs)
         unpin()
+    if "stages" in args.sections:
+        pin_one_core()
+        section_stages(args.n, args.seed)
+        unpin()
     if "cold" in args.sections:
-        section_cold(max(args.runs, 5))
+        section_cold(max(args.runs, 9))
     if "screen" in args.sections:
-        small = max(args.screen_n // 5, 1)
-        print(f"screen: {small:,} generated applications, for the memory it needs at a fifth of the size")
-        section_screen(small, args.seed, only_screen=True)
-        print(f"screen: {args.screen_n:,} generated applications from one .jsonl file (all {len(ALL_CPUS)} CPUs)")
         section_screen(args.screen_n, args.seed)
+    if "memory" in args.sections:
+        section_memory([int(x) for x in args.memory_n.split(",")], args.seed)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
+    if args.against:
+        known = [s for s in args.sections if s in ("eval", "cold", "screen")]  # what earlier benchmarks had
+        against(args.against, [*known, "--n", str(args.n), "--screen-n", str(args.screen_n), "--seed", str(args.seed)])
 
 
 if __name__ == "__main__":
     main()
-    print(f"load average at the end {os.getloadavg()[0]:.2f}")

@@ -1,0 +1,181 @@
+"""Where a screening spends its CPU: each stage of the hot path, timed on its own.
+
+Screening takes an application through these stages; here each is run over the whole
+batch before the next (so each is timed alone, on one core, in CPU seconds of this
+process), through the same functions ``subsidy screen`` calls:
+
+* keys      — every JSON Lines record looked at for its key, and the keys sorted
+* parse     — a record read again by its offset and parsed
+* validate  — the parsed data validated as an application; its canonical input and hash
+* facts     — each claim made the engine's fact (projected as the engine reads it)
+* engine    — the verdicts of the compiled rules, in batched durable_rules sessions
+* decide    — the rest of deciding: statuses, outcome, award arithmetic, the ledger
+* explain   — every criterion, the arithmetic and the summary in words (the contract's object)
+* serialise — the record's body and the ``--format jsonl`` line
+* store     — the records appended, chained and indexed in a new SQLite store, 500 a transaction
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+STAGES = ("keys", "parse", "validate", "facts", "engine", "decide", "explain", "serialise", "store")
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.process_time()
+    result = fn()
+    return time.process_time() - start, result
+
+
+def stage_times(batch: Path, n: int) -> dict[str, float]:
+    """CPU seconds per application of each stage, for the ``n`` records of ``batch``."""
+    from pydantic_core import to_json
+
+    from engine import Evaluator, load_rulebook, open_store
+    from engine.evaluation.facts import LedgerView, application_part, build_fact
+    from engine.reading import LineReader, application_from_data, iter_sources
+    from engine.reading.files import decode
+    from engine.reading.plain import load_plain
+    from engine.reading.reader import _parse
+    from engine.rulebook.compiler import compile_ruleset
+    from engine.rulebook.sizes import computed_facts
+    from engine.services.ordering import KeySort
+    from engine.services.recording import record_decision, result_json
+    from engine.store import input_hash
+    from engine.yamlio import Located
+
+    rulebook = load_rulebook()
+    evaluator = Evaluator(rulebook)
+    seconds: dict[str, float] = {}
+
+    def keys() -> list[Any]:
+        with KeySort() as sort:
+            for i, entry in enumerate(iter_sources([batch], keep_text=False)):
+                source = entry.source
+                sort.add((*(entry.key or ("", "")), i, source.file, source.line or 0, source.offset, source.size or 0))
+            return [entry for entry in sort.sorted()]
+
+    seconds["keys"], sorted_keys = _timed(keys)
+    from engine.reading import Source
+
+    refs = [Source(file, line, offset, size) for *_, file, line, offset, size in sorted_keys]
+
+    def parse() -> list[Any]:
+        out = []
+        with LineReader() as lines:
+            for ref in refs:
+                data = lines.read(ref)
+                plain = load_plain(data, decode(data, ref.file, ref.line))
+                out.append((ref, plain if plain is not None else _parse(data, ref, "jsonl").data))
+        return out
+
+    seconds["parse"], parsed = _timed(parse)
+
+    def validate() -> list[Any]:
+        out = []
+        for ref, data in parsed:
+            app = application_from_data(Located(data, {(): ref.line}, ref.file), rulebook)
+            canonical = app.canonical_json()
+            out.append((ref, app, canonical, input_hash(canonical)))
+        return out
+
+    seconds["validate"], apps = _timed(validate)
+    gc.collect()
+    gc.freeze()
+
+    def facts() -> list[Any]:
+        out = []
+        for _, app, _, _ in apps:
+            ruleset = evaluator.ruleset_for(app)
+            compiled = compile_ruleset(ruleset)
+            part = application_part(app)
+            for claim in app.claims:
+                fact = build_fact(part, claim, LedgerView())
+                computed_facts(ruleset, fact, app.submitted_on)
+                compiled.programs[claim.program].project(fact)
+                out.append((compiled, fact, ruleset.period_of(app.submitted_on)))
+        return out
+
+    compile_ruleset(rulebook.rulesets[0])  # compiled before the clock starts
+    seconds["facts"], claims = _timed(facts)
+
+    def engine() -> None:
+        for start in range(0, len(claims), 250):
+            chunk = claims[start : start + 250]
+            chunk[0][0].verdicts_many([(fact, period) for _, fact, period in chunk])
+
+    seconds["engine"], _ = _timed(engine)
+
+    def evaluate() -> list[Any]:
+        out = []
+        for start in range(0, len(apps), 250):
+            chunk = apps[start : start + 250]
+            out += evaluator.evaluate_many([(app, None, None) for _, app, _, _ in chunk])
+        return out
+
+    total, assessments = _timed(evaluate)
+    seconds["decide"] = max(total - seconds["facts"] - seconds["engine"], 0.0)
+    rulesets = [rulebook.by_id(a.ruleset_id) for a in assessments]
+    seconds["explain"], _ = _timed(lambda: [result_json(a, r) for a, r in zip(assessments, rulesets, strict=True)])
+
+    def serialise() -> list[Any]:
+        out = []
+        for (ref, app, canonical, digest), assessment, ruleset in zip(apps, assessments, rulesets, strict=True):
+            made = record_decision(
+                assessment,
+                ruleset,
+                source=str(ref),
+                input_json=canonical,
+                digest=digest,
+                ledger_seen=[],
+                division=app.applicant.division,
+            )
+            to_json(made.result)  # the --format jsonl line
+            out.append(made.record)
+        return out
+
+    both, records = _timed(serialise)
+    seconds["serialise"] = max(both - seconds["explain"], 0.0)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(os.path.join(tmp, "stages.db"), create=True)
+        ruleset = rulebook.rulesets[0]
+
+        def write() -> None:
+            for start in range(0, len(records), 500):
+                with store.writing() as transaction:
+                    transaction.archive_ruleset(ruleset.id, ruleset.version, ruleset.files)
+                    transaction.recorded_input_hashes([r.application for r in records[start : start + 500]])
+                    for record in records[start : start + 500]:
+                        transaction.append(record)
+
+        seconds["store"], _ = _timed(write)
+        store.close()
+    gc.unfreeze()
+    return {stage: seconds[stage] / n for stage in STAGES}
+
+
+def print_stages(batch: Path, n: int) -> None:
+    per_app = stage_times(batch, n)
+    total = sum(per_app.values())
+    print(f"stages of a screening of {n:,} applications, CPU per application (one core)")
+    for stage in STAGES:
+        share = per_app[stage] / total * 100 if total else 0.0
+        print(f"  {stage:<10} {per_app[stage] * 1e6:7.1f} µs  {share:5.1f} %")
+    print(f"  {'sum':<10} {total * 1e6:7.1f} µs  = {1 / total:,.0f} applications/s per core")
+
+
+def write_batch(path: Path, n: int, seed: int) -> None:
+    from engine.generate import generate_many
+
+    with path.open("w", encoding="utf-8") as out:
+        for record in generate_many(n, seed):
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
