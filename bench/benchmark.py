@@ -14,6 +14,10 @@ Sections
           SQLite store, end to end: in one process (the default on a machine with fewer than
           three idle cores) and with two workers; then `replay` and `verify` of the store
   memory  the peak memory of `subsidy screen` at each of --memory-n sizes (flat, or not)
+  stores  the same screening into a new SQLite file and a new PostgreSQL database, side
+          by side, in one process and with two workers, then verify of each: on a cluster
+          started here (fsync on, commits asynchronous as SQLite's synchronous=NORMAL), or
+          the server --server names; the server's own CPU is not in the CPU figures
 
 The process is pinned to one CPU core for in-process figures, which are in CPU seconds of
 this process ("applications per second" means per core). Whole commands are timed by the
@@ -43,6 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))  # pg_cluster: a throwaway PostgreSQL cluster
 
 ALL_CPUS = set(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else set()
 EXE = Path(sys.executable).with_name("subsidy")
@@ -211,9 +216,43 @@ def against(rev: str, argv: list[str]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def section_stores(n: int, seed: int, server: str | None) -> None:
+    """Screening N applications into a new SQLite file and a new PostgreSQL database, side by side."""
+    import pg_cluster
+    from stages import write_batch
+
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = Path(tmp) / "batch.jsonl"
+        write_batch(batch, n, seed)
+        cluster = None
+        if server is None:
+            cluster = Path(tmp) / "cluster"
+            server = pg_cluster.start(cluster, durable=True)
+        print(f"stores: {n:,} generated applications from one .jsonl file, into SQLite and into PostgreSQL")
+        try:
+            base, _, _ = server.rpartition("/")
+            screen = ["screen", str(batch), "--format", "jsonl", "--quiet"]
+            for workers in ("0", "2"):
+                stores = (
+                    ("SQLite", str(Path(tmp) / f"store-{workers}.db")),
+                    ("PostgreSQL", f"{base}/bench_{os.getpid()}_{workers}"),
+                )
+                for kind, db in stores:
+                    command(
+                        f"{kind}, {'one process' if workers == '0' else 'two workers'}",
+                        [*screen, "--db", db, "--workers", workers],
+                        n,
+                    )
+            for kind, db in stores:
+                command(f"{kind}, verify", ["verify", "--db", db], n, "records")
+        finally:
+            if cluster is not None:
+                pg_cluster.stop(cluster)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    choices = ["eval", "stages", "cold", "screen", "memory"]
+    choices = ["eval", "stages", "cold", "screen", "memory", "stores"]
     parser.add_argument("sections", nargs="*", default=["eval", "stages", "cold"], choices=choices)
     parser.add_argument("--n", type=int, default=10_000, help="applications for eval and stages (default 10,000)")
     parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen (default 100,000)")
@@ -221,6 +260,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="then the benchmark of this commit, in the same run")
+    parser.add_argument("--server", default=None, help="stores: a PostgreSQL URL (default: start a cluster here)")
     args = parser.parse_args()
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     load = os.getloadavg()[0]
@@ -239,6 +279,8 @@ def main() -> None:
         section_screen(args.screen_n, args.seed)
     if "memory" in args.sections:
         section_memory([int(x) for x in args.memory_n.split(",")], args.seed)
+    if "stores" in args.sections:
+        section_stores(args.screen_n, args.seed, args.server)
     print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
     if args.against:
         known = [s for s in args.sections if s in ("eval", "cold", "screen")]  # what earlier benchmarks had

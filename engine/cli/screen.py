@@ -9,6 +9,8 @@ from typing import Any
 from .common import Progress, add_db, csv_text, dumps, open_db, tune_gc
 from .what_if import add_set_option, with_settings
 
+ROUND = 10**12  # --batch 0: every application of the batch in one transaction
+
 
 def add_parser(sub: Any) -> None:
     scr = sub.add_parser("screen", help="evaluate files, folders and .jsonl batches; record every decision")
@@ -30,7 +32,8 @@ def add_parser(sub: Any) -> None:
         type=int,
         default=500,
         metavar="N",
-        help="applications per writing transaction (default 500; smaller: a shared store's locks are held shorter)",
+        help="applications per writing transaction (default 500; smaller: a shared store's locks are held shorter; "
+        "0: the whole batch in one transaction, as a screening round)",
     )
     add_set_option(scr)
     scr.set_defaults(func=run)
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             render=_renderer(args.format, args.lang),
             workers=args.workers,
             dry_run=args.dry_run,
-            batch=max(args.batch, 1),
+            batch=args.batch if args.batch > 0 else ROUND,
         )
         for event in events:
             if isinstance(event, ScreenProgress):

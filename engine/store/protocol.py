@@ -6,11 +6,13 @@ Nothing outside ``engine.store`` issues SQL or knows which backend it talks to.
 
 Guarantees every backend gives:
 
-* **one writer at a time on the chain**: :meth:`Store.writing` opens a transaction
-  that is serialised against every other writing transaction (SQLite: ``BEGIN
-  IMMEDIATE``; a server: a lock on the chain head taken at its start). What it
-  reads — the head, the limits, the applications already recorded — stays true
-  until it commits, so the limits are checked and consumed in one transaction;
+* **the limits are checked and consumed in one transaction, the chain appended in
+  order**: what a transaction of :meth:`Store.writing` reads of a limit stays true
+  until it commits, and its records are chained after the head as it is when it
+  appends. SQLite serialises writing transactions whole (``BEGIN IMMEDIATE``);
+  PostgreSQL locks each limit's row before reading it and the chain just before the
+  first append, to the commit. An application recorded by another writer meanwhile
+  makes the commit fail as a lost race;
 * **all or nothing**: leaving the ``with`` block normally commits every record
   appended in it; an exception rolls all of them back. A backend that loses a
   race it cannot wait out (a deadlock, a serialisation failure) raises
