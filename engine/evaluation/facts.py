@@ -53,6 +53,7 @@ def application_part(app: Application) -> dict[str, Any]:
     _put(out, "applicant.type", a.type)
     _put(out, "applicant.name", a.name)
     _put(out, "applicant.category", a.credit_category)
+    _put(out, "applicant.form", a.legal_form)
     _put(out, "applicant.division", a.division)
     _put(out, "applicant.infringement_record", a.infringement_record)
     return out

@@ -14,7 +14,7 @@
 from .contract import applicant_json, assessment_json, decision_json
 from .recorded import render_recorded, settlement_terms
 from .report import render_report
-from .sentences import arithmetic_line, criterion_explanation, decision_summary
+from .sentences import arithmetic_line, closing_lines, criterion_explanation, decision_summary
 from .tables import DECISION_COLUMNS, REPORT_COLUMNS, decision_rows, report_rows
 from .text import render_text
 
@@ -24,6 +24,7 @@ __all__ = [
     "applicant_json",
     "arithmetic_line",
     "assessment_json",
+    "closing_lines",
     "criterion_explanation",
     "decision_json",
     "decision_rows",

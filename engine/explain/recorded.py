@@ -11,11 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..evaluation.decision import ELIGIBLE
+from ..evaluation.decision import ELIGIBLE, NEEDS_REVIEW
 from ..money import format_yuan
 from ..privacy import mask_id_number
 from ..rulebook import Ruleset
-from .words import MARK, OUTCOME, is_zh
+from .words import MARK, OUTCOME, is_zh, missing_words
 
 __all__ = ["render_recorded", "settlement_terms"]
 
@@ -114,7 +114,7 @@ def _claim_lines(d: dict[str, Any], ruleset: Ruleset, settlement: dict[str, Any]
             line += "（解释性适用）" if zh else " (interpretation)"
         lines.append(line)
     if d.get("missing"):
-        lines.append(("  缺少信息：" if zh else "  Missing: ") + ", ".join(d["missing"]))
+        lines.append(("  缺少信息：" if zh else "  Missing: ") + missing_words(d["missing"], "zh" if zh else "en"))
     if settlement is not None:
         s = settlement
         outcome = OUTCOME[s["outcome"]][0 if zh else 1]
@@ -128,27 +128,42 @@ def _claim_lines(d: dict[str, Any], ruleset: Ruleset, settlement: dict[str, Any]
 
 
 def _totals(result: dict[str, Any], settlements: list[dict[str, Any]], zh: bool) -> list[str]:
+    """Each kind of award on its own line — cash once, a research fund a year, housing —, what
+    still awaits review; "no award" when there is nothing (never a total of 0.00)."""
     granted = [s for s in settlements if s["outcome"] == ELIGIBLE]
-    one_off = sum(
-        (Decimal(s["amount"]) for s in granted if s.get("amount") and s.get("amount_is") != "research_fund_per_year"),
-        Decimal("0.00"),
-    )
-    yearly = sum(
-        (Decimal(s["amount"]) for s in granted if s.get("amount") and s.get("amount_is") == "research_fund_per_year"),
-        Decimal("0.00"),
-    )
+    yearly_fund = [s for s in granted if s.get("amount") and s.get("amount_is") == "research_fund_per_year"]
+    one_off = sum((Decimal(s["amount"]) for s in granted if s.get("amount") and s not in yearly_fund), Decimal("0.00"))
+    yearly = sum((Decimal(s["amount"]) for s in yearly_fund), Decimal("0.00"))
     housing = sum((Decimal(s["housing_m2"]) for s in granted if s.get("housing_m2")), Decimal(0))
-    total = format_yuan(Decimal(result["total"]) + one_off)
-    if zh:
-        lines = [f"合计奖励 {total} 元" + (f"（其中评审结论 {format_yuan(one_off)} 元）" if one_off else "")]
-        if yearly:
-            lines.append(f"另：科研经费补贴每年 {format_yuan(yearly)} 元")
-        if housing:
-            lines.append(f"另：住房 {housing.normalize():f} 平方米")
-        return lines
-    lines = [f"Total award {total} yuan" + (f" (of which settled {format_yuan(one_off)} yuan)" if one_off else "")]
+    total = Decimal(result["total"]) + one_off
+    settled = {s["decision"] for s in settlements}
+    pending = sum(d["outcome"] == NEEDS_REVIEW and d["decision"] not in settled for d in result["decisions"])
+    lines = []
+    if total:
+        lines.append(
+            f"合计奖励 {format_yuan(total)} 元" + (f"（其中评审结论 {format_yuan(one_off)} 元）" if one_off else "")
+            if zh
+            else f"Total award {format_yuan(total)} yuan"
+            + (f" (of which settled {format_yuan(one_off)} yuan)" if one_off else "")
+        )
+    kinds = []
     if yearly:
-        lines.append(f"Also: research fund {format_yuan(yearly)} yuan a year")
+        kinds.append((f"科研经费补贴每年 {format_yuan(yearly)} 元", f"research fund {format_yuan(yearly)} yuan a year"))
     if housing:
-        lines.append(f"Also: housing {housing.normalize():f} m²")
+        area = f"{housing.normalize():f}"
+        kinds.append((f"住房 {area} 平方米", f"housing {area} m²"))
+    for zh_words, en_words in kinds:
+        if zh:
+            lines.append(("另：" if lines else "") + zh_words)
+        else:
+            lines.append(f"Also: {en_words}" if lines else en_words[0].upper() + en_words[1:])
+    if pending:
+        more = bool(lines)
+        lines.append(
+            (f"另有 {pending} 项待评审" if more else f"{pending} 项待评审，奖励待评审后确定")
+            if zh
+            else (f"{pending} claim(s) await review" + ("" if more else "; any award is settled then"))
+        )
+    if not lines and not any(d["outcome"] == ELIGIBLE for d in result["decisions"]) and not granted:
+        lines.append("不予奖励" if zh else "No award")
     return lines

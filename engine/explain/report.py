@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..money import format_yuan
-from .words import is_zh, show_division
+from .words import is_zh, missing_words, show_division
 
 __all__ = ["render_report"]
 
@@ -82,6 +82,7 @@ def render_report(report: Any, lang: str = "zh") -> str:
         lines.append(f"  {month} · {_label(report, str(program), zh)} · {t.awards} {unit} · {_money(t, zh)}")
     lines += ["", f"待评审（未结算） {len(pending)} 项：" if zh else f"Awaiting review (not settled): {len(pending)}"]
     for p in pending:
-        gap = (f" 缺少：{', '.join(p.missing)}" if zh else f" missing: {', '.join(p.missing)}") if p.missing else ""
+        gap = missing_words(p.missing, lang)
+        gap = (f" 缺少：{gap}" if zh else f" missing: {gap}") if gap else ""
         lines.append(f"  {p.decision} · {p.applicant} · {_label(report, p.program, zh)}{gap}\n    {p.summary}")
     return "\n".join(lines) + "\n"

@@ -13,14 +13,14 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from ..evaluation.decision import INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, CriterionResult, Decision
+from ..evaluation.decision import ELIGIBLE, INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, CriterionResult, Decision
 from ..money import format_yuan
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
 from ..rulebook.facts import FACTS
-from .words import is_zh, ref_text, show_param, show_value
+from .words import is_zh, missing_words, ref_text, show_param, show_value
 
-__all__ = ["arithmetic_line", "criterion_explanation", "decision_summary", "explanation"]
+__all__ = ["arithmetic_line", "closing_lines", "criterion_explanation", "decision_summary", "explanation"]
 
 _HOLE = re.compile(r"\{([^{}]+)\}")
 
@@ -94,8 +94,8 @@ def explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str
         refs = ("、" if zh else "; ").join(f"{ref_text(r, lang)} {format_yuan(r.amount)}" for r in result.earlier)
         text += f"（见 {refs}）" if zh else f" (see {refs})"
     if result.missing and with_missing:
-        gap = ", ".join(result.missing)
-        text += f"（缺少 {gap}）" if zh else f" (missing {gap})"
+        gap = missing_words(result.missing, lang)
+        text += f"（缺少{gap}）" if zh else f" (missing {gap})"
     return text
 
 
@@ -176,9 +176,9 @@ def decision_summary(
                 reasons.append(explanation(c, ruleset, when, lang, with_missing=False))
         rest = len(open_points) < len(decision.criteria)
         tail = ("其余条件均已满足。" if zh else " All other criteria are met.") if rest else ""
-        gap = ", ".join(decision.missing)  # named once, for the whole claim
+        gap = missing_words(decision.missing, lang)  # named once, for the whole claim
         if gap:
-            tail = (f"缺少 {gap}。" if zh else f" Missing: {gap}.") + tail
+            tail = (f"缺少{gap}。" if zh else f" Missing: {gap}.") + tail
         return (
             ("待评审：" + "；".join(reasons) + "。" + tail)
             if zh
@@ -194,3 +194,24 @@ def decision_summary(
             ", limited by the per-enterprise cap." if capped else "."
         )
     return f"符合条件（{decision.clause}）。" if zh else f"Eligible ({decision.clause})."
+
+
+def closing_lines(total: Decimal, outcomes: list[str], lang: str) -> list[str]:
+    """The lines a decision closes with: the cash total, what awaits review; "no award" when
+    nothing is awarded or pending — never a total of 0.00. ``outcomes``: each claim's."""
+    zh = is_zh(lang)
+    pending = outcomes.count(NEEDS_REVIEW)
+    lines = []
+    if total:
+        lines.append(f"合计奖励 {format_yuan(total)} 元" if zh else f"Total award {format_yuan(total)} yuan")
+    if pending and total:
+        lines.append(f"另有 {pending} 项待评审" if zh else f"{pending} claim(s) await review")
+    elif pending:
+        lines.append(
+            f"{pending} 项待评审，奖励待评审后确定"
+            if zh
+            else f"{pending} claim(s) await review; any award is settled then"
+        )
+    elif not total and ELIGIBLE not in outcomes:
+        lines.append("不予奖励" if zh else "No award")
+    return lines

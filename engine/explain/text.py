@@ -25,8 +25,8 @@ from ..model import identifiers
 from ..money import format_yuan
 from ..rulebook import Ruleset
 from ..rulebook.conditions import derived_refs
-from .sentences import arithmetic_line, criterion_explanation, decision_summary
-from .words import MARK, OUTCOME, field_label, is_zh, maximums_line
+from .sentences import arithmetic_line, closing_lines, criterion_explanation, decision_summary
+from .words import MARK, OUTCOME, is_zh, maximums_line, missing_words
 
 __all__ = ["render_text"]
 
@@ -60,12 +60,8 @@ def render_text(
         lines.append("")
         lines.extend(_decision_lines(d, ruleset, when, lang))
         lines.extend((notes or {}).get(d.claim, ()))
-    total = assessment.total
     lines.append("")
-    lines.append(f"合计奖励 {format_yuan(total)} 元" if zh else f"Total award {format_yuan(total)} yuan")
-    pending = [d for d in assessment.decisions if d.outcome == NEEDS_REVIEW]
-    if pending:
-        lines.append(f"另有 {len(pending)} 项待评审" if zh else f"{len(pending)} claim(s) await review")
+    lines.extend(closing_lines(assessment.total, [d.outcome for d in assessment.decisions], lang))
     seen: list[str] = []
     for d in assessment.decisions:
         if d.quote not in seen:
@@ -122,8 +118,7 @@ def _decision_lines(d: Decision, ruleset: Ruleset, when: date, lang: str) -> lis
     if hints:
         lines.append(("  如何满足：" if zh else "  What to do: ") + (" " if not zh else "").join(hints))
     if d.missing:
-        shown = [f"{field_label(m, lang)}（{m}）" if zh else f"{field_label(m, lang)} ({m})" for m in d.missing]
-        lines.append(("  缺少信息：" if zh else "  Missing: ") + ("；" if zh else "; ").join(shown))
+        lines.append(("  缺少信息：" if zh else "  Missing: ") + missing_words(d.missing, lang))
     return lines
 
 

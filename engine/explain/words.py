@@ -23,6 +23,7 @@ __all__ = [
     "OUTCOME",
     "field_label",
     "is_zh",
+    "missing_words",
     "maximums_line",
     "ref_text",
     "show_division",
@@ -178,3 +179,14 @@ def field_label(field: str, lang: str) -> str:
     if labels is None:
         return bare
     return labels[0 if is_zh(lang) else 1]
+
+
+def missing_words(fields: list[str] | tuple[str, ...], lang: str) -> str:
+    """The application fields named in ``missing`` as people call them (the paths stay in
+    the JSON): ``["claims[1].industrialization"]`` -> ``产业化情况``."""
+    labels: list[str] = []
+    for field in fields:
+        label = field_label(field, lang)
+        if label not in labels:
+            labels.append(label)
+    return ("、" if is_zh(lang) else ", ").join(labels)

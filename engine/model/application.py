@@ -112,6 +112,15 @@ class Applicant(_Model):
     def credit_category(self) -> str | None:
         return identifiers.credit_code_category(self.credit_code) if self.credit_code else None
 
+    @property
+    def legal_form(self) -> str | None:
+        """What the applicant is: an individual, or the legal form its credit-code category
+        names (an ``enterprise`` of category 92 is an individual business)."""
+        if self.type == "individual":
+            return "individual"
+        category = self.credit_category
+        return identifiers.legal_form(category) if category else None
+
 
 class HighValue(_Model):
     """CNIPA's five categories. Absent fields read as false / 0 / none."""

@@ -12,6 +12,7 @@ from .normalize import DIGITS, IdentifierError, cached, compact, require_text
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
+    "LEGAL_FORMS",
     "credit_code_category",
     "credit_code_check_char",
     "normalize_credit_code",
@@ -148,3 +149,27 @@ def credit_code_category(code: str) -> str:
     '92'
     """
     return normalize_credit_code(code)[:2]
+
+
+# GB 32100-2015 附录A: the legal forms a category names (authority + category); every other one
+# is "another organisation".
+LEGAL_FORMS: dict[str, str] = {
+    "91": "enterprise",  # 企业
+    "92": "individual_business",  # 个体工商户
+    "93": "farmers_cooperative",  # 农民专业合作社
+    "11": "government_organ",  # 机关
+    "12": "public_institution",  # 事业单位
+    "13": "social_organization",  # 中央编办直接管理机构编制的群众团体
+    "51": "social_organization",  # 社会团体
+    "52": "private_non_enterprise",  # 民办非企业单位
+    "53": "foundation",  # 基金会
+}
+
+
+def legal_form(category: str) -> str:
+    """The legal form a credit-code category names (GB 32100-2015 附录A).
+
+    >>> legal_form("92"), legal_form("91"), legal_form("31")
+    ('individual_business', 'enterprise', 'other_organization')
+    """
+    return LEGAL_FORMS.get(category, "other_organization")

@@ -13,7 +13,13 @@ malformed value raises :class:`IdentifierError`, an :class:`~engine.errors.Inval
 from __future__ import annotations
 
 from .countries import normalize_country
-from .credit_codes import CREDIT_CODE_ALPHABET, credit_code_category, credit_code_check_char, normalize_credit_code
+from .credit_codes import (
+    CREDIT_CODE_ALPHABET,
+    credit_code_category,
+    credit_code_check_char,
+    legal_form,
+    normalize_credit_code,
+)
 from .divisions import Division, Gazetteer, division_code
 from .id_numbers import mask_id_number, normalize_id_number
 from .normalize import IdentifierError
@@ -29,6 +35,7 @@ __all__ = [
     "credit_code_category",
     "credit_code_check_char",
     "division_code",
+    "legal_form",
     "mask_id_number",
     "normalize_country",
     "normalize_credit_code",

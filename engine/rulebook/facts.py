@@ -68,6 +68,7 @@ ALWAYS = frozenset(
         "applicant.type",
         "applicant.name",
         "applicant.infringement_record",
+        "applicant.form",
         "patent.number",
         "patent.kind",
         "patent.abnormal",
@@ -78,11 +79,32 @@ ALWAYS = frozenset(
 
 
 # 工信部联企业〔2011〕300号: the industries whose thresholds the rules give (other: none given)
+# What an applicant is: an individual, or the legal form its credit-code category names (GB 32100)
+LEGAL_FORMS = (
+    "enterprise",
+    "individual_business",
+    "farmers_cooperative",
+    "government_organ",
+    "public_institution",
+    "social_organization",
+    "private_non_enterprise",
+    "foundation",
+    "other_organization",
+    "individual",
+)
 INDUSTRIES = ("industrial", "wholesale", "retail", "software_it", "information_transmission", "other")
 SIZE_CLASSES = ("large", "medium", "small", "micro")
 
 # How people read the values of the vocabulary's enums (zh, en).
 ENUM_LABELS: dict[str, tuple[str, str]] = {
+    "individual_business": ("个体工商户", "individual business"),
+    "farmers_cooperative": ("农民专业合作社", "farmers' cooperative"),
+    "government_organ": ("机关", "government organ"),
+    "public_institution": ("事业单位", "public institution"),
+    "social_organization": ("社会团体", "social organisation"),
+    "private_non_enterprise": ("民办非企业单位", "private non-enterprise unit"),
+    "foundation": ("基金会", "foundation"),
+    "other_organization": ("其他组织", "other organisation"),
     "industrial": ("工业", "industry (mining, manufacturing, utilities)"),
     "wholesale": ("批发业", "wholesale"),
     "retail": ("零售业", "retail"),
@@ -133,6 +155,15 @@ FACTS: dict[str, FactSpec] = {
             "统一社会信用代码登记类别",
             "credit-code category",
             "application",
+            source="applicant.credit_code",
+        ),
+        _f(
+            "applicant.form",
+            "enum",
+            "申请人性质",
+            "applicant's legal form",
+            "application",
+            LEGAL_FORMS,
             source="applicant.credit_code",
         ),
         _f("applicant.division", "division", "申请人所在地", "applicant's division", "application"),

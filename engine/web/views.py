@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..explain import arithmetic_line
+from ..explain import arithmetic_line, closing_lines
 from ..explain.words import VALUE_LABELS, field_label, maximums_line
 from ..model import identifiers
 from ..money import format_yuan
@@ -81,7 +81,8 @@ def checked_view(checked: Checked, lang: str) -> dict[str, Any]:
                 "todo": _todo(d["criteria"], d["missing"], lang),
             }
         )
-    return {**data, "claims": claims}
+    closing = closing_lines(Decimal(data["total"]), [d["outcome"] for d in data["decisions"]], lang)
+    return {**data, "claims": claims, "closing": closing}
 
 
 def recorded_view(shown: Shown, lang: str) -> dict[str, Any]:

@@ -193,12 +193,12 @@ def _blocks(text: str) -> list[tuple[str, str]]:
 
 
 def _claim_section(text: str, number: int) -> str:
-    """Lines of one claim (from “第N项” to the next claim or the total) in `screen` or `show` text."""
+    """Lines of one claim (from “第N项” to the blank line after it) in `screen` or `show` text."""
     lines = text.splitlines()
     start = next((i for i, x in enumerate(lines) if x.startswith(f"第{number}项 ")), None)
     assert start is not None, f"no “第{number}项” in:\n{text}"
     end = next(
-        (i for i in range(start + 1, len(lines)) if re.match(r"第\d+项 ", lines[i]) or lines[i].startswith("合计奖励")),
+        (i for i in range(start + 1, len(lines)) if not lines[i].strip() or re.match(r"第\d+项 ", lines[i])),
         len(lines),
     )
     return "\n".join(lines[start:end])

@@ -1,9 +1,10 @@
 """Minimal-change guidance in words and as JSON (the additive ``guidance`` of a decision).
 
-Each change names the application field to change (``claims[1].industrialization.division``),
-its value now, what the criteria ask of it — their conditions in words, with the values
-bound for the submission date — and a value that would do. Guidance that finds no way
-says why, criterion by criterion: the facts of record in the way, the parameters unset.
+Each change names the fact to change in words (the JSON adds its application field,
+``claims[1].industrialization.division``), its value now, what the criteria ask of it —
+their conditions in words, with the values bound for the submission date — and a value
+that would do. Guidance that finds no way says why, criterion by criterion: the facts of
+record in the way, the parameters unset (by their labels; the JSON lists their names).
 """
 
 from __future__ import annotations
@@ -62,7 +63,12 @@ def guidance_json(
         )
     out["changes"] = changes
     out["blocked"] = [
-        {"criterion": b.criterion, "facts": list(b.facts), "unset": list(b.unset), "reason": _reason(b, fact, lang)}
+        {
+            "criterion": b.criterion,
+            "facts": list(b.facts),
+            "unset": list(b.unset),
+            "reason": _reason(b, ruleset, fact, lang),
+        }
         for b in g.blocked
     ]
     if g.discretionary:
@@ -82,15 +88,17 @@ def _requirement(c: Change, ruleset: Ruleset, lang: str, when: date) -> str:
     return ("；" if lang == "zh" else "; ").join(seen)
 
 
-def _reason(b: Blocked, fact: dict[str, Any], lang: str) -> str:
+def _reason(b: Blocked, ruleset: Ruleset, fact: dict[str, Any], lang: str) -> str:
     zh = lang == "zh"
     parts = [f"{fact_label(f, lang)} {value_words(f, fact.get(f), lang)}" for f in b.facts]
     text = ("、".join(parts) if zh else ", ".join(parts)) + ("（既成事实，不能改变）" if zh else " (of record)")
     if not b.facts:
         text = ""
     if b.unset:
-        unset = ", ".join(b.unset)
-        more = f"参数 {unset} 未设定" if zh else f"parameter {unset} not set"
+        params = [ruleset.parameters.get(n) for n in b.unset]
+        named = [(p.label.zh if zh else p.label.en) if p else n for n, p in zip(b.unset, params, strict=True)]
+        unset = ("、" if zh else ", ").join(named)
+        more = f"主管部门尚未设定{unset}" if zh else f"not yet set by the programme office: {unset}"
         text = f"{text}{'；' if zh else '; '}{more}" if text else more
     return text
 
@@ -109,14 +117,13 @@ def guidance_lines(
             f"  最小改动（可使本项{target}）：" if zh else f"  Smallest change (the claim would be {target_en}):"
         )
         for c in g.changes:
-            field, value = change_field(c, claim)
             now = value_words(c.fact, c.now, lang, places=ruleset.divisions)
             to = value_words(c.fact, c.to, lang, places=ruleset.divisions)
             need = _requirement(c, ruleset, lang, when)
             if zh:
-                lines.append(f"    · {fact_label(c.fact, lang)}（{field}）：现为 {now}；要求：{need}（如 {to}）")
+                lines.append(f"    · {fact_label(c.fact, lang)}：现为 {now}；要求：{need}（如 {to}）")
             else:
-                lines.append(f"    · {fact_label(c.fact, lang)} ({field}): now {now}; required: {need} (e.g. {to})")
+                lines.append(f"    · {fact_label(c.fact, lang)}: now {now}; required: {need} (e.g. {to})")
     elif g.reachable:
         lines.append("  最小改动：无需改动" if zh else "  Smallest change: none needed")
     else:
@@ -127,9 +134,8 @@ def guidance_lines(
         )
         for b in g.blocked:
             label = labels.get(b.criterion, b.criterion)
-            lines.append(
-                f"    · {label}：{_reason(b, fact, lang)}" if zh else f"    · {label}: {_reason(b, fact, lang)}"
-            )
+            reason = _reason(b, ruleset, fact, lang)
+            lines.append(f"    · {label}：{reason}" if zh else f"    · {label}: {reason}")
     if g.discretionary and g.reachable:
         panel = "、".join(labels.get(d, d) for d in g.discretionary)
         lines.append(f"    · {panel}：由评审小组认定" if zh else f"    · {panel}: for the review panel")
