@@ -64,7 +64,7 @@ class _Model(BaseModel):
     def _null_is_absent(cls, data: Any) -> Any:
         """``field: null`` reads as the field left out, so a defaulted field takes its default
         (``infringement_record: null`` is false, as when it is absent)."""
-        if isinstance(data, dict) and any(value is None for value in data.values()):
+        if isinstance(data, dict) and None in data.values():
             defaulted = {name for name, info in cls.model_fields.items() if not info.is_required()}
             return {k: v for k, v in data.items() if v is not None or k not in defaulted}
         return data

@@ -41,7 +41,10 @@ def compact(value: str, drop: str = "") -> str:
     >>> compact(" ９１４１ 0902-MA44 ", "-")
     '91410902MA44'
     """
-    return "".join(ch for ch in plain(value) if not ch.isspace() and ch not in drop)
+    text = "".join(plain(value).split())  # str.split() splits at exactly what str.isspace() calls space
+    for ch in drop:
+        text = text.replace(ch, "")
+    return text
 
 
 def require_text(value: object, what: str, shown: str | None = None) -> str:

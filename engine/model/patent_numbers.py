@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import cycle
+from operator import mul
 
 from ..errors import quoted
 from .normalize import DIGITS, IdentifierError, compact, plain, require_text
@@ -52,9 +54,9 @@ def patent_check_digit(digits: str) -> str:
     ('2', 'X')
     """
     text = require_text(digits, "patent digits")
-    if not text or any(ch not in DIGITS for ch in text):
+    if not (text.isascii() and text.isdigit()):
         raise IdentifierError(f"a check digit is computed over digits only ({quoted(text, bare=True)})")
-    total = sum(int(ch) * _PATENT_WEIGHTS[i % 12] for i, ch in enumerate(text))
+    total = sum(map(mul, map(int, text), cycle(_PATENT_WEIGHTS)))
     return "X" if total % 11 == 10 else str(total % 11)
 
 

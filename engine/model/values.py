@@ -48,6 +48,11 @@ def parse_date(value: Any) -> date:
         return value
     if not isinstance(value, str):
         raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+    if len(value) == 10 and value.isascii() and _DATE.fullmatch(value):  # as the contract writes it
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass  # said below, as for any other form
     text = "".join(unicodedata.normalize("NFKC", value).split())
     match = _DATE.fullmatch(text)
     if match is None:

@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ApplicationError, InvalidValueError, Problem, quoted
-from ..model import Application, Claim
+from ..model import Application
 from ..model.values import parse_date
 from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
@@ -158,7 +158,7 @@ def _check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Pr
                 )
             )
             continue
-        given = [name for name in Claim.model_fields if name != "program" and getattr(claim, name) is not None]
+        given = [name for name, value in vars(claim).items() if value is not None and name != "program"]
         for name in given:
             if name not in program.claim_fields:
                 where = ("claims", i, name)

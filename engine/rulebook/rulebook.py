@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -32,8 +32,20 @@ def default_rules_dir() -> Path:
 @dataclass
 class Rulebook:
     rulesets: tuple[Ruleset, ...]
+    # answers worked out once (the rulesets of a rulebook never change)
+    _selected: dict[tuple[date, tuple[str, ...]], Ruleset] = field(default_factory=dict, repr=False, compare=False)
+    _programs: dict[str, list[Ruleset]] | None = field(default=None, repr=False, compare=False)
 
     def select(self, submitted_on: date, programs: tuple[str, ...] = ()) -> Ruleset:
+        key = (submitted_on, programs)
+        found = self._selected.get(key)
+        if found is None:
+            if len(self._selected) > 50_000:
+                self._selected.clear()
+            found = self._selected[key] = self._select(submitted_on, programs)
+        return found
+
+    def _select(self, submitted_on: date, programs: tuple[str, ...]) -> Ruleset:
         """The ruleset governing an application submitted on ``submitted_on``.
 
         The one in force that day (the most recent if several are); when none is,
@@ -59,11 +71,14 @@ class Rulebook:
         raise KeyError(ruleset_id)
 
     def programs(self) -> dict[str, list[Ruleset]]:
-        out: dict[str, list[Ruleset]] = {}
-        for ruleset in self.rulesets:
-            for program in ruleset.programs:
-                out.setdefault(program, []).append(ruleset)
-        return out
+        """Every programme, with the rulesets that define it (worked out once: do not change it)."""
+        if self._programs is None:
+            out: dict[str, list[Ruleset]] = {}
+            for ruleset in self.rulesets:
+                for program in ruleset.programs:
+                    out.setdefault(program, []).append(ruleset)
+            self._programs = out
+        return self._programs
 
     def announced(self) -> dict[str, tuple[Ruleset, object]]:
         return {a.id: (r, a) for r in self.rulesets for a in r.policy.announced}

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Engine, exists, func, insert, literal, select
@@ -193,6 +194,7 @@ class SqlStore(_Reads):
         self.engine = engine
         self.dialect = dialect
         self.archived: set[str] | None = None  # ruleset versions known to be archived
+        self._inserts: dict[str, tuple[str, Callable[[dict[str, Any]], Any] | None]] = {}
         super().__init__(dialect.location, self._connection)
 
     @contextmanager
@@ -228,6 +230,19 @@ class SqlStore(_Reads):
                 raise failure
             if transaction.archived:
                 self.archived = (self.archived or set()) | transaction.archived
+
+    def insert_of(self, conn: Connection, table: Any) -> tuple[str, Callable[[dict[str, Any]], Any] | None]:
+        """An INSERT of every column of ``table`` in the driver's own terms, compiled once: its
+        SQL, and (when the driver takes positional parameters) a row's values in their order."""
+        found = self._inserts.get(table.name)
+        if found is None:
+            compiled = insert(table).compile(dialect=conn.dialect)
+            values = None
+            if compiled.positional:
+                columns = list(compiled.positiontup or ())
+                values = itemgetter(*columns) if len(columns) > 1 else lambda row, c=columns[0]: (row[c],)
+            found = self._inserts[table.name] = (str(compiled), values)
+        return found
 
     def save_user(self, user: User) -> None:
         with self.dialect.errors(), self.engine.begin() as conn:
@@ -336,9 +351,11 @@ class SqlTransaction:
         )
 
     def flush(self) -> None:
-        """Write what was appended, one statement per table."""
+        """Write what was appended, one statement per table, handed to the driver as it is
+        (every column is text or an integer: there is nothing to convert)."""
         for table, rows in self._rows.items():
             if rows:
-                self.conn.execute(insert(table), rows)
+                sql, values = self.store.insert_of(self.conn, table)
+                self.conn.exec_driver_sql(sql, [values(row) for row in rows] if values else rows)
                 rows.clear()
         self.overlay.clear()  # the reads find these in the tables now
