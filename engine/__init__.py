@@ -19,73 +19,192 @@ line, the web pages) calls them and renders what they return.
 
 __version__ = "0.1.0"
 
-from .errors import (  # noqa: E402 - the version first: the record format reads it
-    ApplicationError,
-    ConflictError,
-    EngineError,
-    EngineInconsistencyError,
-    InputError,
-    IntegrityError,
-    InternalError,
-    Problem,
-    RuleFileError,
-    StoreError,
-    UsageError,
-)
-from .evaluation import (  # noqa: E402
-    Assessment,
-    AwardRef,
-    CriterionResult,
-    Decision,
-    EmptyLedger,
-    Evaluator,
-    Ledger,
-    evaluate,
-)
-from .explain import assessment_json, render_recorded, render_report, render_text  # noqa: E402
-from .model import Application, Claim  # noqa: E402
-from .reading import (  # noqa: E402
-    iter_applications,
-    iter_sources,
-    iter_upload,
-    read_application,
-    read_record,
-    read_upload,
-)
-from .rulebook import Rulebook, Ruleset, load_rulebook, load_ruleset, load_ruleset_files  # noqa: E402
-from .services import (  # noqa: E402
-    AwardTotal,
-    Checked,
-    Copied,
-    Difference,
-    History,
-    PendingReview,
-    Replayed,
-    Report,
-    ScreenProgress,
-    ScreenResult,
-    ScreenSummary,
-    Settlement,
-    Shown,
-    VerifyReport,
-    add_user,
-    authenticate,
-    check,
-    check_file,
-    copy_store,
-    find_decisions,
-    history,
-    issue_token,
-    replay,
-    report,
-    review_queue,
-    screen,
-    settle,
-    show,
-    user_for_token,
-    verify,
-)
-from .store import DecisionQuery, Store, User, migrate_store, open_store  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402 - the version first: the record format reads it
+
+from ._exports import lazy_exports  # noqa: E402
+
+# Each public name and the module it comes from, imported on first use: a command pays only
+# for what it needs (a cold `subsidy check` does not load the web, the store or the services).
+_EXPORTS = {
+    "errors": (
+        "ApplicationError",
+        "ConflictError",
+        "EngineError",
+        "EngineInconsistencyError",
+        "InputError",
+        "IntegrityError",
+        "InternalError",
+        "Problem",
+        "RuleFileError",
+        "StoreError",
+        "UsageError",
+    ),
+    "evaluation": (
+        "Assessment",
+        "AwardRef",
+        "CriterionResult",
+        "Decision",
+        "EmptyLedger",
+        "Evaluator",
+        "Ledger",
+        "evaluate",
+    ),
+    "explain": (
+        "assessment_json",
+        "render_recorded",
+        "render_report",
+        "render_text",
+    ),
+    "model": (
+        "Application",
+        "Claim",
+    ),
+    "reading": (
+        "iter_applications",
+        "iter_sources",
+        "iter_upload",
+        "read_application",
+        "read_record",
+        "read_upload",
+    ),
+    "rulebook": (
+        "Rulebook",
+        "Ruleset",
+        "load_rulebook",
+        "load_ruleset",
+        "load_ruleset_files",
+    ),
+    "services": (
+        "AwardTotal",
+        "Checked",
+        "Copied",
+        "Difference",
+        "History",
+        "PendingReview",
+        "Replayed",
+        "Report",
+        "ScreenProgress",
+        "ScreenResult",
+        "ScreenSummary",
+        "Settlement",
+        "Shown",
+        "VerifyReport",
+        "add_user",
+        "authenticate",
+        "check",
+        "check_file",
+        "copy_store",
+        "find_decisions",
+        "history",
+        "issue_token",
+        "replay",
+        "report",
+        "review_queue",
+        "screen",
+        "settle",
+        "show",
+        "user_for_token",
+        "verify",
+    ),
+    "store": (
+        "DecisionQuery",
+        "Store",
+        "User",
+        "migrate_store",
+        "open_store",
+    ),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .errors import (
+        ApplicationError,
+        ConflictError,
+        EngineError,
+        EngineInconsistencyError,
+        InputError,
+        IntegrityError,
+        InternalError,
+        Problem,
+        RuleFileError,
+        StoreError,
+        UsageError,
+    )
+    from .evaluation import (
+        Assessment,
+        AwardRef,
+        CriterionResult,
+        Decision,
+        EmptyLedger,
+        Evaluator,
+        Ledger,
+        evaluate,
+    )
+    from .explain import (
+        assessment_json,
+        render_recorded,
+        render_report,
+        render_text,
+    )
+    from .model import (
+        Application,
+        Claim,
+    )
+    from .reading import (
+        iter_applications,
+        iter_sources,
+        iter_upload,
+        read_application,
+        read_record,
+        read_upload,
+    )
+    from .rulebook import (
+        Rulebook,
+        Ruleset,
+        load_rulebook,
+        load_ruleset,
+        load_ruleset_files,
+    )
+    from .services import (
+        AwardTotal,
+        Checked,
+        Copied,
+        Difference,
+        History,
+        PendingReview,
+        Replayed,
+        Report,
+        ScreenProgress,
+        ScreenResult,
+        ScreenSummary,
+        Settlement,
+        Shown,
+        VerifyReport,
+        add_user,
+        authenticate,
+        check,
+        check_file,
+        copy_store,
+        find_decisions,
+        history,
+        issue_token,
+        replay,
+        report,
+        review_queue,
+        screen,
+        settle,
+        show,
+        user_for_token,
+        verify,
+    )
+    from .store import (
+        DecisionQuery,
+        Store,
+        User,
+        migrate_store,
+        open_store,
+    )
 
 __all__ = [
     "Application",
@@ -94,9 +213,9 @@ __all__ = [
     "AwardRef",
     "AwardTotal",
     "Checked",
-    "Copied",
     "Claim",
     "ConflictError",
+    "Copied",
     "CriterionResult",
     "Decision",
     "DecisionQuery",

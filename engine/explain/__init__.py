@@ -11,12 +11,29 @@
 =================  ===========================================================
 """
 
-from .contract import applicant_json, assessment_json, decision_json
-from .recorded import render_recorded, settlement_terms
-from .report import render_report
-from .sentences import arithmetic_line, closing_lines, criterion_explanation, decision_summary
-from .tables import DECISION_COLUMNS, REPORT_COLUMNS, decision_rows, report_rows
-from .text import render_text
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+# imported on first use (see engine/_exports.py)
+_EXPORTS = {
+    "contract": ("applicant_json", "assessment_json", "decision_json"),
+    "recorded": ("render_recorded", "settlement_terms"),
+    "report": ("render_report",),
+    "sentences": ("arithmetic_line", "closing_lines", "criterion_explanation", "decision_summary"),
+    "tables": ("DECISION_COLUMNS", "REPORT_COLUMNS", "decision_rows", "report_rows"),
+    "text": ("render_text",),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .contract import applicant_json, assessment_json, decision_json
+    from .recorded import render_recorded, settlement_terms
+    from .report import render_report
+    from .sentences import arithmetic_line, closing_lines, criterion_explanation, decision_summary
+    from .tables import DECISION_COLUMNS, REPORT_COLUMNS, decision_rows, report_rows
+    from .text import render_text
 
 __all__ = [
     "DECISION_COLUMNS",

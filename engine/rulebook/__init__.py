@@ -1,8 +1,22 @@
 """Rules as data: the rule-file schema, the loader, the compiler and the oracle."""
 
-from .loader import load_ruleset, load_ruleset_files, ruleset_version
-from .rulebook import Rulebook, default_rules_dir, load_rulebook
-from .ruleset import Criterion, Derived, Parameter, Period, Program, Ruleset
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+# imported on first use (see engine/_exports.py): the types of a ruleset without its loader
+_EXPORTS = {
+    "loader": ("load_ruleset", "load_ruleset_files", "ruleset_version"),
+    "rulebook": ("Rulebook", "default_rules_dir", "load_rulebook"),
+    "ruleset": ("Criterion", "Derived", "Parameter", "Period", "Program", "Ruleset"),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .loader import load_ruleset, load_ruleset_files, ruleset_version
+    from .rulebook import Rulebook, default_rules_dir, load_rulebook
+    from .ruleset import Criterion, Derived, Parameter, Period, Program, Ruleset
 
 __all__ = [
     "Criterion",

@@ -19,17 +19,82 @@ and the web pages render what these return; the store (``engine.store``) keeps i
 =================  =============================================================
 """
 
-from .accounts import ROLES, add_user, authenticate, issue_token, user_for_token
-from .archive import archived_ruleset
-from .checking import Checked, check, check_file
-from .copying import Copied, copy_store
-from .history import History, history
-from .lookup import Shown, show
-from .replaying import Difference, Replayed, replay
-from .reporting import AwardTotal, PendingReview, Report, find_decisions, report, review_queue
-from .screening import Render, ScreenEvent, ScreenProgress, ScreenResult, ScreenSummary, screen
-from .settlement import Settlement, settle
-from .verification import VerifyReport, verify
+from typing import TYPE_CHECKING
+
+from .._exports import lazy_exports
+
+# each use case imported on first use (see engine/_exports.py)
+_EXPORTS = {
+    "accounts": (
+        "ROLES",
+        "add_user",
+        "authenticate",
+        "issue_token",
+        "user_for_token",
+    ),
+    "archive": ("archived_ruleset",),
+    "checking": (
+        "Checked",
+        "check",
+        "check_file",
+    ),
+    "copying": (
+        "Copied",
+        "copy_store",
+    ),
+    "history": (
+        "History",
+        "history",
+    ),
+    "lookup": (
+        "Shown",
+        "show",
+    ),
+    "replaying": (
+        "Difference",
+        "Replayed",
+        "replay",
+    ),
+    "reporting": (
+        "AwardTotal",
+        "PendingReview",
+        "Report",
+        "find_decisions",
+        "report",
+        "review_queue",
+    ),
+    "screening": (
+        "Render",
+        "ScreenEvent",
+        "ScreenProgress",
+        "ScreenResult",
+        "ScreenSummary",
+        "screen",
+    ),
+    "settlement": (
+        "Settlement",
+        "settle",
+    ),
+    "verification": (
+        "VerifyReport",
+        "verify",
+    ),
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+
+if TYPE_CHECKING:
+    from .accounts import ROLES, add_user, authenticate, issue_token, user_for_token
+    from .archive import archived_ruleset
+    from .checking import Checked, check, check_file
+    from .copying import Copied, copy_store
+    from .history import History, history
+    from .lookup import Shown, show
+    from .replaying import Difference, Replayed, replay
+    from .reporting import AwardTotal, PendingReview, Report, find_decisions, report, review_queue
+    from .screening import Render, ScreenEvent, ScreenProgress, ScreenResult, ScreenSummary, screen
+    from .settlement import Settlement, settle
+    from .verification import VerifyReport, verify
 
 __all__ = [
     "AwardTotal",
