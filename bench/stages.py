@@ -10,8 +10,9 @@ process), through the same functions ``subsidy screen`` calls:
 * facts     — each claim made the engine's fact (projected as the engine reads it)
 * engine    — the verdicts of the compiled rules, in batched durable_rules sessions
 * decide    — the rest of deciding: statuses, outcome, award arithmetic, the ledger
-* explain   — every criterion, the arithmetic and the summary in words (the contract's object)
-* serialise — the record's body and the ``--format jsonl`` line
+* explain   — every criterion's explanation and each decision's summary, in words
+* serialise — the decision laid out as the record's body and the ``--format jsonl`` line
+  (:func:`engine.services.recording.record_decision` less the words), and its index rows
 * store     — the records appended, chained and indexed in a new SQLite store, 500 a transaction
 """
 
@@ -37,10 +38,9 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def stage_times(batch: Path, n: int) -> dict[str, float]:
     """CPU seconds per application of each stage, for the ``n`` records of ``batch``."""
-    from pydantic_core import to_json
-
     from engine import Evaluator, load_rulebook, open_store
     from engine.evaluation.facts import LedgerView, application_part, build_fact
+    from engine.explain.sentences import decision_summary, explanation
     from engine.reading import LineReader, application_from_data, iter_sources
     from engine.reading.files import decode
     from engine.reading.plain import load_plain
@@ -48,7 +48,7 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
     from engine.rulebook.compiler import compile_ruleset
     from engine.rulebook.sizes import computed_facts
     from engine.services.ordering import KeySort
-    from engine.services.recording import record_decision, result_json
+    from engine.services.recording import record_decision
     from engine.store import input_hash
     from engine.yamlio import Located
 
@@ -124,7 +124,15 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
     total, assessments = _timed(evaluate)
     seconds["decide"] = max(total - seconds["facts"] - seconds["engine"], 0.0)
     rulesets = [rulebook.by_id(a.ruleset_id) for a in assessments]
-    seconds["explain"], _ = _timed(lambda: [result_json(a, r) for a, r in zip(assessments, rulesets, strict=True)])
+
+    def words() -> None:
+        for assessment, ruleset in zip(assessments, rulesets, strict=True):
+            when = assessment.submitted_on
+            for decision in assessment.decisions:
+                said = {id(c): explanation(c, ruleset, when, "zh") for c in decision.criteria}
+                decision_summary(decision, ruleset, when, "zh", said)
+
+    seconds["explain"], _ = _timed(words)
 
     def serialise() -> list[Any]:
         out = []
@@ -138,8 +146,7 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
                 ledger_seen=[],
                 division=app.applicant.division,
             )
-            to_json(made.result)  # the --format jsonl line
-            out.append(made.record)
+            out.append(made.record)  # made.line: the --format jsonl line
         return out
 
     both, records = _timed(serialise)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import Progress, add_db, csv_text, dumps, open_db, tune_gc
+from .common import Progress, add_db, csv_text, open_db, tune_gc
 from .what_if import add_set_option, with_settings
 
 ROUND = 10**12  # --batch 0: every application of the batch in one transaction
@@ -43,12 +43,12 @@ def _renderer(fmt: str, lang: str) -> Any:
     """What a screen prints for each decision (made where the decision is made)."""
     from ..explain import decision_rows, render_text
 
-    def render(assessment: Any, ruleset: Any, result: dict[str, Any]) -> str:
+    def render(made: Any) -> str:
         if fmt == "jsonl":
-            return dumps(result) + "\n"
+            return made.line + "\n"  # the contract's object as the record was written from it
         if fmt == "csv":
-            return csv_text(decision_rows(result))
-        return render_text(assessment, ruleset, lang) + "\n"
+            return csv_text(decision_rows(made.result))
+        return render_text(made.assessment, made.ruleset, lang) + "\n"
 
     return render
 

@@ -18,10 +18,10 @@ from ..rulebook.facts import FACTS, plain_value
 from .sentences import decision_summary, explanation
 from .words import is_zh
 
-__all__ = ["applicant_json", "assessment_json", "decision_json"]
+__all__ = ["applicant_json", "assessment_json", "criterion_static", "decision_json", "maximums_json"]
 
 
-def _maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None:
+def maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None:
     if maximums is None:
         return None
     return {k: (f"{v.normalize():f}" if k == "housing_m2" else str(v)) for k, v in maximums.items()}
@@ -30,7 +30,7 @@ def _maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None
 _STATIC: dict[tuple[int, str], tuple[Any, dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
 
 
-def _static(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
+def criterion_static(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
     """The parts of a criterion's JSON that come from the rule file alone (built once per
     criterion; the cache holds the criterion itself, so an id is never reused under it)."""
     key = (id(c.criterion), lang)
@@ -64,7 +64,7 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
     explanations: dict[int, str] = {}
     plain: dict[str, Any] = {}  # each fact in the application's own terms, once per claim
     for c in decision.criteria:
-        static, hint, specs = _static(c, lang)
+        static, hint, specs = criterion_static(c, lang)
         said = explanation(c, ruleset, when, lang)
         explanations[id(c)] = said
         fact = c.fact
@@ -90,7 +90,7 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         "program": decision.program,
         "outcome": decision.outcome,
         "amount": str(decision.amount) if decision.amount is not None and decision.outcome != INELIGIBLE else None,
-        "maximums": _maximums_json(decision.maximums),
+        "maximums": maximums_json(decision.maximums),
         "criteria": criteria,
         "missing": list(decision.missing),
         "summary": decision_summary(decision, ruleset, when, lang, explanations),

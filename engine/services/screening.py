@@ -41,16 +41,17 @@ from ..store.overlay import DryRunTransaction
 from .ledger import SpeculativeLedger, StoreLedger
 from .ordering import KeySort
 from .pipeline import pipelined, worker_count
-from .recording import record_decision
+from .recording import RecordedDecision, record_decision
 from .retry import redone
 
 __all__ = ["Render", "ScreenEvent", "ScreenProgress", "ScreenResult", "ScreenSummary", "screen"]
 
 BATCH = 500  # applications per writing transaction
 
-# What a face makes of each decision, where it is made (often in a worker process): the
-# default keeps the contract's decision object.
-Render = Callable[[Assessment, Ruleset, dict[str, Any]], Any]
+# What a face makes of each decision, where it is made (often in a worker process), from the
+# decision as recorded (its assessment and ruleset, the contract's object as JSON text in
+# ``line``, the object itself in ``result``): the default keeps the contract's decision object.
+Render = Callable[[RecordedDecision], Any]
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ class ScreenSummary:
 ScreenEvent = ScreenResult | ScreenProgress | ScreenSummary
 
 
-def _contract(assessment: Assessment, ruleset: Ruleset, result: dict[str, Any]) -> dict[str, Any]:
-    return result
+def _contract(made: RecordedDecision) -> dict[str, Any]:
+    return made.result
 
 
 def screen(
@@ -270,7 +271,7 @@ def _evaluated(
         version=ruleset.version,
         asked=asked,
         record=made.record,
-        output=render(assessment, ruleset, made.result),
+        output=render(made),
     )
 
 

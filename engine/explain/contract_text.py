@@ -1,0 +1,197 @@
+"""A decision serialised once: the contract's object and the stored decision, as JSON text.
+
+Screening prints the contract's decision object (``--format jsonl``) and records the
+decision as the store keeps it (:func:`engine.store.bodies.stored_result`): the same
+explanations, facts and arithmetic in two arrangements. :func:`decision_texts` words and
+encodes each of them once — every criterion's explanation, the facts a claim read, what is
+missing, the earlier awards counted — and lays both texts out from those pieces and from
+what comes from the rule files alone (ids, clauses, labels, quotes, hints), encoded once per
+criterion. The texts are what serialising :func:`~engine.explain.contract.assessment_json`
+(with decision ids) and its stored form gives, byte for byte: the tests hold them to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic_core import to_json
+
+from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, Decision
+from ..rulebook import Ruleset
+from ..rulebook.facts import FACTS, plain_value
+from .contract import applicant_json, criterion_static, maximums_json
+from .sentences import decision_summary, explanation
+from .words import is_zh
+
+__all__ = ["decision_texts", "encoded"]
+
+# what JSON escapes in a text (and lone surrogates, which UTF-8 cannot carry): else a text is itself, quoted
+_ESCAPED = re.compile('[\x00-\x1f"\\\\\ud800-\udfff]')
+
+
+def encoded(value: Any) -> str:
+    """``value`` as compact JSON text, as :func:`pydantic_core.to_json` writes it."""
+    kind = type(value)
+    if kind is str:
+        return '"' + value + '"' if not _ESCAPED.search(value) else to_json(value).decode("utf-8")
+    if value is None:
+        return "null"
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    return to_json(value).decode("utf-8")
+
+
+_FRAGMENTS: dict[tuple[int, str], tuple[Any, str, str, str]] = {}
+
+
+def _fragments(c: CriterionResult, lang: str) -> tuple[str, str, str]:
+    """A criterion's parts from the rule file alone, as JSON text: its object in the contract
+    up to ``"status":``, the same in the stored decision, and ``,"hint":…``."""
+    key = (id(c.criterion), lang)
+    found = _FRAGMENTS.get(key)
+    if found is not None and found[0] is c.criterion:
+        return found[1], found[2], found[3]
+    static, hint, _ = criterion_static(c, lang)
+    full = "{" + ",".join(f"{encoded(k)}:{encoded(v)}" for k, v in static.items()) + ',"status":'
+    stored = '{"id":' + encoded(c.id) + ',"clause":' + encoded(c.clause) + ',"status":'
+    hinted = ',"hint":' + encoded(hint)
+    _FRAGMENTS[key] = (c.criterion, full, stored, hinted)
+    return full, stored, hinted
+
+
+def _decision(
+    decision: Decision, decision_id: str, assessment: Assessment, ruleset: Ruleset, lang: str
+) -> tuple[str, str]:
+    """One claim's decision in the contract, and as stored."""
+    when = assessment.submitted_on
+    full_criteria: list[str] = []
+    stored_criteria: list[str] = []
+    explained: dict[int, str] = {}
+    shown: dict[str, str] = {}  # each fact the claim's criteria read, in the application's terms, as JSON
+    claim_facts: dict[str, str] = {}  # those given, in the order first read
+    for c in decision.criteria:
+        full, stored, hinted = _fragments(c, lang)
+        said = explanation(c, ruleset, when, lang)
+        explained[id(c)] = said
+        common = '"' + c.status + '","explanation":' + encoded(said)
+        fact = c.fact
+        facts: dict[str, None] = {}
+        for path in c.criterion.facts:
+            text = shown.get(path)
+            if text is None:
+                value = plain_value(FACTS[path], fact.get(path))
+                text = shown[path] = encoded(value)
+                if value is not None:
+                    claim_facts[path] = text
+            facts['"' + path + '":' + text] = None
+        missing = encoded(list(c.missing)) if c.missing else "[]"
+        tail = ',"review":true' if c.review else ""
+        if c.earlier:
+            tail += ',"earlier_awards":' + encoded([r.to_json() for r in c.earlier])
+        full_criteria.append(
+            full
+            + common
+            + ',"facts":{'
+            + ",".join(facts)
+            + '},"missing":'
+            + missing
+            + tail
+            + ("" if c.status == MET else hinted)
+            + "}"
+        )
+        stored_criteria.append(stored + common + (',"missing":' + missing if c.missing else "") + tail + "}")
+    amount = decision.amount if decision.amount is not None and decision.outcome != INELIGIBLE else None
+    head = (
+        '{"claim":'
+        + str(decision.claim)
+        + ',"program":'
+        + encoded(decision.program)
+        + ',"outcome":"'
+        + decision.outcome
+        + '","amount":'
+        + (encoded(str(amount)) if amount is not None else "null")
+        + ',"maximums":'
+        + encoded(maximums_json(decision.maximums))
+    )
+    rest = (
+        ',"missing":'
+        + encoded(list(decision.missing))
+        + ',"summary":'
+        + encoded(decision_summary(decision, ruleset, when, lang, explained))
+        + ',"clause":'
+        + encoded(decision.clause)
+    )
+    if decision.patent:
+        rest += ',"patent":' + encoded(decision.patent)
+    if decision.arithmetic is not None:
+        rest += ',"arithmetic":' + encoded(decision.arithmetic.to_json())
+    derived_full = derived_stored = ""
+    if decision.derived:
+        zh = is_zh(lang)
+        labelled = [
+            {"id": d.id, "status": d.status, "label": d.label.zh if zh else d.label.en} for d in decision.derived
+        ]
+        derived_full = ',"derived":' + encoded(labelled)
+        derived_stored = ',"derived":' + encoded({d.id: d.status for d in decision.derived})
+    ident = ',"decision":' + encoded(decision_id) + "}"
+    full_text = head + ',"criteria":[' + ",".join(full_criteria) + "]" + rest + derived_full + ident
+    stored_text = (
+        head
+        + rest
+        + ident[:-1]
+        + ',"criteria":['
+        + ",".join(stored_criteria)
+        + '],"facts":{'
+        + ",".join('"' + path + '":' + text for path, text in claim_facts.items())
+        + "}"
+        + derived_stored
+        + "}"
+    )
+    return full_text, stored_text
+
+
+def decision_texts(
+    assessment: Assessment, ruleset: Ruleset, decision_ids: Sequence[str], lang: str = "zh"
+) -> tuple[str, str]:
+    """The contract's decision object (each claim with its id from ``decision_ids``) and the
+    decision as the store keeps it (:func:`~engine.store.bodies.stored_result`), as compact
+    JSON text."""
+    full: list[str] = []
+    stored: list[str] = []
+    for decision, decision_id in zip(assessment.decisions, decision_ids, strict=True):
+        one, other = _decision(decision, decision_id, assessment, ruleset, lang)
+        full.append(one)
+        stored.append(other)
+    opening = (
+        '{"application":'
+        + encoded(assessment.application_id)
+        + ',"ruleset":'
+        + encoded({"id": assessment.ruleset_id, "version": assessment.ruleset_version})
+    )
+    about = (
+        ',"submitted_on":"'
+        + assessment.submitted_on.isoformat()
+        + '","applicant":'
+        + encoded(applicant_json(assessment))
+    )
+    closing = ',"total":' + encoded(str(assessment.total)) + ',"engine":' + encoded(assessment.engine)
+    title = assessment.title.zh if is_zh(lang) else assessment.title.en
+    policy = {"document": assessment.document, "title": title, "in_force": assessment.in_force}
+    full_text = (
+        opening + ',"decisions":[' + ",".join(full) + "]" + about + ',"policy":' + encoded(policy) + closing + "}"
+    )
+    stored_text = (
+        opening
+        + about
+        + closing
+        + ',"policy":{"in_force":'
+        + ("true" if assessment.in_force else "false")
+        + '},"decisions":['
+        + ",".join(stored)
+        + "]}"
+    )
+    return full_text, stored_text
