@@ -80,3 +80,53 @@ def test_services_name_no_command_line_flag() -> None:
     for path in (ENGINE / "services").glob("*.py"):
         strings = _code_strings(ast.parse(path.read_text(encoding="utf-8")))
         assert [s for s in strings if re.search(r"(^|\s)--[a-z]", s)] == [], _name(path)
+
+
+# Each room of the house may use only the rooms below it; a face never sits under a service,
+# a service never under a face. Imports inside ``if TYPE_CHECKING:`` name types only and are free.
+FLOORS = {
+    "errors": 0, "privacy": 0, "money": 0, "yamlio": 0, "_exports": 0, "__version__": 0,
+    "model": 1, "generate": 2,
+    "rulebook": 2,
+    "reading": 3, "evaluation": 3,
+    "explain": 4, "store": 4,
+    "services": 5,
+    "cli": 6, "web": 6,
+}  # fmt: skip
+
+
+def _room(path: Path) -> str:
+    parts = path.relative_to(ENGINE).parts
+    return parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+
+
+def _rooms_used(path: Path, tree: ast.AST) -> set[str]:
+    types_only = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for inner in ast.walk(node)
+    }
+    package = list(path.relative_to(ENGINE).parts[:-1])
+    used = set()
+    for node in ast.walk(tree):
+        if id(node) in types_only or not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package[: len(package) - (node.level - 1)]
+            target = base + (node.module.split(".") if node.module else [node.names[0].name])
+        elif node.module and node.module.startswith("engine."):
+            target = node.module.split(".")[1:]
+        else:
+            continue
+        if target and target[0] != _room(path):
+            used.add(target[0])
+    return used
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if p.name != "__init__.py" or p.parent != ENGINE], ids=_name)
+def test_rooms_import_only_the_floors_below(path: Path) -> None:
+    room = _room(path)
+    used = _rooms_used(path, ast.parse(path.read_text(encoding="utf-8")))
+    above = sorted(u for u in used if FLOORS[u] >= FLOORS[room] and FLOORS[room] > 0)
+    assert above == [], f"{_name(path)} ({room}, floor {FLOORS[room]}) imports {above}"

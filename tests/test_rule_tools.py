@@ -310,7 +310,7 @@ def _case_ids() -> list[str]:
 
 @pytest.fixture(scope="module")
 def rule_case_results():
-    from engine.rulebook.tools.rule_tests import run_rule_tests
+    from engine.services.rule_tests import run_rule_tests
 
     return run_rule_tests(CASES, load_rulebook())
 

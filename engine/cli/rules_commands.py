@@ -82,7 +82,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_test(args: argparse.Namespace) -> int:
     from ..rulebook import default_rules_dir, load_rulebook
-    from ..rulebook.tools.rule_tests import run_rule_tests
+    from ..services.rule_tests import run_rule_tests
 
     rulebook = load_rulebook(args.rules)
     path = Path(args.path) if args.path else default_rules_dir().parent / "tests" / "rule_cases"

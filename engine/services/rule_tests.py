@@ -26,9 +26,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ...errors import InputError, Problem, RuleFileError
-from ...yamlio import LoadProblem, Located, format_path, load_yaml
-from ..rulebook import Rulebook
+from ..errors import InputError, Problem, RuleFileError
+from ..evaluation import evaluate
+from ..reading import application_from_data, read_application
+from ..rulebook.rulebook import Rulebook
+from ..yamlio import LoadProblem, Located, format_path, load_yaml
 
 __all__ = ["CaseResult", "find_rule_tests", "run_rule_tests"]
 
@@ -95,8 +97,6 @@ def run_rule_tests(path: Path, rulebook: Rulebook) -> list[CaseResult]:
     """Run every case of every rule-test file at ``path``. Raises :class:`RuleFileError`
     for a test file that cannot be read (with file:line); a case whose application is
     invalid fails with the application's error."""
-    from ...evaluation import evaluate
-    from ...reading import application_from_data, read_application
 
     results: list[CaseResult] = []
     for file in find_rule_tests(path):
