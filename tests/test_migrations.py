@@ -34,17 +34,19 @@ def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsy
     assert query(legacy, "PRAGMA user_version") == [(1,)]
     code, out, err = run(capsys, "migrate", "--db", legacy)
     assert code == 0, err
-    assert out.splitlines()[:4] == [
+    assert out.splitlines()[:5] == [
         "applied 0001_initial",
         "applied 0002_decision_index",
         "applied 0003_users",
         "applied 0004_limits",
+        "applied 0005_records_lz4",
     ]
     assert [name for name, _ in query(legacy, "SELECT name, applied_at FROM migrations ORDER BY name")] == [
         "0001_initial",
         "0002_decision_index",
         "0003_users",
         "0004_limits",
+        "0005_records_lz4",
     ]
     assert all(at.endswith("+00:00") for (at,) in query(legacy, "SELECT applied_at FROM migrations"))
     assert query(legacy, "SELECT version_num FROM alembic_version") == [(HEAD,)]
@@ -100,7 +102,13 @@ def test_the_migrations_build_exactly_the_schema(store_url: str) -> None:
     from engine.store.schema import metadata
 
     store = engine.open_store(store_url, create=True)
-    assert [m.name for m in store.migrations()] == ["0001_initial", "0002_decision_index", "0003_users", "0004_limits"]
+    assert [m.name for m in store.migrations()] == [
+        "0001_initial",
+        "0002_decision_index",
+        "0003_users",
+        "0004_limits",
+        "0005_records_lz4",
+    ]
     store.close()
     url = store_url.replace("postgresql://", "postgresql+psycopg://") if is_pg(store_url) else f"sqlite:///{store_url}"
     sql = create_engine(url)

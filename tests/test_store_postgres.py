@@ -37,7 +37,9 @@ def test_screen_creates_the_database_and_marks_it(pg_url: str, capsys: Any) -> N
     assert code == 0, err
     assert _database_exists(pg_url)
     assert query(pg_url, "SELECT obj_description(CAST('records' AS regclass), 'pg_class')") == [(MARK,)]
-    assert query(pg_url, "SELECT version_num FROM alembic_version") == [("0004",)]
+    assert query(pg_url, "SELECT version_num FROM alembic_version") == [("0005",)]
+    assert query(pg_url, "SELECT attcompression FROM pg_attribute WHERE attrelid = CAST('records' AS regclass) "
+                 "AND attname = 'body'") == [("l",)]  # lz4  # fmt: skip
     types = dict(
         query(pg_url, "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", ("awards",))
     )
@@ -135,6 +137,7 @@ def test_two_processes_opening_a_new_store_at_once_migrate_it_once(pg_url: str) 
         "0002_decision_index",
         "0003_users",
         "0004_limits",
+        "0005_records_lz4",
     ]
     assert engine.verify(store := engine.open_store(fresh)).intact and store.count() == 2
     store.close()
