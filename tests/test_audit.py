@@ -474,10 +474,10 @@ def test_a_reworded_explanation_replays_as_the_same_decision(store: Path, capsys
     """Today's engine words every criterion differently: the decisions are the same, so replay
     exits 0 and reports the wording change apart; show prints today's words or, on request,
     the words the applicant was given."""
-    import engine.explain.contract
+    import engine.explain.sentences
 
-    said = engine.explain.contract.explanation
-    monkeypatch.setattr(engine.explain.contract, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
+    said = engine.explain.sentences.explanation
+    monkeypatch.setattr(engine.explain.sentences, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
     code, output = replay(capsys, store)
     assert code == 0, output
     assert "5 reproduced, 0 differ; wording changed in 5 of them, the decisions the same" in output

@@ -15,7 +15,7 @@ from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, 
 from ..model import identifiers
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS, plain_value
-from .sentences import decision_summary, explanation
+from . import sentences
 from .words import is_zh
 
 __all__ = ["applicant_json", "assessment_json", "criterion_static", "decision_json", "maximums_json"]
@@ -65,7 +65,7 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
     plain: dict[str, Any] = {}  # each fact in the application's own terms, once per claim
     for c in decision.criteria:
         static, hint, specs = criterion_static(c, lang)
-        said = explanation(c, ruleset, when, lang)
+        said = sentences.explanation(c, ruleset, when, lang)
         explanations[id(c)] = said
         fact = c.fact
         for path, spec in specs:
@@ -93,7 +93,7 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         "maximums": maximums_json(decision.maximums),
         "criteria": criteria,
         "missing": list(decision.missing),
-        "summary": decision_summary(decision, ruleset, when, lang, explanations),
+        "summary": sentences.decision_summary(decision, ruleset, when, lang, explanations),
         "clause": decision.clause,
     }
     if decision.patent:

@@ -21,8 +21,8 @@ from pydantic_core import to_json
 from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, Decision
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS, plain_value
+from . import sentences
 from .contract import applicant_json, criterion_static, maximums_json
-from .sentences import decision_summary, explanation
 from .words import is_zh
 
 __all__ = ["decision_texts", "encoded"]
@@ -75,7 +75,7 @@ def _decision(
     claim_facts: dict[str, str] = {}  # those given, in the order first read
     for c in decision.criteria:
         full, stored, hinted = _fragments(c, lang)
-        said = explanation(c, ruleset, when, lang)
+        said = sentences.explanation(c, ruleset, when, lang)
         explained[id(c)] = said
         common = '"' + c.status + '","explanation":' + encoded(said)
         fact = c.fact
@@ -121,7 +121,7 @@ def _decision(
         ',"missing":'
         + encoded(list(decision.missing))
         + ',"summary":'
-        + encoded(decision_summary(decision, ruleset, when, lang, explained))
+        + encoded(sentences.decision_summary(decision, ruleset, when, lang, explained))
         + ',"clause":'
         + encoded(decision.clause)
     )

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 __all__ = ["KeySort"]
 
-RUN = 200_000  # keys held in memory at a time (about 200 bytes each)
+RUN = 50_000  # keys held in memory at a time (about 250 bytes each): memory flat past a few MB
 
 Key = tuple[str, str, int, str, int, int, int]
 

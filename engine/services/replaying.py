@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EngineError, Problem, StoreError
+from ..evaluation import Assessment
+from ..explain.contract_text import decision_texts
 from ..reading import application_from_data
-from ..store import Reader, StoredRecord, parse_reference
-from ..store.bodies import stored_result
+from ..rulebook import Ruleset
+from ..store import Reader, StoredRecord, decision_id, parse_reference
 from ..yamlio import Located
 from .archive import Archive
 from .ledger import RecordedLedger
 from .pipeline import pipelined, worker_count
-from .recording import result_json
 
 __all__ = ["Difference", "Replayed", "decision_essence", "decision_wording", "replay"]
 
@@ -164,12 +165,18 @@ def replay_records(
             try:
                 if assessment is None:
                     assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
-                now = stored_result(result_json(assessment, ruleset))
+                now = json.loads(stored_text(assessment, ruleset))
             except EngineError as exc:
                 _failed(out, content, claims, exc)
                 continue
             compare(content["result"], now, out, claims, detail)
     return done
+
+
+def stored_text(assessment: Assessment, ruleset: Ruleset) -> str:
+    """The decision as a record of today would store it (compact JSON)."""
+    ids = [decision_id(assessment.application_id, d.claim) for d in assessment.decisions]
+    return decision_texts(assessment, ruleset, ids)[1]
 
 
 def _failed(out: Replayed, content: dict[str, Any], claims: Sequence[int], exc: EngineError) -> None:
