@@ -52,6 +52,7 @@ def test_the_line_and_the_stored_decision_are_the_objects_serialised(lang: str) 
         result = result_json(assessment, ruleset, lang)
         assert line == to_json(result).decode(), assessment.application_id
         assert stored == record_json(stored_result(result)), assessment.application_id
+        assert decision_texts(assessment, ruleset, ids, lang, line=False) == ("", stored)  # as replay asks
         kinds.update((d.outcome, bool(d.derived), d.arithmetic is not None) for d in assessment.decisions)
     assert {outcome for outcome, _, _ in kinds} == {"eligible", "ineligible", "needs_review"}
     assert any(derived for _, derived, _ in kinds) and any(arithmetic for _, _, arithmetic in kinds)

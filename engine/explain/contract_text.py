@@ -64,9 +64,9 @@ def _fragments(c: CriterionResult, lang: str) -> tuple[str, str, str]:
 
 
 def _decision(
-    decision: Decision, decision_id: str, assessment: Assessment, ruleset: Ruleset, lang: str
+    decision: Decision, decision_id: str, assessment: Assessment, ruleset: Ruleset, lang: str, line: bool
 ) -> tuple[str, str]:
-    """One claim's decision in the contract, and as stored."""
+    """One claim's decision in the contract (when ``line``; else ""), and as stored."""
     when = assessment.submitted_on
     full_criteria: list[str] = []
     stored_criteria: list[str] = []
@@ -92,17 +92,18 @@ def _decision(
         tail = ',"review":true' if c.review else ""
         if c.earlier:
             tail += ',"earlier_awards":' + encoded([r.to_json() for r in c.earlier])
-        full_criteria.append(
-            full
-            + common
-            + ',"facts":{'
-            + ",".join(facts)
-            + '},"missing":'
-            + missing
-            + tail
-            + ("" if c.status == MET else hinted)
-            + "}"
-        )
+        if line:
+            full_criteria.append(
+                full
+                + common
+                + ',"facts":{'
+                + ",".join(facts)
+                + '},"missing":'
+                + missing
+                + tail
+                + ("" if c.status == MET else hinted)
+                + "}"
+            )
         stored_criteria.append(stored + common + (',"missing":' + missing if c.missing else "") + tail + "}")
     amount = decision.amount if decision.amount is not None and decision.outcome != INELIGIBLE else None
     head = (
@@ -138,7 +139,7 @@ def _decision(
         derived_full = ',"derived":' + encoded(labelled)
         derived_stored = ',"derived":' + encoded({d.id: d.status for d in decision.derived})
     ident = ',"decision":' + encoded(decision_id) + "}"
-    full_text = head + ',"criteria":[' + ",".join(full_criteria) + "]" + rest + derived_full + ident
+    full_text = head + ',"criteria":[' + ",".join(full_criteria) + "]" + rest + derived_full + ident if line else ""
     stored_text = (
         head
         + rest
@@ -155,15 +156,15 @@ def _decision(
 
 
 def decision_texts(
-    assessment: Assessment, ruleset: Ruleset, decision_ids: Sequence[str], lang: str = "zh"
+    assessment: Assessment, ruleset: Ruleset, decision_ids: Sequence[str], lang: str = "zh", line: bool = True
 ) -> tuple[str, str]:
     """The contract's decision object (each claim with its id from ``decision_ids``) and the
     decision as the store keeps it (:func:`~engine.store.bodies.stored_result`), as compact
-    JSON text."""
+    JSON text; with ``line=False`` only the second (the first is "")."""
     full: list[str] = []
     stored: list[str] = []
     for decision, decision_id in zip(assessment.decisions, decision_ids, strict=True):
-        one, other = _decision(decision, decision_id, assessment, ruleset, lang)
+        one, other = _decision(decision, decision_id, assessment, ruleset, lang, line)
         full.append(one)
         stored.append(other)
     opening = (
@@ -183,6 +184,8 @@ def decision_texts(
     policy = {"document": assessment.document, "title": title, "in_force": assessment.in_force}
     full_text = (
         opening + ',"decisions":[' + ",".join(full) + "]" + about + ',"policy":' + encoded(policy) + closing + "}"
+        if line
+        else ""
     )
     stored_text = (
         opening

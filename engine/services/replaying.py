@@ -124,10 +124,14 @@ def compare(
             continue
         out.decisions += 1
         every = out.compared if detail else None
-        found = list(_diff(decision_essence(a), decision_essence(b), f"decisions[{i}]", every))
+        was, now_is = decision_essence(a), decision_essence(b)
+        # equal as a whole: nothing differs (walked field by field only to list the fields, or where not)
+        found = [] if every is None and was == now_is else list(_diff(was, now_is, f"decisions[{i}]", every))
         out.differences += found
         out.differing += bool(found)
-        out.wording += _diff(decision_wording(a), decision_wording(b), f"decisions[{i}]")
+        said, now_said = decision_wording(a), decision_wording(b)
+        if said != now_said:
+            out.wording += _diff(said, now_said, f"decisions[{i}]")
 
 
 def replay_record(record: StoredRecord, archive: Archive, claims: Sequence[int] = (), detail: bool = False) -> Replayed:
@@ -176,7 +180,7 @@ def replay_records(
 def stored_text(assessment: Assessment, ruleset: Ruleset) -> str:
     """The decision as a record of today would store it (compact JSON)."""
     ids = [decision_id(assessment.application_id, d.claim) for d in assessment.decisions]
-    return decision_texts(assessment, ruleset, ids)[1]
+    return decision_texts(assessment, ruleset, ids, line=False)[1]
 
 
 def _failed(out: Replayed, content: dict[str, Any], claims: Sequence[int], exc: EngineError) -> None:
