@@ -249,3 +249,56 @@ def test_a_folder_that_cannot_be_read_is_reported_not_skipped_in_silence(
     assert [r.application.id for r in records if r.application] == ["LOCK-1"]
     [bad] = [r for r in records if r.error]
     assert str(bad.error) == f"{folder / 'locked'}: a folder that cannot be read: Permission denied"
+
+
+# ------------------------------------------------------------ files that are not files
+
+
+def test_a_named_pipe_is_refused_unread_and_the_batch_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(yaml.safe_dump(app("PIPE-1"), allow_unicode=True), encoding="utf-8")
+    for name in ("fifo.yaml", "fifo.jsonl", "fifo.json"):
+        os.mkfifo(folder / name)  # no writer: opening it to read would wait for ever
+    refused = "not a regular file (a named pipe), not read"
+    hint = "  hint: an application is a file saved on disk: copy it into a file and name that\n"
+    fifo = folder / "fifo.yaml"
+    assert run(capsys, "check", fifo) == (2, "", f"error: {fifo}: {refused}\n\n{hint}")
+
+    code, out, err = run(capsys, "screen", folder, "--db", tmp_path / "s.db", "--format", "jsonl", "--quiet")
+    assert code == 2
+    assert [json.loads(line)["application"] for line in out.splitlines()] == ["PIPE-1"]
+    for name in ("fifo.json", "fifo.jsonl", "fifo.yaml"):
+        assert f"error: {folder / name}: {refused}\n" in err
+    assert err.endswith("screened: 1 recorded, 0 already recorded, 3 invalid\n")
+
+
+def test_a_device_is_refused_unread(tmp_path: Path) -> None:
+    link = tmp_path / "zero.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ApplicationError) as info:
+        read_application(link, RULEBOOK)
+    assert str(info.value).startswith(f"{link}: not a regular file (a device), not read\n")
+
+
+def test_a_link_to_a_folder_is_reported_as_skipped_never_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.yaml").write_text(yaml.safe_dump(app("LINK-1"), allow_unicode=True), encoding="utf-8")
+    (folder / "sub" / "loop").symlink_to("..")
+    (folder / "up").symlink_to(tmp_path)
+    records = list(iter_applications([folder], RULEBOOK))
+    assert [r.application.id for r in records if r.application] == ["LINK-1"]
+    not_followed = "a link to a folder, not followed (name the folder itself to read it)"
+    skipped = {Path(r.source).relative_to(folder).as_posix(): r.skipped for r in records if r.skipped}
+    assert skipped == {"sub/loop": not_followed, "up": not_followed}
+    code, _, err = run(capsys, "screen", folder, "--db", tmp_path / "s.db", "--quiet")
+    assert code == 0, err
+    assert f"{folder / 'up'}: skipped: {not_followed}\n" in err
+    assert err.endswith("screened: 1 recorded, 0 already recorded, 0 invalid, 2 other files skipped\n")

@@ -2,7 +2,9 @@
 
 A folder is walked in name order; every file whose name ends in ``.yaml``, ``.yml``,
 ``.json`` or ``.jsonl`` (in any letter case) is read, and everything else — other files,
-hidden files and folders — is reported as skipped, never silently ignored. Bytes become
+hidden files and folders, links to folders (never followed) — is reported as skipped, never
+silently ignored. Only regular files are opened: a named pipe, a socket or a device is
+refused unread, as one bad record. Bytes become
 text only as UTF-8 (a byte-order mark is dropped); sizes are held to :mod:`.limits`.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,7 @@ __all__ = [
     "iter_files",
     "iter_lines",
     "kind_of",
+    "open_regular",
     "read_bytes",
     "read_line",
     "split_lines",
@@ -91,9 +95,14 @@ def iter_files(paths: list[str | Path]) -> Iterator[Found]:
         for folder, dirs, files in os.walk(path, onerror=errors.append):
             yield from _unreadable(errors)
             dirs.sort()
-            for name in [d for d in dirs if d.startswith(".")]:
-                dirs.remove(name)
-                yield Found(os.path.join(folder, name), skipped="a hidden folder, not read")
+            for name in list(dirs):
+                full = os.path.join(folder, name)
+                if name.startswith("."):
+                    dirs.remove(name)
+                    yield Found(full, skipped="a hidden folder, not read")
+                elif os.path.islink(full):  # never followed: it may lead back up, or out of the folder
+                    dirs.remove(name)
+                    yield Found(full, skipped="a link to a folder, not followed (name the folder itself to read it)")
             for name in sorted(files):
                 full = os.path.join(folder, name)
                 if name.startswith("."):
@@ -117,18 +126,57 @@ def _refused(file: str, message: str, hint: str | None = None, line: int | None 
     return ApplicationError([Problem(file, line, "", message, hint)])
 
 
-def read_bytes(file: str) -> bytes:
-    """A whole application file's bytes, at most :data:`MAX_FILE_BYTES`; raise ApplicationError."""
-    path = Path(file)
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _kind_of_special(mode: int) -> str:
+    return next((name for test, name in _NOT_REGULAR if test(mode)), "not a file")
+
+
+def open_regular(file: str) -> BinaryIO:
+    """``file`` opened for reading in binary, only when it is a regular file (a link to one
+    counts): a folder, a named pipe, a socket or a device is refused without reading it — a
+    pipe would wait for a writer for ever. Raise ApplicationError (its ``OSError`` in words)."""
     try:
-        if path.is_dir():
+        mode = os.stat(file).st_mode
+        if stat.S_ISDIR(mode):
             raise _refused(file, "is a folder, not an application file")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        if not stat.S_ISREG(mode):
+            raise _not_regular(file, mode)
+        # never blocks, even if the file became a pipe since it was looked at
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise _refused(file, "no such file") from None
     except PermissionError:
         raise _refused(file, "cannot be read: permission denied") from None
+    except OSError as exc:
+        raise _refused(file, f"cannot be read: {exc.strerror or exc}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise _not_regular(file, mode)
+    return os.fdopen(fd, "rb")
+
+
+def _not_regular(file: str, mode: int) -> ApplicationError:
+    return _refused(
+        file,
+        f"not a regular file ({_kind_of_special(mode)}), not read",
+        "an application is a file saved on disk: copy it into a file and name that",
+    )
+
+
+def read_bytes(file: str) -> bytes:
+    """A whole application file's bytes, at most :data:`MAX_FILE_BYTES`; raise ApplicationError
+    (also for anything that is not a regular file: :func:`open_regular`)."""
+    try:
+        with open_regular(file) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise _refused(file, f"cannot be read: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
@@ -140,14 +188,7 @@ def iter_lines(file: str) -> Iterator[tuple[int, int, bytes | None]]:
     """(line number, byte offset, the line's bytes without its end) for every non-blank line
     of a JSON Lines file; the bytes are None for a line longer than :data:`MAX_RECORD_BYTES`
     (skipped without holding it). Raise ApplicationError when the file cannot be opened."""
-    try:
-        handle = open(file, "rb")  # noqa: SIM115 - closed below, also when the caller stops early
-    except FileNotFoundError:
-        raise _refused(file, "no such file") from None
-    except IsADirectoryError:
-        raise _refused(file, "is a folder, not an application file") from None
-    except OSError as exc:
-        raise _refused(file, f"cannot be read: {exc.strerror or exc}") from None
+    handle = open_regular(file)  # closed below, also when the caller stops early
     with handle:
         yield from _lines(handle)
 
@@ -199,7 +240,7 @@ def read_line(source: Source) -> bytes:
     """The bytes of one JSON Lines record, read again by its offset."""
     assert source.size is not None
     try:
-        with open(source.file, "rb") as handle:
+        with open_regular(source.file) as handle:
             handle.seek(source.offset)
             return handle.read(source.size)
     except OSError as exc:
@@ -227,7 +268,7 @@ class LineReader:
         try:
             handle = self.handles.get(source.file)
             if handle is None:
-                handle = self.handles[source.file] = open(source.file, "rb")
+                handle = self.handles[source.file] = open_regular(source.file)
             handle.seek(source.offset)
             return handle.read(source.size)
         except OSError as exc:
