@@ -11,7 +11,17 @@ import pytest
 from helpers_web import APP_A, CODE_A, ROOT
 
 from engine import UsageError, open_store
-from engine.services import add_user, authenticate, history, issue_token, replay, user_for_token
+from engine.services import (
+    add_user,
+    authenticate,
+    end_sessions,
+    history,
+    issue_token,
+    replay,
+    session_key,
+    user_for_session,
+    user_for_token,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgresql", "memory"])
@@ -35,6 +45,27 @@ def test_a_password_is_kept_only_as_its_argon2_hash(store) -> None:  # type: ign
     assert authenticate(store, "rev", "a-long-password") == user
     assert authenticate(store, "rev", "wrong-password") is None
     assert authenticate(store, "nobody", "a-long-password") is None
+
+
+def test_a_name_has_one_spelling_full_width_or_upper_case(store) -> None:  # type: ignore[no-untyped-def]
+    add_user(store, "Ｒｅｖ", "reviewer", "a-long-password")
+    assert [u.name for u in store.users()] == ["rev"]
+    for spelling in ("rev", "REV", "ｒeｖ", " Rev "):
+        assert authenticate(store, spelling, "a-long-password") is not None, spelling
+
+
+def test_sessions_end_on_sign_out_and_on_a_new_password(store) -> None:  # type: ignore[no-untyped-def]
+    user = add_user(store, "rev", "reviewer", "a-long-password")
+    key = session_key(store, user)
+    assert user_for_session(store, "rev", key) == store.user("rev")
+    issue_token(store, "rev")  # a token for a system leaves the pages signed in
+    assert user_for_session(store, "rev", key) is not None
+    end_sessions(store, "rev")
+    assert user_for_session(store, "rev", key) is None
+    key = session_key(store, store.user("rev"))
+    add_user(store, "rev", "reviewer", "another-password")
+    assert user_for_session(store, "rev", key) is None
+    assert user_for_session(store, "nobody", key) is None and user_for_session(store, "rev", "") is None
 
 
 @pytest.mark.parametrize(

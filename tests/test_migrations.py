@@ -34,12 +34,13 @@ def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsy
     assert query(legacy, "PRAGMA user_version") == [(1,)]
     code, out, err = run(capsys, "migrate", "--db", legacy)
     assert code == 0, err
-    assert out.splitlines()[:5] == [
+    assert out.splitlines()[:6] == [
         "applied 0001_initial",
         "applied 0002_decision_index",
         "applied 0003_users",
         "applied 0004_limits",
         "applied 0005_records_lz4",
+        "applied 0006_user_sessions",
     ]
     assert [name for name, _ in query(legacy, "SELECT name, applied_at FROM migrations ORDER BY name")] == [
         "0001_initial",
@@ -47,6 +48,7 @@ def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsy
         "0003_users",
         "0004_limits",
         "0005_records_lz4",
+        "0006_user_sessions",
     ]
     assert all(at.endswith("+00:00") for (at,) in query(legacy, "SELECT applied_at FROM migrations"))
     assert query(legacy, "SELECT version_num FROM alembic_version") == [(HEAD,)]
@@ -108,6 +110,7 @@ def test_the_migrations_build_exactly_the_schema(store_url: str) -> None:
         "0003_users",
         "0004_limits",
         "0005_records_lz4",
+        "0006_user_sessions",
     ]
     store.close()
     url = store_url.replace("postgresql://", "postgresql+psycopg://") if is_pg(store_url) else f"sqlite:///{store_url}"
@@ -117,6 +120,27 @@ def test_the_migrations_build_exactly_the_schema(store_url: str) -> None:
     sql.dispose()
     ours = {("remove_table", "alembic_version"), ("remove_table_comment", "records")}  # Alembic's table; the mark
     assert [d for d in differences if not (isinstance(d, tuple) and (d[0], d[1].name) in ours)] == []
+
+
+def test_a_store_before_sessions_gets_session_keys_and_names_of_one_spelling(store_url: str) -> None:
+    """0006 on a store of revision 0005 holding users named in mixed spellings: each name is
+    respelt as a login looks it up, unless another account already holds that spelling."""
+    engine.open_store(store_url, create=True).close()
+    execute(store_url, "ALTER TABLE users DROP COLUMN session_key")  # back to 0005, as it was
+    execute(store_url, "DELETE FROM migrations WHERE name = '0006_user_sessions'")
+    execute(store_url, "UPDATE alembic_version SET version_num = '0005'")
+    for name in ("Ｒeviewer", "Auditor", "auditor"):
+        execute(
+            store_url,
+            "INSERT INTO users (name, role, password_hash, created_at) VALUES (?, 'reviewer', 'h', 't')",
+            (name,),
+        )
+    store = engine.open_store(store_url)
+    names = [user.name for user in store.users()]
+    keys = {user.session_key for user in store.users()}
+    store.close()
+    assert names == ["Auditor", "auditor", "reviewer"]  # "Auditor" would clash: left as it was
+    assert keys == {None}  # made on the first sign-in
 
 
 def test_a_store_of_a_newer_schema_is_refused(legacy: Path, capsys: Any) -> None:

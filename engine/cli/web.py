@@ -26,6 +26,13 @@ def add_parser(sub: Any) -> None:
     srv.add_argument("--port", type=int, default=8000)
     srv.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")
     srv.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="IPS",
+        help="behind a reverse proxy: the proxy's addresses (comma-separated), whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed; by default no one's are, and a client is its peer address",
+    )
+    srv.add_argument(
         "--sample-users",
         action="store_true",
         help="add the demonstration users (reviewer, auditor, enterprise longfeng) if they are missing",
@@ -127,5 +134,7 @@ def run_serve(args: argparse.Namespace) -> int:
         workers=max(args.workers, 1),
         log_level="warning",
         access_log=False,
+        proxy_headers=bool(args.forwarded_allow_ips),  # uvicorn would believe any loopback peer's
+        forwarded_allow_ips=args.forwarded_allow_ips or "",
     )
     return 0

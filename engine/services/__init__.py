@@ -14,7 +14,7 @@ and the web pages render what these return; the store (``engine.store``) keeps i
 ``review_queue``   decisions awaiting review, oldest first, filtered
 ``find_decisions`` recorded decisions by application, credit code, patent, programme…
 ``history``        decisions by filters, or by any id, credit code or patent number
-``add_user``       users of the web pages and the API (and ``authenticate``, tokens)
+``add_user``       users of the web pages and the API (``authenticate``, tokens, sessions)
 ``copy_store``     a whole store into another database, the chain intact
 =================  =============================================================
 """
@@ -27,9 +27,13 @@ from .._exports import lazy_exports
 _EXPORTS = {
     "accounts": (
         "ROLES",
+        "account_name",
         "add_user",
         "authenticate",
+        "end_sessions",
         "issue_token",
+        "session_key",
+        "user_for_session",
         "user_for_token",
     ),
     "archive": ("archived_ruleset",),
@@ -84,7 +88,17 @@ _EXPORTS = {
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 if TYPE_CHECKING:
-    from .accounts import ROLES, add_user, authenticate, issue_token, user_for_token
+    from .accounts import (
+        ROLES,
+        account_name,
+        add_user,
+        authenticate,
+        end_sessions,
+        issue_token,
+        session_key,
+        user_for_session,
+        user_for_token,
+    )
     from .archive import archived_ruleset
     from .checking import Checked, check, check_file
     from .copying import Copied, copy_store
@@ -114,12 +128,14 @@ __all__ = [
     "Settlement",
     "Shown",
     "VerifyReport",
+    "account_name",
     "add_user",
     "archived_ruleset",
     "authenticate",
     "check",
     "check_file",
     "copy_store",
+    "end_sessions",
     "find_decisions",
     "history",
     "issue_token",
@@ -127,8 +143,10 @@ __all__ = [
     "report",
     "review_queue",
     "screen",
+    "session_key",
     "settle",
     "show",
+    "user_for_session",
     "user_for_token",
     "verify",
 ]

@@ -107,7 +107,9 @@ class User:
 
     ``role`` is reviewer, auditor or enterprise; an enterprise account is bound to one
     ``credit_code``. Secrets are kept only as hashes: ``password_hash`` (argon2) and
-    ``token_hash`` (SHA-256 hex of the API token, None when none was issued)."""
+    ``token_hash`` (SHA-256 hex of the API token, None when none was issued).
+    ``session_key``: the random value every page session of the account carries;
+    replaced to end them all (sign out, a new password); None until first needed."""
 
     name: str
     role: str
@@ -115,6 +117,7 @@ class User:
     password_hash: str
     created_at: str
     token_hash: str | None = None
+    session_key: str | None = None
 
 
 class LimitReads(Protocol):

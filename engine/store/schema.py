@@ -11,7 +11,8 @@
 * ``ruleset_files`` — the rule files of every ruleset version used, as bytes.
 * ``users`` — who may use the web pages and the HTTP API: a role (reviewer, auditor,
   enterprise), the credit code an enterprise account is bound to, the argon2 hash of
-  the password and the SHA-256 of the API token. Not part of the log.
+  the password, the SHA-256 of the API token and the key its page sessions carry.
+  Not part of the log.
 * ``migrations`` — each migration applied, by name, with the time it was applied
   (beside Alembic's own ``alembic_version``).
 * ``limits`` — one row per limit a writer has used (once per patent, an
@@ -154,6 +155,7 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("token_hash", Text, unique=True),
     Column("created_at", Text, nullable=False),
+    Column("session_key", Text),
     CheckConstraint("role IN ('reviewer', 'auditor', 'enterprise')", name="users_role"),
     CheckConstraint("(role = 'enterprise') = (credit_code IS NOT NULL)", name="users_bound"),
 )

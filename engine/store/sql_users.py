@@ -24,6 +24,7 @@ _USER = (
     users.c.password_hash,
     users.c.created_at,
     users.c.token_hash,
+    users.c.session_key,
 )
 
 
@@ -63,5 +64,6 @@ def save_user(conn: Connection, location: str, user: User) -> None:
             "password_hash": user.password_hash,
             "created_at": user.created_at,
             "token_hash": user.token_hash,
+            "session_key": user.session_key,
         },
     )

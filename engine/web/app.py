@@ -13,11 +13,12 @@ import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -70,6 +71,21 @@ def lang_of(request: Request) -> str:
     return lang if lang in ("zh", "en") else "zh"
 
 
+# query parameters that say which page this is (the desk's filters, read from the query as a whole);
+# with those a route declares, the only ones the language switch carries back
+NAVIGATION_QUERY = frozenset({"program", "division", "reason", "outcome", "search"})
+
+
+def page_address(request: Request) -> str:
+    """This page's path and the query parameters that navigate to it, for the language switch:
+    those the route declares (``/decision?id=…``) and the desk's filters. Anything else — a
+    self-check's fields typed into the address — is left out, so a page never echoes it."""
+    route = request.scope.get("route")
+    declared = {p.alias for p in route.dependant.query_params} if isinstance(route, APIRoute) else set()
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k in declared or k in NAVIGATION_QUERY]
+    return request.url.path + (f"?{urlencode(kept, safe='/')}" if kept else "")
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     """A page in the user's language, with the user, the CSRF token and the words."""
     lang = lang_of(request)
@@ -79,7 +95,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "t": lambda key, **v: text(key, lang, **v),
         "user": user,
         "csrf": csrf_token(request),
-        "path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        "path": page_address(request),
         **context,
     }
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status)

@@ -21,7 +21,7 @@ from .app import lang_of, read_form, render
 from .errors import WebError
 from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data
 from .i18n import field_error, text
-from .security import check_csrf, sign_in
+from .security import check_csrf, sign_in, sign_out
 from .views import checked_view
 
 __all__ = ["router"]
@@ -72,9 +72,7 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     check_csrf(request, (await read_form(request))[0])
-    lang = lang_of(request)
-    request.session.clear()
-    request.session["lang"] = lang
+    sign_out(request)
     return RedirectResponse("/", status_code=303)
 
 
@@ -157,6 +155,12 @@ def _errors(exc: ApplicationError, lang: str) -> dict[str, str]:
     return out
 
 
+def _shown_again(values: dict[str, str], errors: dict[str, str]) -> dict[str, str]:
+    """The form's values to fill in again after a refusal, less any resident ID number the
+    form refused: that field comes back empty with its error beside it, never whole."""
+    return {k: v for k, v in values.items() if not (k.endswith("id_number") and k in errors)}
+
+
 def _result(request: Request, checked: Any) -> HTMLResponse:
     return render(request, "result.html", result=checked_view(checked, lang_of(request)))
 
@@ -170,7 +174,8 @@ async def run_check(request: Request) -> Response:
     try:
         application = application_from_data(Located(form_data(values), {}, "form"), rulebook)
     except ApplicationError as exc:
-        return _form_page(request, 422, values=values, errors=_errors(exc, lang_of(request)))
+        errors = _errors(exc, lang_of(request))
+        return _form_page(request, 422, values=_shown_again(values, errors), errors=errors)
     return _result(request, check(application, rulebook))
 
 

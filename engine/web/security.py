@@ -2,11 +2,18 @@
 
 * **Pages** use a signed session cookie (Starlette's ``SessionMiddleware``:
   itsdangerous-signed, HttpOnly, SameSite=strict) holding the user's name, the
-  language and the CSRF token — never anything a person typed in a self-check.
+  account's session key, the language and the CSRF token — never anything a person
+  typed in a self-check. The key is checked against the store on every request:
+  signing out or a new password replaces it, so a copy of the cookie kept from before
+  is refused on every server that shares the store.
 * **Every form** carries the session's CSRF token (htmx requests send it as the
   ``X-CSRF-Token`` header); a POST without the right one is refused with 403.
-* **Logins** are limited per client address and user name: :data:`LOGIN_ATTEMPTS`
-  failures within :data:`LOGIN_WINDOW_SECONDS` lock further tries until the window passes.
+* **Logins** are limited per client address and account: :data:`LOGIN_ATTEMPTS`
+  failures within :data:`LOGIN_WINDOW_SECONDS` lock further tries, the right password
+  too, until the window passes. The account is the name in its one spelling (the one
+  the store is searched by: :func:`~engine.services.accounts.account_name`), so
+  full-width or upper-case letters are no new tries. The client address is the
+  peer's, unless ``subsidy serve --forwarded-allow-ips`` names a proxy to trust.
 * **The API** takes a token (``Authorization: Bearer sbt_…``) issued by
   ``subsidy users token``; it never reads the session cookie, so no cross-site form
   can act through it.
@@ -23,7 +30,7 @@ from typing import Any
 
 from fastapi import Request
 
-from ..services import authenticate, user_for_token
+from ..services import account_name, authenticate, end_sessions, session_key, user_for_session, user_for_token
 from ..store import User
 from .errors import WebError
 
@@ -37,6 +44,7 @@ __all__ = [
     "page_user",
     "require",
     "sign_in",
+    "sign_out",
 ]
 
 LOGIN_ATTEMPTS = 5  # failed logins allowed per address and name ...
@@ -62,11 +70,12 @@ def check_csrf(request: Request, form: Any) -> None:
 
 
 def page_user(request: Request) -> User | None:
-    """The user signed in to the pages, if any (the account as the store has it now)."""
-    name = request.session.get("user")
-    if not isinstance(name, str):
+    """The user signed in to the pages, if any (the account as the store has it now, and
+    only while the session's key is still the account's: not after signing out)."""
+    name, key = request.session.get("user"), request.session.get("session")
+    if not isinstance(name, str) or not isinstance(key, str):
         return None
-    user: User | None = request.app.state.store.user(name)
+    user: User | None = user_for_session(request.app.state.store, name, key)
     return user
 
 
@@ -127,7 +136,7 @@ def sign_in(request: Request, name: str, password: str) -> User | None:
     """Check a login against the limiter and the store; on success the session is the user's
     (a new CSRF token with it). Raises WebError 429 while the limit holds."""
     limiter: LoginLimiter = request.app.state.login_limiter
-    key = (request.client.host if request.client else "-", name.strip().lower()[:64])
+    key = (request.client.host if request.client else "-", account_name(name)[:64])
     wait = limiter.wait(key)
     if wait:
         raise WebError(429, f"too many failed logins: try again in {wait} s", headers={"Retry-After": str(wait)})
@@ -138,5 +147,23 @@ def sign_in(request: Request, name: str, password: str) -> User | None:
     limiter.succeeded(key)
     lang = request.session.get("lang")
     request.session.clear()
-    request.session.update({"user": user.name, "csrf": secrets.token_urlsafe(24), "lang": lang or "zh"})
+    request.session.update(
+        {
+            "user": user.name,
+            "session": session_key(request.app.state.store, user),
+            "csrf": secrets.token_urlsafe(24),
+            "lang": lang or "zh",
+        }
+    )
     return user
+
+
+def sign_out(request: Request) -> None:
+    """End the signed-in user's page sessions on the server (every copy of the cookie, on
+    every browser) and forget this one; the language is kept."""
+    user = page_user(request)
+    if user is not None:
+        end_sessions(request.app.state.store, user.name)
+    lang = request.session.get("lang")
+    request.session.clear()
+    request.session["lang"] = lang if lang in ("zh", "en") else "zh"
