@@ -8,13 +8,14 @@ verifies against the head noted before the backup and replays.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pg_cluster
 import pytest
-from helpers_store import SAMPLES, query, run
+from helpers_store import SAMPLES, connect, query, run
 
 import engine
 from engine.services import copying
@@ -115,7 +116,21 @@ def _tool(name: str) -> str:
 def test_pg_dump_and_pg_restore_give_a_store_that_verifies_and_replays(
     tmp_path: Path, pg_url: str, capsys: Any
 ) -> None:
-    head = _screened(capsys, pg_url)
+    head = _screened(capsys, pg_url)  # noted before the backup; the store goes on being written
+    code, _, err = run(
+        capsys,
+        "settle",
+        "PY-2024-0207/1",
+        "--db",
+        pg_url,
+        "--outcome",
+        "eligible",
+        "--reason",
+        "已核实",
+        "--reviewer",
+        "王审核",
+    )
+    assert code == 0, err
     dump = tmp_path / "store.dump"
     subprocess.run([_tool("pg_dump"), "--format=custom", f"--file={dump}", pg_url], check=True, timeout=120)
     restored = pg_url + "_restored"
@@ -126,9 +141,33 @@ def test_pg_dump_and_pg_restore_give_a_store_that_verifies_and_replays(
         timeout=120,
     )
     code, out, err = run(capsys, "verify", "--db", restored, "--expect-head", head)
-    assert code == 0 and f"intact: 55 records, chain head {head}" in out, out + err
+    assert code == 0 and "intact: 56 records" in out and "(1 record after the head noted earlier)" in out, out + err
     code, out, err = run(capsys, "replay", "--db", restored)
     assert code == 0 and "54 reproduced, 0 differ" in out, out + err
     assert _log(restored) == _log(pg_url) and _indexes(restored) == _indexes(pg_url)
     code, out, err = run(capsys, "show", "--db", restored, f"{SETTLED}/settlement")
     assert code == 0 and SETTLED in out, err
+
+
+def test_sqlite_backup_while_a_writer_is_busy_gives_a_store_that_verifies_and_replays(
+    tmp_path: Path, capsys: Any
+) -> None:
+    sqlite3_cli = shutil.which("sqlite3")
+    if sqlite3_cli is None:
+        pytest.skip("the sqlite3 command-line tool is not installed")
+    store = str(tmp_path / "store.db")
+    head = _screened(capsys, store)
+    busy = connect(Path(store))  # another writer, in the middle of its transaction
+    busy.execute("BEGIN IMMEDIATE")
+    busy.execute("DELETE FROM awards")
+    backup = tmp_path / "backup.db"
+    try:
+        subprocess.run([sqlite3_cli, store, f".backup {backup}"], check=True, timeout=60)
+    finally:
+        busy.execute("ROLLBACK")
+        busy.close()
+    code, out, err = run(capsys, "verify", "--db", backup, "--expect-head", head)
+    assert code == 0 and f"intact: 55 records, chain head {head}" in out, out + err
+    code, out, err = run(capsys, "replay", "--db", backup)
+    assert code == 0 and "54 reproduced, 0 differ" in out, out + err
+    assert _log(str(backup)) == _log(store) and _indexes(str(backup)) == _indexes(store)

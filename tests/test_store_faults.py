@@ -146,7 +146,12 @@ def test_verify_fails_on_a_missing_archive_and_a_truncated_tail(store_url: str, 
     code, _, err = _screen(capsys, store_url)
     assert code == 0, err
     head = query(store_url, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
+    earlier = query(store_url, "SELECT hash FROM records ORDER BY seq DESC LIMIT 3")[2][0]
     last = query(store_url, "SELECT seq, record_id FROM records ORDER BY seq DESC LIMIT 1")[0]
+    code, out, err = run(capsys, "verify", "--db", store_url, "--expect-head", earlier)
+    assert code == 0 and "(2 records after the head noted earlier)" in out, out + err  # appending is no fault
+    code, out, err = run(capsys, "verify", "--db", store_url, "--expect-head", "0" * 64)
+    assert code == 1 and "its tail was removed or rewritten" in out, out + err  # the start is no head of a store
     for sql in (
         "DELETE FROM awards WHERE record_seq = ?",
         "DELETE FROM applications WHERE record_seq = ?",
@@ -158,6 +163,8 @@ def test_verify_fails_on_a_missing_archive_and_a_truncated_tail(store_url: str, 
     assert code == 0, out + err  # a shorter chain is a whole chain…
     code, out, err = run(capsys, "verify", "--db", store_url, "--expect-head", head)
     assert code == 1 and f"not at {head} as noted earlier" in out, out + err  # …but not the one noted
+    code, out, err = run(capsys, "verify", "--db", store_url, "--expect-head", earlier)
+    assert code == 0 and "(1 record after the head noted earlier)" in out, out + err  # it still passes an older one
     assert execute(store_url, "DELETE FROM ruleset_files") > 0
     code, out, err = run(capsys, "verify", "--db", store_url)
     assert code == 1 and "not archived in the store" in out, out + err

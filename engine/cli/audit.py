@@ -34,7 +34,9 @@ def run_verify(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if report.intact:
-        print(f"intact: {report.records} records, chain head {report.head}")
+        after = report.after_noted
+        since = f" ({after} record{'s' if after != 1 else ''} after the head noted earlier)" if after else ""
+        print(f"intact: {report.records} records, chain head {report.head}{since}")
         return 0
     where = f" (#{report.bad_seq})" if report.bad_seq is not None else ""
     print(f"ALTERED: record {report.bad_record}{where}: {report.reason}")

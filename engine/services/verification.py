@@ -32,6 +32,7 @@ class VerifyReport:
     bad_record: str | None = None
     bad_seq: int | None = None
     reason: str | None = None
+    after_noted: int | None = None  # with a noted head: the records appended after it
 
     @property
     def intact(self) -> bool:
@@ -69,14 +70,19 @@ class _ByRecord(Generic[T]):
 
 def verify(store: Store, *, expect_head: str | None = None) -> VerifyReport:
     """Check the whole store (see the module's notes); ``expect_head``: the chain head an
-    auditor noted earlier, which must still be the head (a truncated tail is caught)."""
+    auditor noted earlier. The chain must still reach it — be that head, or have it as the
+    hash of one of its records, with records appended since (``after_noted`` counts them):
+    a tail removed or rewritten from before that record is caught; appending is not a fault."""
     report = VerifyReport()
     with store.reading() as view:
         try:
-            _walk(view, report)
-            if expect_head is not None and report.head != expect_head:
+            _walk(view, report, expect_head)
+            if expect_head is not None and report.after_noted is None:
                 raise _Failed(
-                    "chain head", None, f"the chain ends at {report.head}, not at {expect_head} as noted earlier"
+                    "chain head",
+                    None,
+                    f"the chain ends at {report.head}, not at {expect_head} as noted earlier, "
+                    "and no record of it has that hash (its tail was removed or rewritten)",
                 )
         except _Failed as failed:
             report.bad_record, report.bad_seq, report.reason = failed.record, failed.seq, failed.reason
@@ -87,7 +93,7 @@ def _award_key(row: AwardRow) -> tuple[str, str]:
     return row.decision_id, row.source
 
 
-def _walk(view: Reader, report: VerifyReport) -> None:
+def _walk(view: Reader, report: VerifyReport, noted: str | None) -> None:
     apps = _ByRecord(((s, (a, h)) for s, a, h in view.application_index()), lambda row: row[0])
     awards = _ByRecord(view.award_index(), lambda row: row.application)
     decisions = _ByRecord(view.decision_index(), lambda row: row.application)
@@ -95,6 +101,7 @@ def _walk(view: Reader, report: VerifyReport) -> None:
     held_released: dict[str, tuple[int, str]] = {}  # pending holds the index lacks: they must be settled later
     versions: set[str] = set()
     prev = GENESIS
+    noted_at = 0 if noted == GENESIS else None  # the number of the record whose hash was noted
     for record in view.records():
         report.records += 1
         seq = record.seq
@@ -152,6 +159,8 @@ def _walk(view: Reader, report: VerifyReport) -> None:
             raise fail("the decision index disagrees with the log for this decision")
         prev = record.hash
         report.head = record.hash
+        if record.hash == noted:
+            noted_at = seq
 
     for stream in (apps, awards, decisions):
         if stream.next is not None:
@@ -160,6 +169,8 @@ def _walk(view: Reader, report: VerifyReport) -> None:
         seq, application = min(held_released.values())
         raise _Failed(application, seq, _AWARDS_ALTERED)
     _check_archive(view, versions)
+    if noted_at is not None and (noted_at > 0 or report.records == 0):
+        report.after_noted = report.records - noted_at
 
 
 _AWARDS_ALTERED = "the awards index disagrees with the log (the room used under the limits was altered)"
