@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -360,6 +361,7 @@ def main() -> int:
     finally:
         if started is not None:
             pg_cluster.stop(started)
+        shutil.rmtree(work, ignore_errors=True)  # every run's files and stores: tens of MB each
     bad = [r for r in runs if not r.ok]
     if not args.json:
         seconds = [r.seconds for r in runs]
