@@ -211,3 +211,26 @@ def test_the_self_check_page_closes_as_the_text_does(web: Web, name: str, closin
     page = visible_text(response.text)
     assert closing in page and "合计奖励：0.00" not in page and "合计奖励 0.00" not in page
     assert "claims[1]" not in page
+
+
+# ------------------------------------------------------------------ countries by ISO 3166-1
+
+
+@pytest.mark.parametrize(
+    ("country", "zh", "en"),
+    [
+        ("VN", "河内国家大学（高等院校，越南）", "河内国家大学 (university, Vietnam)"),
+        ("CI", "河内国家大学（高等院校，科特迪瓦）", "河内国家大学 (university, Côte d'Ivoire)"),
+        ("HK", "河内国家大学（高等院校，中国香港）", "河内国家大学 (university, Hong Kong, China)"),
+        ("DE", "河内国家大学（高等院校，德国）", "河内国家大学 (university, Germany)"),
+    ],
+)
+def test_every_iso_country_is_named_in_both_languages(
+    capsys: Any, tmp_path: Path, country: str, zh: str, en: str
+) -> None:
+    data = yaml.safe_load((SAMPLES / "p2-eligible-foreign-university-licence.yaml").read_text(encoding="utf-8"))
+    data["claims"][0]["seller"].update(name="河内国家大学", country=country)
+    path = tmp_path / "seller.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert _criterion(_json(capsys, path), "seller-type")["explanation"] == zh
+    assert _criterion(_json(capsys, path, "en"), "seller-type")["explanation"].endswith(en)

@@ -2,7 +2,8 @@
 
 Chinese by default, English on request (``lang="en"``); the labels of criteria,
 programmes and facts come from the rule files, the few here are the vocabulary's
-own (kinds of patent, seller types, countries, outcomes).
+own (kinds of patent, seller types, outcomes); countries are named by ISO 3166-1 through
+:func:`engine.model.countries.country_name`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from ..evaluation.decision import ELIGIBLE, INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, AwardRef, Decision
+from ..model.countries import country_name
 from ..model.divisions import Gazetteer
 from ..money import format_yuan, from_fen
 from ..rulebook import Ruleset
@@ -45,27 +47,6 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "gold": ("金奖", "gold award"),
     "silver": ("银奖", "silver award"),
     "excellence": ("优秀奖", "award of excellence"),
-}
-COUNTRIES = {
-    "CN": ("中国", "China"),
-    "US": ("美国", "US"),
-    "JP": ("日本", "Japan"),
-    "DE": ("德国", "Germany"),
-    "GB": ("英国", "UK"),
-    "FR": ("法国", "France"),
-    "KR": ("韩国", "Korea"),
-    "RU": ("俄罗斯", "Russia"),
-    "IT": ("意大利", "Italy"),
-    "NL": ("荷兰", "Netherlands"),
-    "CH": ("瑞士", "Switzerland"),
-    "SE": ("瑞典", "Sweden"),
-    "IL": ("以色列", "Israel"),
-    "SG": ("新加坡", "Singapore"),
-    "CA": ("加拿大", "Canada"),
-    "AU": ("澳大利亚", "Australia"),
-    "HK": ("中国香港", "Hong Kong, China"),
-    "MO": ("中国澳门", "Macao, China"),
-    "TW": ("中国台湾", "Taiwan, China"),
 }
 OUTCOME = {
     ELIGIBLE: ("符合条件", "ELIGIBLE"),
@@ -102,7 +83,7 @@ def show_value(path: str, value: Any, lang: str, places: Gazetteer | None = None
     if spec.type == "division":
         return show_division(value, lang, places)
     if path == "seller.country":
-        return COUNTRIES.get(value, (value, value))[0 if zh else 1]
+        return country_name(value, lang)
     if spec.type == "text_list":
         return ("、" if zh else ", ").join(value)
     return str(value)
