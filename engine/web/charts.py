@@ -45,7 +45,8 @@ def bar_chart(rows: list[tuple[str, Decimal]], unit: str) -> str:
 
 
 def report_charts(report: Any, lang: str) -> list[Chart]:
-    """Awards (one-off yuan) by programme, by division and by month of submission."""
+    """Awards in one-off yuan by programme, by division and by month of submission; research
+    funds granted per year by programme, apart (kinds of award are never added together)."""
     zh = lang != "en"
     unit = "元" if zh else "yuan"
 
@@ -59,14 +60,15 @@ def report_charts(report: Any, lang: str) -> list[Chart]:
             return code or ("未填写" if zh else "not given")
         return found.name_zh if zh else found.name_en
 
-    def summed(totals: list[Any], key: Any) -> list[tuple[str, Decimal]]:
+    def summed(totals: list[Any], key: Any, kind: str = "one_off") -> list[tuple[str, Decimal]]:
         out: dict[str, Decimal] = {}
         for t in totals:
-            label = key(t.key)
-            out[label] = out.get(label, Decimal(0)) + t.one_off + t.per_year
+            if getattr(t, kind):
+                label = key(t.key)
+                out[label] = out.get(label, Decimal(0)) + getattr(t, kind)
         return list(out.items())
 
-    return [
+    charts = [
         Chart(
             "按项目（元）" if zh else "By programme (yuan)",
             bar_chart(summed(report.by_program, lambda k: name(k[0])), unit),
@@ -80,3 +82,12 @@ def report_charts(report: Any, lang: str) -> list[Chart]:
             bar_chart(sorted(summed(report.by_month, lambda k: str(k[1]))), unit),
         ),
     ]
+    yearly = summed(report.by_program, lambda k: name(k[0]), "per_year")
+    if yearly:
+        charts.append(
+            Chart(
+                "科研经费补贴，按项目（元/年）" if zh else "Research funds by programme (yuan a year)",
+                bar_chart(yearly, "元/年" if zh else "yuan a year"),
+            )
+        )
+    return charts
