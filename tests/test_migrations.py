@@ -62,7 +62,7 @@ def test_a_migrated_store_verifies_replays_and_keeps_kinds_of_award_apart(legacy
     code, out, err = run(capsys, "verify", "--db", legacy)  # migrated on open
     assert code == 0 and "intact: 7 records" in out, out + err
     code, out, err = run(capsys, "replay", "--db", legacy)
-    assert code == 0 and "6 reproduced, 0 differ" in out, out + err
+    assert code == 0 and "9 reproduced, 0 differ" in out, out + err  # 6 applications, 9 decisions
     assert query(legacy, "SELECT count(*) FROM decisions") == [(9,)]
     assert query(
         legacy, "SELECT amount_fen, amount_kind, housing_centi_m2 FROM awards WHERE source = 'settlement'"

@@ -58,7 +58,7 @@ def test_decisions_that_saw_a_hold_replay_exactly(tmp_path: Path, capsys: Any) -
     assert "待评审" in out  # the later decision names the hold it met
     code, out, err = run(capsys, "replay", "--db", db)
     assert code == 0, out + err
-    assert "2 reproduced, 0 differ" in out
+    assert "4 reproduced, 0 differ" in out  # two applications of two claims each
 
 
 def test_verify_names_an_altered_rules_archive(tmp_path: Path, capsys: Any) -> None:

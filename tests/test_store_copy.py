@@ -63,7 +63,7 @@ def test_a_store_goes_to_postgresql_and_back_record_for_record(tmp_path: Path, p
     assert "copied 55 records, 1 rule archive(s), 1 user(s)" in out
     assert _log(pg_url) == _log(sqlite) and _indexes(pg_url) == _indexes(sqlite)
     code, out, err = run(capsys, "replay", "--db", pg_url)
-    assert code == 0 and "54 reproduced, 0 differ" in out, out + err
+    assert code == 0 and "62 reproduced, 0 differ" in out, out + err
     code, out, err = run(capsys, "verify", "--db", pg_url, "--expect-head", head)
     assert code == 0, out + err
     assert run(capsys, "report", "--db", pg_url)[1] == run(capsys, "report", "--db", sqlite)[1]
@@ -143,7 +143,7 @@ def test_pg_dump_and_pg_restore_give_a_store_that_verifies_and_replays(
     code, out, err = run(capsys, "verify", "--db", restored, "--expect-head", head)
     assert code == 0 and "intact: 56 records" in out and "(1 record after the head noted earlier)" in out, out + err
     code, out, err = run(capsys, "replay", "--db", restored)
-    assert code == 0 and "54 reproduced, 0 differ" in out, out + err
+    assert code == 0 and "62 reproduced, 0 differ" in out, out + err
     assert _log(restored) == _log(pg_url) and _indexes(restored) == _indexes(pg_url)
     code, out, err = run(capsys, "show", "--db", restored, f"{SETTLED}/settlement")
     assert code == 0 and SETTLED in out, err

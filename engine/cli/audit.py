@@ -47,29 +47,28 @@ def run_replay(args: argparse.Namespace) -> int:
     from ..services import replay
 
     tune_gc()
-    total = differ = reworded = 0
+    decisions = differ = reworded = 0  # claims' decisions: a record holds one per claim
     versions: set[str] = set()
     store = open_db(args)
     try:
         for done in replay(store, args.ids, workers=args.workers, settings=args.settings):
-            total += 1  # a record: an application's decisions, replayed together
-            differ += not done.reproduced
+            decisions += done.decisions
+            differ += done.differing
+            reworded += done.reworded
             versions.add(done.version)
             if done.error:
                 print(f"{done.record}: could not replay: {done.error}")
             for d in done.differences:
                 print(f"{done.record}: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
-            if done.wording:
-                reworded += done.reproduced
-                for d in done.wording:
-                    print(f"{done.record}: wording changed: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
+            for d in done.wording:
+                print(f"{done.record}: wording changed: {d.path}: recorded {dumps(d.recorded)}, now {dumps(d.now)}")
             if done.reproduced and args.ids:
                 print(f"{done.record}: reproduced under {done.ruleset} {done.version}")
     finally:
         store.close()
     wording = f"; wording changed in {reworded} of them, the decisions the same" if reworded else ""
     print(
-        f"replayed {total} decisions under {len(versions)} ruleset version(s): "
-        f"{total - differ} reproduced, {differ} differ{wording}"
+        f"replayed {decisions} decisions under {len(versions)} ruleset version(s): "
+        f"{decisions - differ} reproduced, {differ} differ{wording}"
     )
     return 1 if differ else 0

@@ -56,6 +56,19 @@ class Replayed:
     def reproduced(self) -> bool:
         return not self.differences and self.error is None
 
+    @property
+    def reworded(self) -> int:
+        """How many of its decisions reproduce in substance with words changed since."""
+        if self.error is not None:
+            return 0
+        differing = {_decision_of(d.path) for d in self.differences}
+        return len({_decision_of(d.path) for d in self.wording} - differing)
+
+
+def _decision_of(path: str) -> str:
+    """The decision a compared field belongs to: ``decisions[2].summary`` -> ``decisions[2]``."""
+    return path.split(".", 1)[0]
+
 
 def decision_essence(decision: dict[str, Any]) -> dict[str, Any]:
     """What a claim's recorded decision decided (any body format), without its words."""

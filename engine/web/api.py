@@ -215,20 +215,25 @@ def api_replay(request: Request, body: ReplayRequest, user: CurrentUser) -> Resp
     require(user, "auditor")
     ids = [i[:200] for i in body.ids]
     out = []
+    decisions = differ = 0  # a decision per claim: a record holds one or more
     for done in replay(request.app.state.store, ids, workers=0, detail=True):
+        decisions += done.decisions
+        differ += done.differing
         out.append(
             {
                 "record": done.record,
                 "ruleset": done.ruleset,
                 "version": done.version,
                 "reproduced": done.reproduced,
+                "decisions": done.decisions,
+                "differing": done.differing,
                 "error": done.error,
                 "differences": [d.__dict__ for d in done.differences],
                 "wording": [d.__dict__ for d in done.wording],
                 "compared": [d.__dict__ for d in done.compared],
             }
         )
-    return _json({"replayed": out, "differ": sum(not r["reproduced"] for r in out)})
+    return _json({"replayed": out, "decisions": decisions, "reproduced": decisions - differ, "differ": differ})
 
 
 @router.get("/verify", summary="Verify the whole chain; the chain head to note down")

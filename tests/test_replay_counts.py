@@ -1,0 +1,84 @@
+"""`replay` counts decisions — one per claim — not the applications that hold them.
+
+An application with four claims holds four decisions; an auditor told "replayed 3 decisions"
+after replaying twelve has been told wrong. The text summary, the API's totals and the replay
+page all count the claims' decisions: all of them, those chosen by decision id, those that
+differ under a what-if parameter, and those whose words alone changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers_store import SAMPLES, run
+from helpers_web import APP_A, Web, csrf
+
+# 4 claims, all eligible · 3 purchase claims under one enterprise cap · 1 claim
+FOUR, CAPPED, ONE = "PY-2025-0603", "PY-2024-0601", "PY-2023-0101"
+FILES = ["multi-p1-four-sites.yaml", "multi-p2-cap-reached.yaml", "p1-eligible-hualong-district.yaml"]
+
+
+@pytest.fixture
+def store(tmp_path: Path, capsys: Any) -> Path:
+    db = tmp_path / "store.db"
+    code, _, err = run(capsys, "screen", *[SAMPLES / name for name in FILES], "--db", db, "--format", "jsonl")
+    assert code == 0, err
+    return db
+
+
+def _summary(capsys: Any, db: Path, *args: str) -> tuple[int, str]:
+    code, out, err = run(capsys, "replay", "--db", db, *args)
+    assert "Traceback" not in out + err
+    return code, out.splitlines()[-1]
+
+
+def test_replay_counts_every_claims_decision(store: Path, capsys: Any) -> None:
+    assert _summary(capsys, store) == (0, "replayed 8 decisions under 1 ruleset version(s): 8 reproduced, 0 differ")
+
+
+def test_replay_of_chosen_decisions_counts_those_chosen(store: Path, capsys: Any) -> None:
+    assert _summary(capsys, store, f"{FOUR}/1", f"{FOUR}/3") == (
+        0,
+        "replayed 2 decisions under 1 ruleset version(s): 2 reproduced, 0 differ",
+    )
+    assert _summary(capsys, store, FOUR, ONE) == (
+        0,
+        "replayed 5 decisions under 1 ruleset version(s): 5 reproduced, 0 differ",
+    )
+
+
+def test_what_differs_is_counted_by_decision(store: Path, capsys: Any) -> None:
+    """A higher enterprise cap changes the capped application's three decisions (the first one's
+    arithmetic, the second one's amount, the third one's outcome) and none of the other five."""
+    assert _summary(capsys, store, "--set", "purchase_reward_cap=300000") == (
+        1,
+        "replayed 8 decisions under 1 ruleset version(s): 5 reproduced, 3 differ",
+    )
+
+
+def test_reworded_decisions_are_counted_each_once(store: Path, capsys: Any, monkeypatch: Any) -> None:
+    import engine.explain.sentences
+
+    said = engine.explain.sentences.explanation
+    monkeypatch.setattr(engine.explain.sentences, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
+    assert _summary(capsys, store) == (
+        0,
+        "replayed 8 decisions under 1 ruleset version(s): 8 reproduced, 0 differ; "
+        "wording changed in 8 of them, the decisions the same",
+    )
+
+
+def test_the_api_and_the_page_count_decisions(web: Web) -> None:
+    """APP_A (purchase-two-deals) holds two decisions; with one chosen claim of FOUR, three."""
+    response = web.api("auditor").post("/api/v1/replay", json={"ids": [APP_A, f"{FOUR}/2"]})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["decisions"], body["reproduced"], body["differ"]) == (3, 3, 0)
+    assert [(r["record"], r["decisions"], r["differing"]) for r in body["replayed"]] == [(APP_A, 2, 0), (FOUR, 1, 0)]
+
+    client = web.client("auditor")
+    page = client.post("/audit/replay", data={"csrf": csrf(client, "/audit/history"), "ids": f"{APP_A} {FOUR}"})
+    assert page.status_code == 200
+    assert '<p class="total">6 / 6 结果一致</p>' in page.text  # two and four claims: six decisions
