@@ -113,6 +113,10 @@ def _print(event: Any, out: Any) -> None:
     elif event.status == "skipped":
         print(f"{event.source}: skipped: {event.error}", file=sys.stderr)
     elif event.status == "failed":
-        print(f"internal error: {event.message}; skipped (a fault of the engine: please report it)", file=sys.stderr)
+        fault = (event.error or "").removeprefix("internal error: ")  # said once, before the file
+        print(
+            f"internal error: {event.source}: {fault}; skipped (a fault of the engine: please report it)",
+            file=sys.stderr,
+        )
     else:
         print(f"error: {event.message}", file=sys.stderr)
