@@ -58,7 +58,8 @@ def digest(db: Path) -> str:
 
 
 def changed_csv(out: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff")  # a byte-order mark: Excel reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
 
 
 def test_the_p1_award_at_300000_changes_exactly_the_p1_decisions(samples_db, capsys) -> None:

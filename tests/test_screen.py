@@ -167,7 +167,8 @@ def test_csv_has_one_row_per_claim_with_its_decision_id(tmp_path: Path, capsys: 
     db = tmp_path / "store.db"
     code, out, err = run(capsys, "screen", SAMPLES / "multi-p2-cap-reached.yaml", "--db", db, "--format", "csv")
     assert code == 0, err
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeffapplication,claim,decision,")  # a byte-order mark: Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert [(r["decision"], r["outcome"], r["amount"]) for r in rows] == [
         ("PY-2024-0601/1", "eligible", "120000.00"),
         ("PY-2024-0601/2", "eligible", "80000.00"),

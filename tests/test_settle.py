@@ -500,7 +500,8 @@ def test_show_of_an_unsettled_decision_lists_no_settlement(store: Path, capsys: 
 def _report_csv(capsys: Any, db: Path) -> list[dict[str, str]]:
     code, out, err = run(capsys, "report", "--db", db, "--format", "csv")
     assert code == 0, err
-    return list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeffsection,program,")  # a byte-order mark: Excel reads it as UTF-8
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
 
 
 def test_report_totals_awards_and_lists_what_awaits_review(store: Path, capsys: Any) -> None:

@@ -13,7 +13,11 @@ from typing import Any
 
 import pydantic_core
 
-__all__ = ["Progress", "add_db", "csv_text", "dumps", "open_db", "tune_gc"]
+__all__ = ["CSV_BOM", "Progress", "add_db", "csv_text", "dumps", "open_db", "tune_gc"]
+
+# CSV on stdout starts with a byte-order mark: without it, Excel on a Chinese system reads
+# the file as GBK and garbles every Chinese name (the web's CSV downloads carry one too).
+CSV_BOM = "\ufeff"
 
 
 def dumps(data: Any, indent: int | None = None) -> str:
@@ -21,10 +25,11 @@ def dumps(data: Any, indent: int | None = None) -> str:
     return pydantic_core.to_json(data, indent=indent).decode("utf-8")
 
 
-def csv_text(rows: list[list[str]]) -> str:
+def csv_text(rows: list[list[str]], document: bool = False) -> str:
+    """``rows`` as CSV text; a whole ``document`` starts with :data:`CSV_BOM`."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    return (CSV_BOM if document else "") + buffer.getvalue()
 
 
 DB_HELP = "an SQLite file or postgresql://USER@HOST/DB; default $SUBSIDY_DB"

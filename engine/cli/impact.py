@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     names = _names(rulebook, args.lang)
     if args.format == "csv":
-        sys.stdout.write(csv_text(list(changed_rows(report))))
+        sys.stdout.write(csv_text(list(changed_rows(report)), document=True))
     elif args.format == "html":
         sys.stdout.write(impact_html(report, names, args.lang))
     else:

@@ -101,7 +101,7 @@ def run_report(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.format == "csv":
-        sys.stdout.write(csv_text([REPORT_COLUMNS, *report_rows(data)]))
+        sys.stdout.write(csv_text([REPORT_COLUMNS, *report_rows(data)], document=True))
     else:
         sys.stdout.write(render_report(data, args.lang))
     return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import Progress, add_db, csv_text, open_db, tune_gc
+from .common import CSV_BOM, Progress, add_db, csv_text, open_db, tune_gc
 from .what_if import add_set_option, with_settings
 
 ROUND = 10**12  # --batch 0: every application of the batch in one transaction
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     tune_gc()
     out = sys.stdout
     if args.format == "csv":
-        out.write(",".join(DECISION_COLUMNS) + "\n")
+        out.write(CSV_BOM + ",".join(DECISION_COLUMNS) + "\n")
     progress = Progress(not args.quiet)
     summary = ScreenSummary()
     store = open_db(args, create=not args.dry_run)

@@ -143,7 +143,7 @@ class StoreDesk:
         assert text.code == 0, text.output
         rows = self.cli("report", "--db", self.db, "--format", "csv")
         assert rows.code == 0, rows.output
-        return text.out, list(csv.DictReader(io.StringIO(rows.out)))
+        return text.out, list(csv.DictReader(io.StringIO(rows.out.removeprefix("\ufeff"))))
 
     def tables(self) -> dict[str, list[tuple[Any, ...]]]:
         return {
