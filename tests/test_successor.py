@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,7 @@ def test_decisions_under_both_rulesets_replay_and_limits_are_kept_per_ruleset(tr
     assert results["PY-2025-9002"]["decisions"][0]["outcome"] == "ineligible"
     assert results["PY-2025-9003"]["decisions"][0]["amount"] == "300000.00"
     # the enterprise used its 200,000.00 under the pilot; under the successor its cap is 300,000.00 afresh
-    assert sum(float(d["amount"] or 0) for d in results["PY-2025-9004"]["decisions"]) == 200000.0
+    assert sum(Decimal(d["amount"] or "0") for d in results["PY-2025-9004"]["decisions"]) == Decimal("200000.00")
     assert results["PY-2025-9005"]["decisions"][0]["arithmetic"]["used"] == "0.00"
     # both versions replay — also with the successor's folder gone from disk: the archive holds it
     assert main(["replay", "--db", str(db)]) == 0
