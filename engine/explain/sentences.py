@@ -18,7 +18,7 @@ from ..money import format_yuan
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
 from ..rulebook.facts import FACTS
-from .words import is_zh, missing_words, ref_text, show_param, show_value
+from .words import SELF_CHECK_NOTE, is_zh, missing_words, ref_text, show_param, show_value
 
 __all__ = ["arithmetic_line", "closing_lines", "criterion_explanation", "decision_summary", "explanation"]
 
@@ -196,13 +196,19 @@ def decision_summary(
     return f"符合条件（{decision.clause}）。" if zh else f"Eligible ({decision.clause})."
 
 
-def closing_lines(total: Decimal, outcomes: list[str], lang: str) -> list[str]:
+def closing_lines(total: Decimal, outcomes: list[str], lang: str, self_check: bool = False) -> list[str]:
     """The lines a decision closes with: the cash total, what awaits review; "no award" when
-    nothing is awarded or pending — never a total of 0.00. ``outcomes``: each claim's."""
+    nothing is awarded or pending — never a total of 0.00. ``outcomes``: each claim's.
+    ``self_check``: the total is an estimate, the earlier awards unseen (:data:`SELF_CHECK_NOTE`)."""
     zh = is_zh(lang)
     pending = outcomes.count(NEEDS_REVIEW)
     lines = []
-    if total:
+    if total and self_check:
+        note = SELF_CHECK_NOTE[0 if zh else 1]
+        lines.append(
+            f"预计合计奖励 {format_yuan(total)} 元（{note}）" if zh else f"Estimated total {format_yuan(total)} yuan ({note})"
+        )
+    elif total:
         lines.append(f"合计奖励 {format_yuan(total)} 元" if zh else f"Total award {format_yuan(total)} yuan")
     if pending and total:
         lines.append(f"另有 {pending} 项待评审" if zh else f"{pending} claim(s) await review")

@@ -23,10 +23,12 @@ from ..rulebook.facts import ENUM_LABELS, FACTS, decode_date
 __all__ = [
     "MARK",
     "OUTCOME",
+    "SELF_CHECK_NOTE",
     "field_label",
     "is_zh",
     "missing_words",
     "maximums_line",
+    "reads_the_record",
     "ref_text",
     "show_division",
     "show_param",
@@ -54,6 +56,12 @@ OUTCOME = {
     NEEDS_REVIEW: ("待评审", "NEEDS REVIEW"),
 }
 MARK = {MET: "✔", NOT_MET: "✘", "unknown": "?"}
+# A self-check is decided as if nothing had been awarded before (docs: operations, ``check``):
+# what a criterion or a total says of earlier awards and caps is confirmed at review.
+SELF_CHECK_NOTE = (
+    "自查按此前未获奖励核验，不查询已有奖励记录，评审时核对",
+    "a self-check is decided as if nothing had been awarded before: earlier awards are checked at review",
+)
 MAXIMUM_LABELS = {
     "housing_m2": ("住房面积不超过 {v} 平方米", "housing of at most {v} m²"),
     "research_fund_per_year": ("科研经费补贴每年最高 {v} 元", "research fund of at most {v} yuan a year"),
@@ -62,6 +70,12 @@ MAXIMUM_LABELS = {
 
 def is_zh(lang: str) -> bool:
     return lang != "en"
+
+
+def reads_the_record(facts: Any) -> bool:
+    """Whether a criterion that read ``facts`` (paths) judged earlier awards: a fact of the
+    ledger (once per patent, the cap already used)."""
+    return any(FACTS[p].scope == "ledger" for p in facts if p in FACTS)
 
 
 def show_value(path: str, value: Any, lang: str, places: Gazetteer | None = None) -> str:

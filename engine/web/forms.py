@@ -18,7 +18,7 @@ from ..explain.words import VALUE_LABELS
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS, FactSpec
 
-__all__ = ["MAX_CLAIMS", "FormField", "application_fields", "claim_fields", "form_data"]
+__all__ = ["MAX_CLAIMS", "FormField", "application_fields", "claim_fields", "form_data", "window_text"]
 
 MAX_CLAIMS = 20  # claims one form may carry
 MAX_FIELDS = 400
@@ -66,6 +66,11 @@ _EXTRA_LABELS = {
     "applicant.credit_code": ("统一社会信用代码", "credit code"),
     "applicant.id_number": ("居民身份证号码（个人，可不填）", "resident ID number (individuals, optional)"),
 }
+# What a blank or a value means, where the format says more than the field's name (CONTRACT.md).
+_NOTES = {
+    "patent.granted_on": ("不填表示专利尚未授权", "blank means the patent is not yet granted"),
+    "seller.country": ("填写国家或地区的两位代码，如 CN（中国）、US（美国）", "a two-letter country code, e.g. CN (China)"),
+}
 _IDENTIFIES = {"patent.number", "patent.kind"}  # the format asks them of every claim with a patent
 _DEFAULTED = {"applicant.infringement_record", "patent.abnormal"}  # absent is "no", not "unknown"
 
@@ -80,6 +85,7 @@ class FormField:
     help: tuple[tuple[str, str], ...] = ()  # (clause, the plan's words) of the criteria it serves
     required: bool = False
     defaulted: bool = False
+    note: str | None = None  # what a blank or a value means, before the clauses
 
 
 def _facts_of(path: str) -> set[str]:
@@ -102,12 +108,13 @@ def _kind(path: str) -> str:
 
 
 def _help(ruleset: Ruleset, path: str) -> tuple[tuple[str, str], ...]:
+    """The clauses a field serves, those of the criteria that read the fact alone first (the
+    submission date: the policy's window before the grant that must precede it)."""
     facts = _facts_of(path)
+    reading = [c for p in ruleset.programs.values() for c in p.criteria if facts & set(c.facts)]
     found: dict[str, str] = {}
-    for program in ruleset.programs.values():
-        for c in program.criteria:
-            if facts & set(c.facts) and c.clause not in found:
-                found[c.clause] = c.quote
+    for c in sorted(reading, key=lambda c: len(set(c.facts) - facts)):
+        found.setdefault(c.clause, c.quote)
     return tuple(found.items())
 
 
@@ -120,9 +127,26 @@ def _field(ruleset: Ruleset, name: str, path: str, lang: str) -> FormField:
     if spec is not None and spec.values and path in FACTS:
         choices = tuple((v, VALUE_LABELS.get(v, (v, v))[0 if zh else 1]) for v in spec.values)
     required = path in ("submitted_on", "applicant.type", "applicant.name", "patent.number", "patent.kind")
+    note = _NOTES.get(path)
+    if path == "submitted_on":
+        note = window_text(ruleset, lang)
+    elif note is not None:
+        note = note[0 if zh else 1]
     return FormField(
-        name, path, label[0 if zh else 1], kind, choices, _help(ruleset, path), required, path in _DEFAULTED
+        name, path, label[0 if zh else 1], kind, choices, _help(ruleset, path), required, path in _DEFAULTED, note
     )
+
+
+def window_text(ruleset: Ruleset, lang: str) -> str:
+    """The ruleset's window as an applicant needs it: the pilot's period in the plan's words,
+    and the submission dates it takes (from the rule files)."""
+    policy = ruleset.policy
+    window = policy.in_force
+    if lang == "en":
+        pilot = f"{policy.pilot_period.en}; " if policy.pilot_period else ""
+        return f"{policy.document}: {pilot}applications submitted from {window.from_} to {window.to}"
+    pilot = f"{policy.pilot_period.zh}；" if policy.pilot_period else ""
+    return f"{policy.document}：{pilot}受理提交日期为 {window.from_} 至 {window.to} 的申报"
 
 
 def application_fields(ruleset: Ruleset, lang: str) -> list[FormField]:

@@ -44,6 +44,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "program": ("奖补项目", "Programme"),
     "submit_check": ("核验", "Check"),
     "or_upload": ("或上传申报文件（YAML / JSON）", "Or upload an application file (YAML / JSON)"),
+    "edit_check": ("修改申报", "Edit the application"),
+    "new_check": ("重新自查", "Start a new self-check"),
     "upload": ("上传并核验", "Upload and check"),
     "file": ("文件", "File"),
     "choose_file": ("请选择文件", "choose a file"),

@@ -6,7 +6,6 @@ shown, never written to the store, the session or the log.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,7 +18,7 @@ from ..services import check
 from ..yamlio import Located
 from .app import lang_of, read_form, render
 from .errors import WebError
-from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data
+from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data, window_text
 from .i18n import field_error, text
 from .security import check_csrf, sign_in, sign_out
 from .views import checked_view
@@ -38,9 +37,15 @@ def _local(target: str | None) -> str:
     return target
 
 
+def _windows(request: Request) -> list[str]:
+    """Each ruleset's pilot period and the submission dates it takes, oldest first."""
+    rulesets = sorted(request.app.state.rulebook.rulesets, key=lambda r: r.policy.in_force.from_)
+    return [window_text(r, lang_of(request)) for r in rulesets]
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
-    return render(request, "home.html")
+    return render(request, "home.html", windows=_windows(request))
 
 
 @router.get("/lang/{code}")
@@ -112,7 +117,7 @@ def _form_page(request: Request, status: int = 200, **context: Any) -> HTMLRespo
         programs=_programs(request),
         places=ruleset.divisions.jurisdiction,
         values=values,
-        today=date.today().isoformat(),
+        windows=_windows(request),
         max_claims=MAX_CLAIMS,
         **context,
     )
@@ -161,8 +166,12 @@ def _shown_again(values: dict[str, str], errors: dict[str, str]) -> dict[str, st
     return {k: v for k, v in values.items() if not (k.endswith("id_number") and k in errors)}
 
 
-def _result(request: Request, checked: Any) -> HTMLResponse:
-    return render(request, "result.html", result=checked_view(checked, lang_of(request)))
+def _result(request: Request, checked: Any, values: dict[str, str] | None = None) -> HTMLResponse:
+    """The result page; ``values``: the form as typed, carried in hidden fields so that
+    "修改申报" returns to the form with its values (nothing kept on the server). A resident
+    ID number is not carried: no page holds one whole; it is typed again."""
+    carried = {k: v for k, v in (values or {}).items() if not k.endswith("id_number")}
+    return render(request, "result.html", result=checked_view(checked, lang_of(request)), values=carried)
 
 
 @router.post("/check", response_class=HTMLResponse)
@@ -176,7 +185,15 @@ async def run_check(request: Request) -> Response:
     except ApplicationError as exc:
         errors = _errors(exc, lang_of(request))
         return _form_page(request, 422, values=_shown_again(values, errors), errors=errors)
-    return _result(request, check(application, rulebook))
+    return _result(request, check(application, rulebook), values)
+
+
+@router.post("/check/edit", response_class=HTMLResponse)
+async def edit_check(request: Request) -> Response:
+    """The form again with the values a result page carried back."""
+    form, _ = await read_form(request)
+    check_csrf(request, form)
+    return _form_page(request, values={k: v for k, v in form.items() if k != "csrf"})
 
 
 @router.post("/check/upload", response_class=HTMLResponse)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..explain import arithmetic_line, closing_lines
-from ..explain.words import VALUE_LABELS, field_label, maximums_line
+from ..explain.words import SELF_CHECK_NOTE, VALUE_LABELS, field_label, maximums_line, reads_the_record
 from ..model import identifiers
 from ..money import format_yuan
 from ..privacy import masked
@@ -65,8 +65,13 @@ def checked_view(checked: Checked, lang: str) -> dict[str, Any]:
     ruleset = checked.ruleset
     claims = []
     for decision, d in zip(checked.assessment.decisions, data["decisions"], strict=True):
+        note = SELF_CHECK_NOTE[0 if lang != "en" else 1]
         criteria = [
-            {**c, "shown_facts": _facts(c.get("facts") or {}, lang, ruleset)}
+            {
+                **c,
+                "shown_facts": _facts(c.get("facts") or {}, lang, ruleset),
+                "record_note": note if reads_the_record(c.get("facts") or {}) else None,
+            }
             for c in sorted(d["criteria"], key=lambda c: {"not_met": 0, "unknown": 1, "met": 2}[c["status"]])
         ]
         program = ruleset.programs.get(d["program"])
@@ -81,7 +86,7 @@ def checked_view(checked: Checked, lang: str) -> dict[str, Any]:
                 "todo": _todo(d["criteria"], d["missing"], lang),
             }
         )
-    closing = closing_lines(Decimal(data["total"]), [d["outcome"] for d in data["decisions"]], lang)
+    closing = closing_lines(Decimal(data["total"]), [d["outcome"] for d in data["decisions"]], lang, self_check=True)
     return {**data, "claims": claims, "closing": closing}
 
 
