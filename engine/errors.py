@@ -79,6 +79,8 @@ class Problem:
     path: str
     message: str
     hint: str | None = None
+    code: str | None = None  # what kind of problem, for a face that says it in its own words
+    params: tuple[tuple[str, str], ...] = ()  # the values the message names, by name
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", mask_id_numbers(self.message))
@@ -107,9 +109,12 @@ class InputError(EngineError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem] | str) -> None:
+    def __init__(self, problems: list[Problem] | str, *, code: str | None = None, **params: object) -> None:
+        """``problems``, or one message; with a message, ``code`` and ``params`` (the values
+        it names) let a face say it in the user's language."""
         if isinstance(problems, str):
-            problems = [Problem(file="", line=None, path="", message=problems)]
+            named = tuple((k, str(v)) for k, v in params.items())
+            problems = [Problem(file="", line=None, path="", message=problems, code=code, params=named)]
         self.problems: list[Problem] = list(problems)
         super().__init__(self._render())
 

@@ -28,6 +28,7 @@ PAGES = [
     ("GET", "/check/claim?n=2&program=patent-purchase-reward", None, (200, 200, 200, 200, 200)),
     ("POST", "/check", "check-form", (200, 200, 200, 200, 200)),
     ("POST", "/check/upload", "check-upload", (200, 200, 200, 200, 200)),
+    ("POST", "/check/edit", "csrf-only", (200, 200, 200, 200, 200)),
     ("GET", "/desk/queue", None, (303, 403, 403, 200, 403)),
     ("GET", f"/decision?id={APP_A}", None, (303, 200, 404, 200, 200)),
     ("GET", f"/decision?id={APP_B}/1", None, (303, 404, 200, 200, 200)),

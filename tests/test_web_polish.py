@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from helpers_web import Web, csrf, visible_text
+from helpers_web import APP_B, SAMPLES, Web, csrf, visible_text
 from test_web_pages import SELF_CHECK
 
 ELIGIBLE_P1 = SELF_CHECK | {"claims[1].industrialization.division": "410902"}
@@ -55,3 +55,67 @@ def test_edit_returns_to_the_form_with_every_value_kept(web: Web) -> None:
     carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', result))
     shown = form_values(client.post("/check/edit", data=carried).text)
     assert {name: shown.get(name) for name in ELIGIBLE_P1} == ELIGIBLE_P1
+
+
+PURCHASE = {
+    "id": "SELF-CHECK",
+    "submitted_on": "2024-03-15",
+    "applicant.type": "enterprise",
+    "applicant.name": "濮阳市一心一意科技有限公司",
+    "applicant.credit_code": "91410902MA44P5T29U",
+    "claims[1].program": "patent-purchase-reward",
+    "claims[1].patent.number": "ZL202010123456.2",
+    "claims[1].patent.kind": "invention",
+    "claims[1].seller.type": "university",
+    "claims[1].seller.name": "郑州大学",
+    "claims[1].transaction_amount": "1200000.00",
+}
+
+
+def test_a_country_is_taken_by_its_name_and_a_wrong_one_is_explained(web: Web) -> None:
+    client = web.client()
+    named = client.post("/check", data=PURCHASE | {"claims[1].seller.country": "中国", "csrf": csrf(client)})
+    assert named.status_code == 200 and "郑州大学（高等院校，中国）" in visible_text(named.text)
+    wrong = client.post("/check", data=PURCHASE | {"claims[1].seller.country": "中华", "csrf": csrf(client)})
+    assert wrong.status_code == 422
+    said = re.search(r'id="claims-1-seller-country-err"[^>]*>(.*?)</p>', wrong.text)
+    assert said and said.group(1).startswith("填写国家或地区的两位代码，如 CN（中国）")
+    assert 'placeholder="CN"' in wrong.text
+
+
+def test_an_uploaded_file_s_errors_name_the_field_in_words_at_the_top(web: Web) -> None:
+    client = web.client()
+    bad = (SAMPLES / "p1-eligible-hualong-district.yaml").read_text(encoding="utf-8")
+    bad = re.sub(r"ZL(\d{12})\.(\w)", lambda m: f"ZL{m.group(1)}.{(int(m.group(2), 36) + 1) % 10}", bad, count=1)
+    page = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("bad.yaml", bad.encode())}).text
+    top = page.index('id="upload-problems"')
+    assert top < page.index('<form method="post" action="/check"')
+    assert "第1个申报项目 · 专利号：校验位不正确" in visible_text(page[top:])
+    readme = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("README.md", b"# x")}).text
+    assert "README.md：不是申报文件" in visible_text(readme)
+    assert "claims[1]" not in visible_text(page[top : page.index("</div>", top)])
+
+
+def test_settle_errors_stay_beside_the_form_with_the_reason_kept(web: Web) -> None:
+    client = web.client("reviewer")
+    form = {"csrf": csrf(client, "/desk/queue"), "decision": f"{APP_B}/1", "outcome": "eligible"}
+    refused = client.post("/decision/settle", data=form | {"amount": "99999999.00", "reason": "关联关系已核实，金额有误"})
+    assert refused.status_code == 422
+    page = refused.text
+    at = page.index('id="settle-1"')
+    assert "超过本决定现可给予的" in visible_text(page[at:]) and "元" in visible_text(page[at:])
+    assert ">关联关系已核实，金额有误</textarea>" in page and 'value="99999999.00"' in page
+    nothing = client.post("/decision/settle", data=form | {"outcome": "ineligible", "amount": "1.00", "reason": "x"})
+    assert "结论为“不符合条件”时不予奖励" in visible_text(nothing.text)
+    assert web.store.record(f"{APP_B}/1/settlement") is None
+
+
+def test_role_and_missing_page_errors_are_said_in_the_user_s_language(web: Web) -> None:
+    client = web.client("enterprise_a")
+    page = visible_text(client.get("/desk/queue").text)
+    assert "企业用户不能查看此页面或执行此操作" in page and "may not" not in page
+    assert "没有您可以查看的记录" in visible_text(client.get(f"/decision?id={APP_B}").text)
+    client.get("/lang/en?next=/")
+    assert "An enterprise may not see this page" in visible_text(client.get("/desk/queue").text)
+    api = web.api("auditor").post("/api/v1/screen", json={}).json()
+    assert api["error"]["message"] == "an auditor may not do this"

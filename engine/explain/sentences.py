@@ -206,7 +206,9 @@ def closing_lines(total: Decimal, outcomes: list[str], lang: str, self_check: bo
     if total and self_check:
         note = SELF_CHECK_NOTE[0 if zh else 1]
         lines.append(
-            f"预计合计奖励 {format_yuan(total)} 元（{note}）" if zh else f"Estimated total {format_yuan(total)} yuan ({note})"
+            f"预计合计奖励 {format_yuan(total)} 元（{note}）"
+            if zh
+            else f"Estimated total {format_yuan(total)} yuan ({note})"
         )
     elif total:
         lines.append(f"合计奖励 {format_yuan(total)} 元" if zh else f"Total award {format_yuan(total)} yuan")

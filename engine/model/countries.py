@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import quoted
 from .normalize import IdentifierError, compact, require_text
 
-__all__ = ["country_name", "normalize_country"]
+__all__ = ["code_of_name", "country_name", "normalize_country"]
 
 # Codes people use that ISO 3166-1 reserves for something else (exceptionally reserved).
 _NOT_ISO = {"UK": "GB", "EL": "GR"}
@@ -107,3 +107,22 @@ def country_name(code: str, lang: str = "zh") -> str:
     if names is None:
         return code
     return _chinese().gettext(names[0]) if zh else names[1]
+
+
+def code_of_name(name: str) -> str | None:
+    """The code of the country called ``name`` as :func:`country_name` calls it, in Chinese or
+    English, or by its official English name, in any letter case; None for any other text.
+
+    >>> code_of_name("中国"), code_of_name("germany"), code_of_name("中华")
+    ('CN', 'DE', None)
+    """
+    return _names().get(compact(name).casefold())
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    names: dict[str, str] = {}
+    for code, (official, _) in _countries().items():
+        for said in (official, country_name(code, "en"), country_name(code, "zh")):
+            names.setdefault(compact(said).casefold(), code)
+    return names

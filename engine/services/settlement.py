@@ -40,8 +40,9 @@ class Settlement:
     content: dict[str, Any]
 
 
-def _refused(store: Store, message: str, hint: str | None = None) -> StoreError:
-    return StoreError([Problem(store.location, None, "", message, hint)])
+def _refused(store: Store, message: str, hint: str | None = None, code: str | None = None, **params: str) -> StoreError:
+    """A settlement refused; ``code`` and ``params`` let a face say why in its own words."""
+    return StoreError([Problem(store.location, None, "", message, hint, code, tuple(params.items()))])
 
 
 def settle(
@@ -60,11 +61,15 @@ def settle(
     ``housing_m2`` the housing granted, for an inventor grant. Raises UsageError for
     terms that cannot be granted, StoreError for a decision that cannot be settled."""
     if outcome not in (ELIGIBLE, INELIGIBLE):
-        raise UsageError(f"a settlement's outcome is eligible or ineligible, got {outcome!r}")
+        raise UsageError(
+            f"a settlement's outcome is eligible or ineligible, got {outcome!r}", code="settle_outcome", got=outcome
+        )
     if not reason.strip() or not reviewer.strip():
-        raise UsageError("a settlement needs a reason and a reviewer")
+        raise UsageError("a settlement needs a reason and a reviewer", code="settle_reason")
     if outcome == INELIGIBLE and (amount is not None or housing_m2 is not None):
-        raise UsageError("an ineligible settlement grants nothing: give no amount and no housing")
+        raise UsageError(
+            "an ineligible settlement grants nothing: give no amount and no housing", code="settle_ineligible_amount"
+        )
     return redone(lambda: _settle(store, decision, outcome, reason, reviewer, amount, housing_m2))
 
 
@@ -81,7 +86,11 @@ def _settle(
         record, claim = _find(store, transaction, decision)
         if claim["outcome"] != NEEDS_REVIEW:
             raise _refused(
-                store, f"decision {decision} is {claim['outcome']}: only decisions that need review are settled"
+                store,
+                f"decision {decision} is {claim['outcome']}: only decisions that need review are settled",
+                code="settle_not_open",
+                decision=decision,
+                outcome=claim["outcome"],
             )
         earlier = transaction.record(settlement_id(decision))
         if earlier is not None:
@@ -90,6 +99,9 @@ def _settle(
                 store,
                 f"decision {decision} was already settled ({done['outcome']}, "
                 f"by {done['reviewer']} at {earlier.recorded_at})",
+                code="settle_already",
+                decision=decision,
+                reviewer=done["reviewer"],
             )
         content = record.content
         result = content["result"]
@@ -125,18 +137,22 @@ def _find(store: Store, transaction: Transaction, decision: str) -> tuple[Stored
             store,
             f"no decision '{decision}' in the store",
             "decision ids are the application id and the claim number, e.g. PY-2024-0001/1",
+            code="settle_no_decision",
+            decision=decision,
         )
     for claim in record.content["result"]["decisions"]:
         if claim["decision"] == decision:
             return record, claim
-    raise _refused(store, f"application {ref.application} has no claim {ref.claim}")
+    raise _refused(
+        store, f"application {ref.application} has no claim {ref.claim}", code="settle_no_decision", decision=decision
+    )
 
 
 def _money(value: str | Decimal, what: str) -> Decimal:
     try:
         return parse_money(value, positive=True)
     except InvalidValueError as exc:
-        raise UsageError(f"{what}: {exc}") from None
+        raise UsageError(f"{what}: {exc}", code="settle_money") from None
 
 
 def _terms(
@@ -165,6 +181,9 @@ def _terms(
                 store,
                 f"patent {claim['patent']} {verb} decision {others[0].decision_id} under {program.id}: "
                 "a patent is awarded once",
+                code="settle_patent_taken",
+                patent=claim["patent"],
+                other=others[0].decision_id,
             )
     terms = award_terms(ruleset, program, when, None)
     if terms.maximums is not None:
@@ -197,15 +216,25 @@ def _terms(
             }
         )
         if room.room == 0:
-            raise _refused(store, f"the per-enterprise cap of {format_yuan(room.cap)} yuan is already reached")
+            raise _refused(
+                store,
+                f"the per-enterprise cap of {format_yuan(room.cap)} yuan is already reached",
+                code="settle_cap_reached",
+                cap=format_yuan(room.cap),
+            )
         ceiling = room.room if ceiling is None else ceiling
     if ceiling is None and amount is None:
-        raise UsageError("the application gives no transaction amount: give the amount to grant")
+        raise UsageError(
+            "the application gives no transaction amount: give the amount to grant", code="settle_amount_needed"
+        )
     granted = _money(amount, "the amount") if amount is not None else ceiling
     assert granted is not None
     if ceiling is not None and granted > ceiling:
         raise UsageError(
-            f"the amount {format_yuan(granted)} exceeds what this decision may grant now: {format_yuan(ceiling)} yuan"
+            f"the amount {format_yuan(granted)} exceeds what this decision may grant now: {format_yuan(ceiling)} yuan",
+            code="settle_over_room",
+            amount=format_yuan(granted),
+            room=format_yuan(ceiling),
         )
     return {"amount": str(granted), "limits": limits}
 
@@ -222,7 +251,10 @@ def _up_to(
         value = _money(amount, "the research fund")
         if fund_max is not None and value > fund_max:
             raise UsageError(
-                f"the research fund {format_yuan(value)} exceeds the most of {format_yuan(fund_max)} yuan a year"
+                f"the research fund {format_yuan(value)} exceeds the most of {format_yuan(fund_max)} yuan a year",
+                code="settle_over_fund",
+                amount=format_yuan(value),
+                most=format_yuan(fund_max),
             )
         terms["amount"] = str(value)
         terms["amount_is"] = "research_fund_per_year"
@@ -230,9 +262,16 @@ def _up_to(
         try:
             area = Decimal(str(housing_m2))
         except InvalidOperation:
-            raise UsageError(f"housing is a number of square metres, got {housing_m2!r}") from None
+            raise UsageError(
+                f"housing is a number of square metres, got {housing_m2!r}", code="settle_housing", got=housing_m2
+            ) from None
         if not area.is_finite() or not (0 < area <= (house_max if house_max is not None else area)):
-            raise UsageError(f"housing {housing_m2} m² is outside 0 < area ≤ {house_max} m²")
+            raise UsageError(
+                f"housing {housing_m2} m² is outside 0 < area ≤ {house_max} m²",
+                code="settle_housing_range",
+                got=housing_m2,
+                most=house_max,
+            )
         if area != area.quantize(Decimal("0.01")):
             raise UsageError(f"housing is given to at most two decimal places of a square metre, got {housing_m2}")
         terms["housing_m2"] = f"{area.normalize():f}"

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,12 +32,16 @@ from ..money import format_yuan
 from ..rulebook import Rulebook, load_rulebook
 from ..store import Store, open_store
 from .errors import ERROR_CODES, WebError, error_body, from_engine_error, internal_error
-from .i18n import text
+from .i18n import problem_text, text
 from .security import SESSION_MAX_AGE_SECONDS, LoginLimiter, csrf_token, page_user
 
 __all__ = ["app_from_environment", "create_app", "read_form", "render"]
 
 HERE = Path(__file__).resolve().parent
+try:  # the times pages show; the store keeps UTC
+    BEIJING: tzinfo = ZoneInfo("Asia/Shanghai")
+except ZoneInfoNotFoundError:  # a system without the time-zone database: China keeps UTC+8 all year
+    BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 
 
@@ -61,8 +67,30 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _local(value: object, lang: str = "zh") -> str:
+    """A recorded time (ISO 8601, UTC) as people in Puyang read it: Beijing time, to the second."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    shown = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{shown}（北京时间）" if lang != "en" else f"{shown} (Beijing time)"
+
+
+def _percent(value: object) -> str:
+    """A rate as a percentage: 0.10 -> 10%."""
+    try:
+        return f"{(Decimal(str(value)) * 100).normalize():f}%"
+    except ArithmeticError:
+        return str(value)
+
+
 TEMPLATES.env.filters["yuan"] = _yuan
 TEMPLATES.env.filters["plain"] = _plain
+TEMPLATES.env.filters["local"] = _local
+TEMPLATES.env.filters["percent"] = _percent
 MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest request body taken (a batch upload)
 
 
@@ -125,7 +153,7 @@ def _respond(request: Request, error: WebError) -> Response:
     if error.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Response(status_code=303, headers={"Location": f"/login?next={quote(target, safe='/')}"})
-    page = render(request, "error.html", status=error.status, error=error)
+    page = render(request, "error.html", status=error.status, error=error, said=problem_text(error, lang_of(request)))
     page.headers.update(error.headers or {})
     return page
 
@@ -208,7 +236,7 @@ def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) else ERROR_CODES.get(exc.status_code, "error")
-        return _respond(request, WebError(exc.status_code, message))
+        return _respond(request, WebError(exc.status_code, message, words=ERROR_CODES.get(exc.status_code)))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

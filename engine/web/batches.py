@@ -47,9 +47,16 @@ def _safe_name(name: str, n: int) -> str:
 def start_batch(app: Any, owner: str, files: list[tuple[str, bytes]]) -> Job:
     """Screen ``files`` (name, bytes) into the app's store in a background thread."""
     if not files:
-        raise WebError(422, "choose one or more application files (.yaml, .json, .jsonl)", field="files")
+        raise WebError(
+            422, "choose one or more application files (.yaml, .json, .jsonl)", field="files", words="choose_files"
+        )
     if len(files) > MAX_FILES:
-        raise WebError(413, f"at most {MAX_FILES} files at once: put larger batches in one .jsonl")
+        raise WebError(
+            413,
+            f"at most {MAX_FILES} files at once: put larger batches in one .jsonl",
+            words="too_many_files",
+            params={"n": str(MAX_FILES)},
+        )
     folder = Path(tempfile.mkdtemp(prefix="subsidy-batch-"))
     for n, (name, data) in enumerate(files):
         (folder / _safe_name(name, n)).write_bytes(data)
@@ -59,7 +66,7 @@ def start_batch(app: Any, owner: str, files: list[tuple[str, bytes]]) -> Job:
         oldest = next((k for k, j in jobs.items() if j.finished), None)
         if oldest is None:
             shutil.rmtree(folder, ignore_errors=True)
-            raise WebError(429, "too many batches are running: wait for one to finish")
+            raise WebError(429, "too many batches are running: wait for one to finish", words="too_many_batches")
         del jobs[oldest]
     jobs[job.id] = job
     threading.Thread(target=_run, args=(app, job, folder), daemon=True, name=f"batch-{job.id}").start()
@@ -91,5 +98,5 @@ def _run(app: Any, job: Job, folder: Path) -> None:
 def job_of(app: Any, job_id: str, owner: str) -> Job:
     job: Job | None = app.state.jobs.get(job_id)
     if job is None or job.owner != owner:
-        raise WebError(404, "no such batch")
+        raise WebError(404, "no such batch", words="no_batch")
     return job

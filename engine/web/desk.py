@@ -22,13 +22,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from ..errors import InputError
 from ..explain import REPORT_COLUMNS, report_rows
 from ..services import history, replay, report, review_queue, settle, show, verify
 from ..store import User
 from .app import lang_of, read_form, render
 from .batches import job_of, start_batch
 from .charts import report_charts
-from .errors import WebError
+from .errors import WebError, from_engine_error
+from .i18n import problem_text
 from .security import check_csrf, page_user, require
 from .tables import csv_for_excel
 from .views import recorded_view
@@ -100,30 +102,48 @@ def queue(request: Request, page: int = 0) -> Response:
     )
 
 
+def _decision(request: Request, user: User, id: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """The decision page of ``id`` (404 for another enterprise's, as if it were not there),
+    each settlement with the hash of its record."""
+    store = request.app.state.store
+    shown = show(store, id[:200])
+    if not can_read(user, shown.content["result"]["applicant"].get("credit_code")):
+        raise WebError(404, "nothing recorded under that id for you", words="not_yours")
+    view = recorded_view(shown, lang_of(request))
+    for claim in view["claims"]:
+        if claim["settlement"]:
+            record = store.record(f"{claim['decision']}/settlement")
+            claim["settlement"] = {**claim["settlement"], "hash": record.hash if record is not None else None}
+    return render(request, "decision.html", status=status, user=user, d=view, asked=id, **context)
+
+
 @router.get("/decision", response_class=HTMLResponse)
 def decision_page(request: Request, id: str) -> Response:
-    user = require(page_user(request), "reviewer", "auditor", "enterprise")
-    shown = show(request.app.state.store, id[:200])
-    if not can_read(user, shown.content["result"]["applicant"].get("credit_code")):
-        raise WebError(404, "nothing recorded under that id for you")  # another's: as if it were not there
-    return render(request, "decision.html", user=user, d=recorded_view(shown, lang_of(request)), asked=id)
+    return _decision(request, require(page_user(request), "reviewer", "auditor", "enterprise"), id)
 
 
 @router.post("/decision/settle")
 async def settle_decision(request: Request) -> Response:
+    """Record a settlement; a refused one (too much, no reason…) is shown on the decision
+    page beside its form, with what was typed kept."""
     user = require(page_user(request), "reviewer")
     form, _ = await read_form(request)
     check_csrf(request, form)
     decision = str(form.get("decision") or "")[:200]
-    done = settle(
-        request.app.state.store,
-        decision,
-        str(form.get("outcome") or ""),
-        str(form.get("reason") or ""),
-        user.name,
-        str(form.get("amount") or "").strip() or None,
-        str(form.get("housing_m2") or "").strip() or None,
-    )
+    try:
+        done = settle(
+            request.app.state.store,
+            decision,
+            str(form.get("outcome") or ""),
+            str(form.get("reason") or ""),
+            user.name,
+            str(form.get("amount") or "").strip() or None,
+            str(form.get("housing_m2") or "").strip() or None,
+        )
+    except InputError as exc:
+        said = problem_text(from_engine_error(exc), lang_of(request))
+        typed = {k: str(v) for k, v in form.items() if k != "csrf"}
+        return _decision(request, user, decision, 422, settle_error=said, settle_form=typed)
     return RedirectResponse(f"/decision?id={done.content['decision']}&settled=1", status_code=303)
 
 
@@ -197,7 +217,7 @@ async def replay_page(request: Request) -> Response:
     check_csrf(request, form)
     ids = [i for i in str(form.get("ids") or "").split() if i][:200]
     if not ids:
-        raise WebError(422, "name the decisions to replay", field="ids")
+        raise WebError(422, "name the decisions to replay", field="ids", words="replay_ids")
     results = list(replay(request.app.state.store, ids, workers=0, detail=len(ids) == 1))
     return render(request, "replay.html", user=user, results=results, ids=ids)
 

@@ -61,7 +61,11 @@ class WebError(Exception):
         hint: str | None = None,
         problems: list[Problem] | None = None,
         headers: dict[str, str] | None = None,
+        words: str | None = None,
+        params: dict[str, str] | None = None,
     ) -> None:
+        """``words`` names the message in :data:`engine.web.i18n.PROBLEM_WORDS` (said in the
+        user's language on a page, with ``params``); ``message`` is the API's English."""
         super().__init__(message)
         self.status = status
         self.code = code or ERROR_CODES.get(status, "error")
@@ -70,6 +74,9 @@ class WebError(Exception):
         self.hint = hint
         self.problems = problems or []
         self.headers = headers
+        first = self.problems[0] if self.problems else None
+        self.words = words or (first.code if first is not None else None)
+        self.params = params if params is not None else dict(first.params) if first is not None else {}
 
 
 def error_body(
@@ -127,4 +134,6 @@ def internal_error(exc: BaseException) -> WebError:
         500,
         f"internal error {reference}: a fault of the engine, not of the request",
         hint="please report it with this reference",
+        words="internal",
+        params={"reference": reference},
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..explain.words import VALUE_LABELS
+from ..model.countries import code_of_name
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS, FactSpec
 
@@ -69,7 +70,10 @@ _EXTRA_LABELS = {
 # What a blank or a value means, where the format says more than the field's name (CONTRACT.md).
 _NOTES = {
     "patent.granted_on": ("不填表示专利尚未授权", "blank means the patent is not yet granted"),
-    "seller.country": ("填写国家或地区的两位代码，如 CN（中国）、US（美国）", "a two-letter country code, e.g. CN (China)"),
+    "seller.country": (
+        "填写国家或地区的两位代码，如 CN（中国）、US（美国）",
+        "a two-letter country code, e.g. CN (China)",
+    ),
 }
 _IDENTIFIES = {"patent.number", "patent.kind"}  # the format asks them of every claim with a patent
 _DEFAULTED = {"applicant.infringement_record", "patent.abnormal"}  # absent is "no", not "unknown"
@@ -171,6 +175,8 @@ _BOOLS = {"true": True, "false": False}
 
 
 def _value(path: str, raw: str) -> Any:
+    if path == "seller.country":
+        return code_of_name(raw) or raw  # a country typed by its name, as people do: 中国, China -> CN
     kind = _kind(path)
     if kind == "bool":
         return _BOOLS.get(raw, raw)

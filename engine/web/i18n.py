@@ -8,8 +8,11 @@ rule files through :mod:`engine.explain`, never from this table.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["LANGS", "field_error", "text"]
+from ..explain.words import field_label
+
+__all__ = ["LANGS", "PROBLEM_WORDS", "ROLES", "field_error", "field_words", "problem_text", "text"]
 
 LANGS = ("zh", "en")
 
@@ -44,6 +47,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "program": ("奖补项目", "Programme"),
     "submit_check": ("核验", "Check"),
     "or_upload": ("或上传申报文件（YAML / JSON）", "Or upload an application file (YAML / JSON)"),
+    "upload_refused": ("上传的申报文件有误，请更正后重新上传：", "The uploaded file has problems; correct them and upload it again:"),
     "edit_check": ("修改申报", "Edit the application"),
     "new_check": ("重新自查", "Start a new self-check"),
     "upload": ("上传并核验", "Upload and check"),
@@ -92,6 +96,25 @@ WORDS: dict[str, tuple[str, str]] = {
     "held": ("暂占金额", "Held"),
     "none_waiting": ("没有待评审的决定。", "Nothing awaits review."),
     "settle": ("评审结论", "Settle"),
+    "internal": (
+        "系统内部错误（编号 {reference}），并非您的输入有误；请将此编号告知管理员。",
+        "Internal error {reference}: a fault of the engine, not of the request; please report it with this reference.",
+    ),
+    "too_large": ("提交的内容过大。", "The request is too large."),
+    "file_too_large": ("申报文件最大 {kb} KB。", "An application file is at most {kb} KB."),
+    "choose_files": (
+        "请选择一个或多个申报文件（.yaml、.json、.jsonl）。",
+        "Choose one or more application files (.yaml, .json, .jsonl).",
+    ),
+    "too_many_files": (
+        "一次最多上传 {n} 个文件；更多的申报请合并为一个 .jsonl 文件。",
+        "At most {n} files at once: put larger batches in one .jsonl.",
+    ),
+    "too_many_batches": (
+        "正在运行的批量筛查过多，请等待其中之一完成。",
+        "Too many batches are running: wait for one to finish.",
+    ),
+    "no_batch": ("没有找到此批次。", "No such batch."),
     "settle_outcome": ("评审结论", "Outcome"),
     "settle_amount": ("金额（元，不填按决定所允许）", "Amount (yuan; empty: what the decision allows)"),
     "settle_fund": ("科研经费（元/年）", "Research fund (yuan a year)"),
@@ -150,8 +173,94 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Field errors in the words of the form: the engine's message, recognised, said in Chinese.
+ROLES = {
+    "reviewer": ("评审人员", "a reviewer"),
+    "auditor": ("审计人员", "an auditor"),
+    "enterprise": ("企业用户", "an enterprise"),
+}
+
+# Problems said in the user's words, by the code an error carries (a WebError's ``words``,
+# a Problem's ``code``) with the values it names: never by matching the English text.
+PROBLEM_WORDS: dict[str, tuple[str, str]] = {
+    "role_forbidden": ("{role}不能查看此页面或执行此操作。", "{role} may not see this page or do this."),
+    "not_yours": ("没有找到：此编号下没有您可以查看的记录。", "Not found: nothing recorded under that id for you."),
+    "not_found": ("没有找到此页面或记录。", "Nothing was found at this address."),
+    "method_not_allowed": ("此页面不能这样打开，请从菜单进入。", "This page cannot be opened this way: use the menu."),
+    "bad_request": ("请求有误。", "The request is not valid."),
+    "csrf": (
+        "表单已过期或并非来自本站：请刷新页面后重试。",
+        "The form has expired or did not come from this site: reload the page and try again.",
+    ),
+    "replay_ids": ("请填写要重放的申请编号或决定编号。", "Name the applications or decisions to replay."),
+    "internal": (
+        "系统内部错误（编号 {reference}），并非您的输入有误；请将此编号告知管理员。",
+        "Internal error {reference}: a fault of the engine, not of the request; please report it with this reference.",
+    ),
+    "too_large": ("提交的内容过大。", "The request is too large."),
+    "file_too_large": ("申报文件最大 {kb} KB。", "An application file is at most {kb} KB."),
+    "choose_files": (
+        "请选择一个或多个申报文件（.yaml、.json、.jsonl）。",
+        "Choose one or more application files (.yaml, .json, .jsonl).",
+    ),
+    "too_many_files": (
+        "一次最多上传 {n} 个文件；更多的申报请合并为一个 .jsonl 文件。",
+        "At most {n} files at once: put larger batches in one .jsonl.",
+    ),
+    "too_many_batches": (
+        "正在运行的批量筛查过多，请等待其中之一完成。",
+        "Too many batches are running: wait for one to finish.",
+    ),
+    "no_batch": ("没有找到此批次。", "No such batch."),
+    "settle_outcome": ("评审结论只能是“符合条件”或“不符合条件”。", "A settlement is eligible or ineligible."),
+    "settle_reason": ("请填写评审理由。", "Give the reason for the settlement."),
+    "settle_ineligible_amount": (
+        "结论为“不符合条件”时不予奖励：金额和住房面积请留空。",
+        "An ineligible settlement grants nothing: leave the amount and the housing empty.",
+    ),
+    "settle_amount_needed": (
+        "申报未写明技术交易额：请填写给予的金额。",
+        "The application gives no transaction amount: give the amount to grant.",
+    ),
+    "settle_over_room": (
+        "金额 {amount} 元超过本决定现可给予的 {room} 元。",
+        "The amount {amount} yuan exceeds what this decision may grant now: {room} yuan.",
+    ),
+    "settle_over_fund": (
+        "科研经费 {amount} 元超过每年最高 {most} 元。",
+        "The research fund {amount} yuan exceeds the most of {most} yuan a year.",
+    ),
+    "settle_money": (
+        "金额以元为单位，如 75000.00，最多两位小数，须大于零。",
+        "An amount is in yuan, e.g. 75000.00, at most two decimals, more than zero.",
+    ),
+    "settle_housing": ("住房面积请填写平方米数，如 120。", "Housing is a number of square metres, e.g. 120."),
+    "settle_housing_range": (
+        "住房面积 {got} 平方米超出范围（大于 0，至多 {most} 平方米）。",
+        "Housing {got} m² is outside 0 < area ≤ {most} m².",
+    ),
+    "settle_not_open": (
+        "决定 {decision} 无需评审，只有待评审的决定才能记录评审结论。",
+        "Decision {decision} does not await review: only those that do are settled.",
+    ),
+    "settle_already": (
+        "决定 {decision} 已由 {reviewer} 记录评审结论。",
+        "Decision {decision} was already settled by {reviewer}.",
+    ),
+    "settle_no_decision": ("没有决定 {decision}。", "No decision {decision} is recorded."),
+    "settle_patent_taken": (
+        "专利 {patent} 已由决定 {other} 占用或获奖：每项专利只奖励一次。",
+        "Patent {patent} is held or awarded by decision {other}: a patent is awarded once.",
+    ),
+    "settle_cap_reached": (
+        "本企业已达单个企业奖励上限 {cap} 元。",
+        "The per-enterprise cap of {cap} yuan is already reached.",
+    ),
+}
+
+# Field errors of an application (the reader's messages carry no code yet): recognised, said in Chinese.
 _FIELD_ERRORS: tuple[tuple[str, str], ...] = (
+    (r"not an application file", "不是申报文件：请上传 .yaml、.yml、.json 或 .jsonl 文件。"),
+    (r"country", "填写国家或地区的两位代码，如 CN（中国）、US（美国），或其中文、英文名称。"),
     (r"is required|field required|missing", "此项必填。"),
     (r"check (digit|character)", "校验位不正确，请核对号码。"),
     (r"was filed in|is in \d{4}", "申请日与专利号中的申请年份不一致。"),
@@ -182,3 +291,31 @@ def field_error(message: str, lang: str) -> str:
         if re.search(pattern, lowered):
             return f"{said}（{message}）"
     return f"此项填写有误（{message}）"
+
+
+def problem_text(error: Any, lang: str) -> str:
+    """What an error (a :class:`~engine.web.errors.WebError`) says on a page: by its code in
+    :data:`PROBLEM_WORDS` in the user's language; else the field error's words."""
+    template = PROBLEM_WORDS.get(error.words or "")
+    if template is None:
+        return field_error(error.message, lang)
+    params = dict(error.params)
+    if "role" in params:
+        params["role"] = ROLES.get(params["role"], (params["role"], params["role"]))[0 if lang != "en" else 1]
+    chosen = template[1] if lang == "en" else template[0]
+    try:
+        said = chosen.format(**params)
+    except (KeyError, IndexError):
+        return field_error(error.message, lang)
+    return said[:1].upper() + said[1:] if lang == "en" else said
+
+
+def field_words(path: str, lang: str) -> str:
+    """An application field path as people call it: ``claims[1].patent.number`` ->
+    第1个申报项目 · 专利号 (Claim 1 · patent number)."""
+    match = re.fullmatch(r"claims\[(\d+)\](?:\.(.+))?", path)
+    if match is None:
+        return field_label(path, lang) if path else ""
+    n, rest = match.groups()
+    head = f"第{n}个申报项目" if lang != "en" else f"Claim {n}"
+    return f"{head} · {field_label(rest, lang)}" if rest else head

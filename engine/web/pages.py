@@ -19,7 +19,7 @@ from ..yamlio import Located
 from .app import lang_of, read_form, render
 from .errors import WebError
 from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data, window_text
-from .i18n import field_error, text
+from .i18n import field_error, field_words, text
 from .security import check_csrf, sign_in, sign_out
 from .views import checked_view
 
@@ -207,12 +207,18 @@ async def run_check_upload(request: Request) -> Response:
         )
     filename, data = uploads[0]
     if len(data) > MAX_UPLOAD_BYTES:
-        raise WebError(413, f"an application file is at most {MAX_UPLOAD_BYTES // 1024} KB")
+        raise WebError(
+            413,
+            f"an application file is at most {MAX_UPLOAD_BYTES // 1024} KB",
+            words="file_too_large",
+            params={"kb": str(MAX_UPLOAD_BYTES // 1024)},
+        )
     rulebook = request.app.state.rulebook
     try:
         application = read_upload(data, filename, rulebook)
     except ApplicationError as exc:
         lang = lang_of(request)
-        said = [f"{p.path or p.file}: {field_error(p.message, lang)}" for p in exc.problems]
+        colon = "：" if lang != "en" else ": "
+        said = [f"{field_words(p.path, lang) or filename}{colon}{field_error(p.message, lang)}" for p in exc.problems]
         return _form_page(request, 422, upload_problems=said)
     return _result(request, check(application, rulebook))

@@ -66,7 +66,9 @@ def check_csrf(request: Request, form: Any) -> None:
     expected = request.session.get("csrf")
     given = request.headers.get("x-csrf-token") or (form.get("csrf") if form is not None else None)
     if not isinstance(expected, str) or not isinstance(given, str) or not hmac.compare_digest(expected, given):
-        raise WebError(403, "the form has expired or did not come from this site: reload the page and try again")
+        raise WebError(
+            403, "the form has expired or did not come from this site: reload the page and try again", words="csrf"
+        )
 
 
 def page_user(request: Request) -> User | None:
@@ -94,7 +96,10 @@ def require(user: User | None, *roles: str) -> User:
     if user is None:
         raise WebError(401, "sign in first", hint="pages: /login; the API: Authorization: Bearer <token>")
     if user.role not in roles:
-        raise WebError(403, f"a {user.role} may not do this")
+        article = "an" if user.role[:1] in "aeiou" else "a"
+        raise WebError(
+            403, f"{article} {user.role} may not do this", words="role_forbidden", params={"role": user.role}
+        )
     return user
 
 
