@@ -39,6 +39,7 @@ PAGES = [
     ("GET", "/desk/report", None, (303, 403, 403, 200, 200)),
     ("GET", "/desk/report.csv", None, (303, 403, 403, 200, 200)),
     ("GET", "/audit/history", None, (303, 403, 403, 200, 200)),
+    ("GET", "/audit/replay", None, (303, 403, 403, 403, 200)),
     ("POST", "/audit/replay", "replay-form", (303, 403, 403, 403, 200)),
     ("GET", "/audit/verify", None, (303, 403, 403, 403, 200)),
     ("POST", "/audit/verify", "csrf-only", (303, 403, 403, 403, 200)),

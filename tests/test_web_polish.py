@@ -5,9 +5,12 @@ back to its form, errors are said in the user's language, batches show their out
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-from helpers_web import APP_B, SAMPLES, Web, csrf, visible_text
+from helpers_web import APP_A, APP_B, SAMPLES, Web, csrf, visible_text
 from test_web_pages import SELF_CHECK
+
+from engine.money import format_yuan
 
 ELIGIBLE_P1 = SELF_CHECK | {"claims[1].industrialization.division": "410902"}
 
@@ -99,7 +102,9 @@ def test_an_uploaded_file_s_errors_name_the_field_in_words_at_the_top(web: Web) 
 def test_settle_errors_stay_beside_the_form_with_the_reason_kept(web: Web) -> None:
     client = web.client("reviewer")
     form = {"csrf": csrf(client, "/desk/queue"), "decision": f"{APP_B}/1", "outcome": "eligible"}
-    refused = client.post("/decision/settle", data=form | {"amount": "99999999.00", "reason": "关联关系已核实，金额有误"})
+    refused = client.post(
+        "/decision/settle", data=form | {"amount": "99999999.00", "reason": "关联关系已核实，金额有误"}
+    )
     assert refused.status_code == 422
     page = refused.text
     at = page.index('id="settle-1"')
@@ -119,3 +124,49 @@ def test_role_and_missing_page_errors_are_said_in_the_user_s_language(web: Web) 
     assert "An enterprise may not see this page" in visible_text(client.get("/desk/queue").text)
     api = web.api("auditor").post("/api/v1/screen", json={}).json()
     assert api["error"]["message"] == "an auditor may not do this"
+
+
+def test_a_settled_decision_is_headed_by_its_settlement_with_the_record_hash(web: Web) -> None:
+    client = web.client("reviewer")
+    form = {"csrf": csrf(client, "/desk/queue"), "decision": f"{APP_B}/1", "outcome": "eligible", "reason": "已核实"}
+    done = client.post("/decision/settle", data=form)
+    assert done.status_code == 303
+    settlement = web.store.record(f"{APP_B}/1/settlement")
+    assert settlement is not None
+    amount = format_yuan(Decimal(settlement.content["amount"]))
+    page = client.get(done.headers["location"]).text
+    heading = visible_text(page[page.index("<h2") : page.index("</h2>")])
+    assert f"待评审 → 已评审： 符合条件 {amount} 元" in heading
+    assert settlement.hash in page
+    assert re.search(r"记录时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d（北京时间）", visible_text(page))
+    assert "+00:00" not in page
+
+
+def test_the_auditor_opens_replay_from_the_menu_and_replays_a_filtered_set(web: Web) -> None:
+    client = web.client("auditor")
+    assert 'href="/audit/replay"' in client.get("/audit/history").text
+    form = client.get("/audit/replay")
+    assert form.status_code == 200 and 'name="ids"' in form.text and 'name="program"' in form.text
+    token = csrf(client, "/audit/replay")
+    replayed = client.post("/audit/replay", data={"csrf": token, "ids": "", "search": "龙丰"})
+    page = visible_text(replayed.text)
+    assert replayed.status_code == 200 and APP_A in page and "结果一致" in page
+    assert APP_B not in page
+    nothing = client.post("/audit/replay", data={"csrf": token, "ids": ""})
+    assert nothing.status_code == 422 and "请填写要重放的申请编号或决定编号" in visible_text(nothing.text)
+
+
+def test_history_finds_an_applicant_by_part_of_its_name(web: Web) -> None:
+    page = visible_text(web.client("auditor").get("/audit/history?search=龙丰").text)
+    assert APP_A in page and APP_B not in page and "申请人名称" in page
+    mine = visible_text(web.client("enterprise_b").get("/mine").text)
+    assert APP_B in mine
+    theirs = web.api("enterprise_b").get("/api/v1/decisions", params={"search": "龙丰"}).json()
+    assert APP_A not in str(theirs)
+
+
+def test_replay_shows_yes_and_no_as_words(web: Web) -> None:
+    client = web.client("auditor")
+    page = client.post("/audit/replay", data={"csrf": csrf(client, "/audit/replay"), "ids": APP_A}).text
+    table = visible_text(page[page.index("<table") :])
+    assert "✔" not in table and "✘" not in table and (" 否 " in table or " 是 " in table)

@@ -30,9 +30,10 @@ class History:
 
 
 def _searched(text: str) -> list[DecisionQuery]:
-    """The queries a search text may mean: an application or decision id, a credit code, a patent."""
+    """The queries a search text may mean: an application or decision id, a credit code, a
+    patent, part of an applicant's name."""
     wanted = text.strip()
-    queries = [DecisionQuery(application=parse_reference(wanted).application)]
+    queries = [DecisionQuery(application=parse_reference(wanted).application), DecisionQuery(applicant_contains=wanted)]
     try:
         queries.append(DecisionQuery(credit_code=identifiers.normalize_credit_code(wanted)))
     except identifiers.IdentifierError:
@@ -58,8 +59,8 @@ def history(
 ) -> History:
     """Decisions matching every filter given, oldest first, ``limit`` from ``offset``.
 
-    ``search``: an application id, decision id, credit code or patent number (any that
-    matches); ``credit_code`` holds the list to one enterprise whatever else is asked.
+    ``search``: an application id, decision id, credit code, patent number or part of an
+    applicant's name (any that matches); ``credit_code`` holds the list to one enterprise whatever else is asked.
     Raises UsageError for an unknown outcome or a page outside 1..MAX_PAGE."""
     if outcome is not None and outcome not in OUTCOMES:
         raise UsageError(f"an outcome is one of {', '.join(OUTCOMES)}; got {outcome!r}")
@@ -74,7 +75,11 @@ def history(
             if credit_code is not None and query.credit_code not in (None, credit_code):
                 continue
             scoped = replace(
-                base, application=query.application, patent=query.patent, credit_code=credit_code or query.credit_code
+                base,
+                application=query.application,
+                patent=query.patent,
+                credit_code=credit_code or query.credit_code,
+                applicant_contains=query.applicant_contains,
             )
             for item in store.decisions(scoped):
                 found.setdefault(item.row.decision_id, item)

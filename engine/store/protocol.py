@@ -62,6 +62,7 @@ class DecisionQuery:
     application: str | None = None
     credit_code: str | None = None
     patent: str | None = None
+    applicant_contains: str | None = None  # part of the applicant's name (not indexed: a scan)
     limit: int | None = None
     offset: int = 0
 

@@ -127,6 +127,8 @@ class _Reads(UserReads):
                 conditions.append(decisions.c[name] == value)
         if query.awaiting_review:
             conditions += [decisions.c.outcome == "needs_review", ~settled]
+        if query.applicant_contains:
+            conditions.append(decisions.c.applicant.contains(query.applicant_contains, autoescape=True))
         if query.open_criterion:
             conditions.append(decisions.c.open_criteria.contains(f",{query.open_criterion},", autoescape=True))
         statement = statement.where(*conditions).order_by(decisions.c.record_seq, decisions.c.claim)

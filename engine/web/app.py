@@ -53,17 +53,18 @@ def _yuan(value: object) -> str:
         return str(value)
 
 
-def _plain(value: object) -> str:
-    """A compared value as a person reads it: ✔ / ✘ for yes and no, — for nothing, lists
-    and objects spelled out (never JSON on screen)."""
+def _plain(value: object, lang: str = "zh") -> str:
+    """A compared value as a person reads it: yes and no in words (是/否), — for nothing,
+    lists and objects spelled out (never JSON on screen; never ✔/✘, which read as a match)."""
+    zh = lang != "en"
     if value is None or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
-        return "✔" if value else "✘"
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
     if isinstance(value, list):
-        return "、".join(_plain(v) for v in value)
+        return ("、" if zh else ", ").join(_plain(v, lang) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k} {_plain(v)}" for k, v in value.items())
+        return ("；" if zh else "; ").join(f"{k} {_plain(v, lang)}" for k, v in value.items())
     return str(value)
 
 

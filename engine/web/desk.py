@@ -210,14 +210,41 @@ def mine(request: Request, page: int = 0) -> Response:
     return render(request, "mine.html", user=user, found=found, labels=_labels(request), filters={})
 
 
+MAX_REPLAYED = 200  # decisions one replay from the page takes
+
+
+def _replay_form(request: Request, user: User, status: int = 200, **context: Any) -> HTMLResponse:
+    return render(
+        request,
+        "replay.html",
+        status=status,
+        user=user,
+        labels=_labels(request),
+        places=_places(request),
+        most=MAX_REPLAYED,
+        **{"results": None, "ids": [], "filters": _filters(request), **context},
+    )
+
+
+@router.get("/audit/replay", response_class=HTMLResponse)
+def replay_form(request: Request) -> Response:
+    """The replay form: ids, or the filters of the history."""
+    return _replay_form(request, require(page_user(request), "auditor"))
+
+
 @router.post("/audit/replay", response_class=HTMLResponse)
 async def replay_page(request: Request) -> Response:
     user = require(page_user(request), "auditor")
     form, _ = await read_form(request)
     check_csrf(request, form)
-    ids = [i for i in str(form.get("ids") or "").split() if i][:200]
+    ids = [i for i in str(form.get("ids") or "").split() if i][:MAX_REPLAYED]
+    filters = {key: (str(form.get(key) or "").strip() or None) for key in ("program", "division", "outcome", "search")}
+    if not ids and any(filters.values()):
+        found = history(request.app.state.store, limit=MAX_REPLAYED, **filters)  # type: ignore[arg-type]
+        ids = list(dict.fromkeys(d.row.decision_id for d in found.decisions))
     if not ids:
-        raise WebError(422, "name the decisions to replay", field="ids", words="replay_ids")
+        error = WebError(422, "name the decisions to replay", field="ids", words="replay_ids")
+        return _replay_form(request, user, 422, error=problem_text(error, lang_of(request)), filters=filters)
     results = list(replay(request.app.state.store, ids, workers=0, detail=len(ids) == 1))
     return render(request, "replay.html", user=user, results=results, ids=ids)
 

@@ -47,7 +47,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "program": ("奖补项目", "Programme"),
     "submit_check": ("核验", "Check"),
     "or_upload": ("或上传申报文件（YAML / JSON）", "Or upload an application file (YAML / JSON)"),
-    "upload_refused": ("上传的申报文件有误，请更正后重新上传：", "The uploaded file has problems; correct them and upload it again:"),
+    "upload_refused": (
+        "上传的申报文件有误，请更正后重新上传：",
+        "The uploaded file has problems; correct them and upload it again:",
+    ),
     "edit_check": ("修改申报", "Edit the application"),
     "new_check": ("重新自查", "Start a new self-check"),
     "upload": ("上传并核验", "Upload and check"),
@@ -122,6 +125,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "settle_reason": ("理由", "Reason"),
     "record_settlement": ("记录评审结论", "Record the settlement"),
     "settled": ("已记录评审结论", "Settlement recorded"),
+    "settled_as": ("已评审：", "settled: "),
     "settlements": ("评审结论", "Settlements"),
     "record": ("记录", "Record"),
     "record_hash": ("记录哈希", "Record hash"),
@@ -130,7 +134,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "input": ("申报内容", "Application as recorded"),
     "earlier": ("占用上限或专利的在先决定", "Earlier decisions using the cap or the patent"),
     "print": ("打印", "Print"),
-    "search": ("检索（申请号、信用代码或专利号）", "Search (application id, credit code or patent)"),
+    "search": (
+        "检索（申请号、信用代码、专利号或申请人名称）",
+        "Search (application id, credit code, patent or applicant name)",
+    ),
+    "replay_intro": (
+        "按照作出决定时的规则重新计算，逐字段与记录比对。填写申请编号或决定编号（每行一个），或按条件筛选（最多 {n} 项）。",
+        "Decisions are evaluated again under the rules they were made under and compared field by field. "
+        "Give application or decision ids (one a line), or filter (at most {n}).",
+    ),
+    "replay_ids_label": ("申请编号或决定编号", "Application or decision ids"),
+    "replay_run": ("重放", "Replay"),
     "go": ("查询", "Search"),
     "more": ("下一页", "Next page"),
     "nothing_found": ("没有找到决定。", "No decisions found."),
