@@ -5,6 +5,7 @@ back to its form, errors are said in the user's language, batches show their out
 from __future__ import annotations
 
 import re
+import time
 from decimal import Decimal
 
 from helpers_web import APP_A, APP_B, SAMPLES, Web, csrf, visible_text
@@ -170,3 +171,37 @@ def test_replay_shows_yes_and_no_as_words(web: Web) -> None:
     page = client.post("/audit/replay", data={"csrf": csrf(client, "/audit/replay"), "ids": APP_A}).text
     table = visible_text(page[page.index("<table") :])
     assert "✔" not in table and "✘" not in table and (" 否 " in table or " 是 " in table)
+
+
+def test_a_batch_lists_each_file_as_uploaded_with_its_outcome_and_the_store_names_the_upload(web: Web) -> None:
+    client = web.client("reviewer")
+    eligible = (SAMPLES / "purchase-two-deals.yaml").read_text(encoding="utf-8").replace("PY-2024-0031", "WEB-0031")
+    eligible = eligible.replace("91410902MA44P5T29U", "91410902MA0DTQ4M3Y")  # an enterprise with its cap unused
+    broken = eligible.replace("WEB-0031", "WEB-0032").replace("1200000.00", "12,00000.00")
+    files = [
+        ("files", ("两项购买.yaml", eligible.encode("utf-8"))),
+        ("files", ("broken.yaml", broken.encode("utf-8"))),
+        ("files", ("notes.txt", b"x")),
+    ]
+    started = client.post("/desk/batch", data={"csrf": csrf(client, "/desk/batch")}, files=files)
+    for _ in range(1200):  # a bounded wait for the background batch (a busy machine is slow), not a timing
+        fragment = client.get(started.headers["location"], headers={"HX-Request": "true"}).text
+        if "完成" in fragment:
+            break
+        time.sleep(0.1)
+    rows = {
+        visible_text(m.group(1)): visible_text(m.group(0))
+        for m in re.finditer(r'<tr class="\w+"><td class="name">(.*?)</td>.*?</tr>', fragment, re.S)
+    }
+    assert set(rows) == {"两项购买.yaml", "broken.yaml", "notes.txt"}
+    record = web.store.record("WEB-0031")
+    assert record is not None and record.content["source"] == "upload:两项购买.yaml"
+    words = {"eligible": "符合条件", "ineligible": "不符合条件", "needs_review": "待评审"}
+    shown = [
+        words[d["outcome"]] + (f" {format_yuan(Decimal(d['amount']))} 元" if d.get("amount") else "")
+        for d in record.content["result"]["decisions"]
+    ]
+    assert rows["两项购买.yaml"].endswith("WEB-0031 已记录 " + " ".join(shown))
+    assert "符合条件 120,000.00 元 符合条件 80,000.00 元" in rows["两项购买.yaml"]
+    assert "无效" in rows["broken.yaml"] and "第1个申报项目 · " in rows["broken.yaml"]
+    assert "0000-" not in fragment and "/tmp" not in fragment and "subsidy-batch" not in fragment

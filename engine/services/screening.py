@@ -23,7 +23,7 @@ and redone. ``dry_run`` evaluates against the store and records nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
 from itertools import islice
@@ -115,10 +115,12 @@ def screen(
     workers: int | None = None,
     dry_run: bool = False,
     batch: int = BATCH,
+    sources: Mapping[str, str] | None = None,
 ) -> Iterator[ScreenEvent]:
     """Screen every application under ``paths`` (files, folders, ``.jsonl``) into ``store``.
 
     ``render`` makes each decision's ``output`` (default: the contract's object);
+    ``sources``: what to record as the source of a file, by its path (default: the path);
     ``workers``: processes to evaluate in (None: one per core for long batches, 0:
     this process only); ``dry_run``: evaluate against the store, record nothing. A rulebook
     with what-if parameters (:meth:`Rulebook.with_overrides`) is taken for a dry run only
@@ -132,7 +134,7 @@ def screen(
     render = render or _contract
     with KeySort() as keys:
         for n, entry in enumerate(iter_sources(paths, keep_text=False)):
-            where = str(entry.source)
+            where = _where(entry.source, sources)
             if entry.skipped is not None or entry.error is not None:
                 if entry.skipped is not None:
                     event = ScreenResult("skipped", where, error=entry.skipped)
@@ -150,7 +152,7 @@ def screen(
         refs = (
             Source(file, line or None, offset, size if line else None) for *_, file, line, offset, size in keys.sorted()
         )
-        stage = partial(_prepare_all, rulebook=rulebook, evaluator=evaluator, render=render)
+        stage = partial(_prepare_all, rulebook=rulebook, evaluator=evaluator, render=render, sources=sources)
         prepared = pipelined(refs, stage, workers=worker_count(total) if workers is None else workers)
         done = 0
         with _Writer(store, rulebook, evaluator, render, dry_run) as writer:
@@ -189,14 +191,25 @@ class Prepared:
 _FIELDS = tuple(f.name for f in fields(Prepared))
 
 
-def _prepare_all(refs: list[Source], *, rulebook: Rulebook, evaluator: Evaluator, render: Render) -> list[Prepared]:
+def _where(source: Source, sources: Mapping[str, str] | None) -> str:
+    """Where an application came from, as recorded: its file (``sources`` may name a file
+    otherwise, e.g. ``upload:NAME`` for a file received by the web), ``:line`` in a JSON Lines file."""
+    name = sources.get(source.file) if sources else None
+    if name is None:
+        return str(source)
+    return f"{name}:{source.line}" if source.line is not None else name
+
+
+def _prepare_all(
+    refs: list[Source], *, rulebook: Rulebook, evaluator: Evaluator, render: Render, sources: Mapping[str, str] | None
+) -> list[Prepared]:
     """A batch of applications read, validated and evaluated together (the engine decides
     their claims in shared sessions), each on an untouched ledger, then rendered."""
     out: list[Prepared] = []
     read: list[tuple[int, Application, str, Ruleset]] = []
     with LineReader() as lines:
         for ref in refs:
-            where, line = str(ref), ref.line or 0
+            where, line = _where(ref, sources), ref.line or 0
             try:
                 found = read_validated(ref, rulebook, lines)
             except ApplicationError as exc:

@@ -20,11 +20,23 @@ from typing import Any
 from ..services import ScreenProgress, ScreenResult, ScreenSummary, screen
 from .errors import WebError, internal_error
 
-__all__ = ["MAX_FILES", "MAX_JOBS", "Job", "job_of", "start_batch"]
+__all__ = ["MAX_FILES", "MAX_JOBS", "Job", "Row", "job_of", "start_batch"]
 
 MAX_FILES = 1000  # files in one upload
 MAX_JOBS = 50  # jobs remembered; the oldest finished ones are forgotten first
 MAX_SHOWN = 500  # results kept for the page (the summary counts them all)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One file (or JSON Lines record) of a batch as the page lists it."""
+
+    name: str  # as uploaded, with :line for a JSON Lines record
+    status: str  # recorded | already_recorded | invalid | failed | skipped
+    application: str | None = None
+    decisions: tuple[tuple[str, str | None], ...] = ()  # recorded: (outcome, amount) per claim
+    problems: tuple[tuple[str, str], ...] = ()  # invalid: (field path, message)
+    error: str | None = None
 
 
 @dataclass
@@ -35,13 +47,24 @@ class Job:
     total: int = 0
     finished: bool = False
     summary: ScreenSummary | None = None
-    results: list[ScreenResult] = field(default_factory=list)
+    results: list[Row] = field(default_factory=list)
     error: str | None = None
 
 
 def _safe_name(name: str, n: int) -> str:
+    """The name a file is kept under while it is screened (unique, safe on any disk)."""
     base = re.sub(r"[^A-Za-z0-9._\-\u4e00-\u9fff]", "_", Path(name).name)[:100] or "upload"
     return f"{n:04d}-{base}"
+
+
+def _shown_name(name: str) -> str:
+    """A file's name as uploaded (no folder), at most 200 characters."""
+    return (name.replace("\\", "/").rsplit("/", 1)[-1] or "upload")[:200]
+
+
+def _outcomes(made: Any) -> tuple[tuple[str, str | None], ...]:
+    """What the batch page keeps of a recorded decision: each claim's outcome and amount."""
+    return tuple((d["outcome"], d.get("amount")) for d in made.result["decisions"])
 
 
 def start_batch(app: Any, owner: str, files: list[tuple[str, bytes]]) -> Job:
@@ -58,8 +81,11 @@ def start_batch(app: Any, owner: str, files: list[tuple[str, bytes]]) -> Job:
             params={"n": str(MAX_FILES)},
         )
     folder = Path(tempfile.mkdtemp(prefix="subsidy-batch-"))
+    names: dict[str, str] = {}  # the file screened -> what the record names as its source
     for n, (name, data) in enumerate(files):
-        (folder / _safe_name(name, n)).write_bytes(data)
+        kept = folder / _safe_name(name, n)
+        kept.write_bytes(data)
+        names[str(kept)] = f"upload:{_shown_name(name)}"
     job = Job(secrets.token_urlsafe(9), owner)
     jobs: dict[str, Job] = app.state.jobs
     while len(jobs) >= MAX_JOBS:
@@ -69,23 +95,28 @@ def start_batch(app: Any, owner: str, files: list[tuple[str, bytes]]) -> Job:
             raise WebError(429, "too many batches are running: wait for one to finish", words="too_many_batches")
         del jobs[oldest]
     jobs[job.id] = job
-    threading.Thread(target=_run, args=(app, job, folder), daemon=True, name=f"batch-{job.id}").start()
+    threading.Thread(target=_run, args=(app, job, folder, names), daemon=True, name=f"batch-{job.id}").start()
     return job
 
 
-def _run(app: Any, job: Job, folder: Path) -> None:
+def _run(app: Any, job: Job, folder: Path, names: dict[str, str]) -> None:
     prefix = str(folder) + "/"
+    store, rulebook = app.state.store, app.state.rulebook
     try:
-        for event in screen([folder], app.state.store, app.state.rulebook, workers=0):
+        for event in screen([folder], store, rulebook, workers=0, render=_outcomes, sources=names):
             if isinstance(event, ScreenProgress):
                 job.done, job.total = event.done, event.total
             elif isinstance(event, ScreenSummary):
                 job.summary = event
             elif isinstance(event, ScreenResult) and len(job.results) < MAX_SHOWN:
-                source = event.source.replace(prefix, "")
                 job.results.append(
-                    ScreenResult(
-                        event.status, source, event.application, None, event.problems, event.error, event.record_hash
+                    Row(
+                        event.source.removeprefix("upload:"),
+                        event.status,
+                        event.application,
+                        event.output or (),
+                        tuple((p.path, p.message.replace(prefix, "")) for p in event.problems),
+                        (event.error or "").replace(prefix, "") or None,
                     )
                 )
     except Exception as exc:  # the batch is reported as stopped; what was committed stays

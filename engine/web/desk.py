@@ -30,7 +30,7 @@ from .app import lang_of, read_form, render
 from .batches import job_of, start_batch
 from .charts import report_charts
 from .errors import WebError, from_engine_error
-from .i18n import problem_text
+from .i18n import field_error, field_words, problem_text
 from .security import check_csrf, page_user, require
 from .tables import csv_for_excel
 from .views import recorded_view
@@ -168,7 +168,17 @@ def batch_status(request: Request, job_id: str) -> Response:
     user = require(page_user(request), "reviewer")
     job = job_of(request.app, job_id, user.name)
     template = "batch_progress.html" if request.headers.get("hx-request") else "batch.html"
-    return render(request, template, user=user, job=job)
+    lang = lang_of(request)
+
+    def said(path: str, message: str) -> str:
+        where = field_words(path, lang)
+        return (
+            f"{where}{'：' if lang != 'en' else ': '}{field_error(message, lang)}"
+            if where
+            else field_error(message, lang)
+        )
+
+    return render(request, template, user=user, job=job, said=said)
 
 
 @router.get("/desk/report", response_class=HTMLResponse)
