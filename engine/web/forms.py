@@ -131,11 +131,8 @@ def _field(ruleset: Ruleset, name: str, path: str, lang: str) -> FormField:
     if spec is not None and spec.values and path in FACTS:
         choices = tuple((v, VALUE_LABELS.get(v, (v, v))[0 if zh else 1]) for v in spec.values)
     required = path in ("submitted_on", "applicant.type", "applicant.name", "patent.number", "patent.kind")
-    note = _NOTES.get(path)
-    if path == "submitted_on":
-        note = window_text(ruleset, lang)
-    elif note is not None:
-        note = note[0 if zh else 1]
+    notes = _NOTES.get(path)
+    note = window_text(ruleset, lang) if path == "submitted_on" else notes[0 if zh else 1] if notes else None
     return FormField(
         name, path, label[0 if zh else 1], kind, choices, _help(ruleset, path), required, path in _DEFAULTED, note
     )

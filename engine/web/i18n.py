@@ -139,7 +139,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "Search (application id, credit code, patent or applicant name)",
     ),
     "replay_intro": (
-        "按照作出决定时的规则重新计算，逐字段与记录比对。填写申请编号或决定编号（每行一个），或按条件筛选（最多 {n} 项）。",
+        "按照作出决定时的规则重新计算，逐字段与记录比对。"
+        "填写申请编号或决定编号（每行一个），或按条件筛选（最多 {n} 项）。",
         "Decisions are evaluated again under the rules they were made under and compared field by field. "
         "Give application or decision ids (one a line), or filter (at most {n}).",
     ),
