@@ -46,6 +46,7 @@ PAGES = [
     ("GET", "/mine", None, (303, 200, 200, 403, 403)),
     ("POST", "/logout", "csrf-only", (303, 303, 303, 303, 303)),
     ("GET", "/static/htmx.min.js", None, (200, 200, 200, 200, 200)),
+    ("GET", "/favicon.ico", None, (200, 200, 200, 200, 200)),
 ]
 API = [
     ("GET", "/openapi.json", None, (200, 200, 200, 200, 200)),

@@ -8,7 +8,7 @@ import re
 import time
 from decimal import Decimal
 
-from helpers_web import APP_A, APP_B, SAMPLES, Web, csrf, visible_text
+from helpers_web import APP_A, APP_B, SAMPLES, Web, csrf, rulebook, visible_text
 from test_web_pages import SELF_CHECK
 
 from engine.money import format_yuan
@@ -205,3 +205,47 @@ def test_a_batch_lists_each_file_as_uploaded_with_its_outcome_and_the_store_name
     assert "符合条件 120,000.00 元 符合条件 80,000.00 元" in rows["两项购买.yaml"]
     assert "无效" in rows["broken.yaml"] and "第1个申报项目 · " in rows["broken.yaml"]
     assert "0000-" not in fragment and "/tmp" not in fragment and "subsidy-batch" not in fragment
+
+
+def test_english_pages_have_no_full_width_punctuation_of_their_own(web: Web) -> None:
+    client = web.client("reviewer")
+    client.get("/lang/en?next=/")
+    for path in ("/", "/check", "/desk/queue", "/audit/history", f"/decision?id={APP_B}/1"):
+        html = client.get(path).text
+        html = re.sub(r"“[^”]*”", "", html)  # the plan's own words stay as written
+        own = re.sub(r"<(datalist|select|option|blockquote|dd|td)[^>]*>.*?</\1>", "", html, flags=re.S)
+        shown = visible_text(own)
+        assert not re.search(r"[：（）；]", shown.replace("中文", "")), (
+            path,
+            re.findall(r".{20}[：（）；].{20}", shown),
+        )
+    report = visible_text(client.get("/desk/report").text)
+    assert re.search(r"\d+ applications · ", report) and re.search(r"Held for review [\d,.]+ yuan", report)
+
+
+def test_the_report_charts_wrap_long_english_labels_instead_of_cutting_them(web: Web) -> None:
+    client = web.client("auditor")
+    client.get("/lang/en?next=/")
+    page = "".join(re.findall(r"<svg.*?</svg>", client.get("/desk/report").text, re.S))
+    ruleset = rulebook().rulesets[0]
+    names = {p.label.en for p in ruleset.programs.values()} | {d.name_en for d in ruleset.divisions.jurisdiction}
+    drawn = [
+        " ".join(re.findall(r"<tspan[^>]*>(.*?)</tspan>", label))
+        for label in re.findall(r'<text [^>]*text-anchor="end">(.*?)</text>', page)
+    ]
+    long = [label for label in drawn if label in names and len(label) > 24]
+    assert long, drawn  # the names the page used to cut at 24 characters, drawn whole (on two lines)
+    assert all(label in names or re.fullmatch(r"\d{4}-\d\d", label) for label in drawn), drawn
+
+
+def test_rates_in_percent_amounts_with_their_unit_and_a_favicon(web: Web) -> None:
+    client = web.client("reviewer")
+    page = client.get(f"/decision?id={APP_A}").text
+    arithmetic = visible_text(page[page.index('class="arith"') : page.index("</table>", page.index('class="arith"'))])
+    assert "10%" in arithmetic and "0.10" not in arithmetic
+    assert re.search(r"[\d,]+\.\d\d 元", arithmetic)
+    icon = client.get("/favicon.ico")
+    assert (
+        icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml") and b"<svg" in icon.content
+    )
+    assert 'rel="icon"' in page

@@ -95,6 +95,13 @@ TEMPLATES.env.filters["percent"] = _percent
 MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest request body taken (a batch upload)
 
 
+# The punctuation between a page's own words: full-width in Chinese, never on an English page.
+PUNCTUATION = {
+    "zh": {"colon": "：", "open": "（", "close": "）", "semi": "；", "list": "、"},
+    "en": {"colon": ": ", "open": " (", "close": ")", "semi": "; ", "list": ", "},
+}
+
+
 def lang_of(request: Request) -> str:
     lang = request.session.get("lang")
     return lang if lang in ("zh", "en") else "zh"
@@ -125,6 +132,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "user": user,
         "csrf": csrf_token(request),
         "path": page_address(request),
+        "p": PUNCTUATION[lang],
         **context,
     }
     return TEMPLATES.TemplateResponse(request, template, values, status_code=status)

@@ -16,6 +16,30 @@ from ..money import format_yuan
 __all__ = ["Chart", "report_charts"]
 
 WIDTH, ROW, LABEL = 720, 26, 190
+LABEL_MAX = 330  # the widest label column; a longer label wraps onto a second line
+
+
+def _width(text: str) -> int:
+    """About how wide ``text`` is drawn at the chart's size: CJK characters twice a letter."""
+    return sum(13 if ord(ch) > 0x2E80 else 7 for ch in text)
+
+
+def _lines(label: str, room: int) -> list[str]:
+    """``label`` in at most two lines that fit ``room`` pixels, broken at a space if it has one
+    (the second line ends in … only when even two lines cannot hold it)."""
+    if _width(label) <= room:
+        return [label]
+    words, first = label.split(" "), ""
+    while words and _width((first + " " + words[0]).strip()) <= room:
+        first = (first + " " + words.pop(0)).strip()
+    if not first:  # no space to break at (Chinese): break by width
+        cut = next(i for i in range(len(label), 0, -1) if _width(label[:i]) <= room)
+        first, rest = label[:cut], label[cut:]
+    else:
+        rest = " ".join(words)
+    while _width(rest) > room:
+        rest = rest[:-2] + "…"
+    return [first, rest]
 
 
 @dataclass(frozen=True)
@@ -31,15 +55,27 @@ def _escape(text: str) -> str:
 def bar_chart(rows: list[tuple[str, Decimal]], unit: str) -> str:
     """Horizontal bars, one per (label, value), scaled to the largest."""
     top = max((v for _, v in rows), default=Decimal(0)) or Decimal(1)
-    height = ROW * max(len(rows), 1) + 10
-    span = WIDTH - LABEL - 150
+    label_x = min(max(LABEL, max((_width(label) for label, _ in rows), default=0) + 16), LABEL_MAX)
+    lines = [_lines(label, label_x - 12) for label, _ in rows]
+    row = ROW + 12 if any(len(parts) > 1 for parts in lines) else ROW
+    height = row * max(len(rows), 1) + 10
+    span = WIDTH - label_x - 150
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img">']
-    for i, (label, value) in enumerate(rows):
-        y = 5 + i * ROW
+    for i, ((label, value), shown) in enumerate(zip(rows, lines, strict=True)):
+        y = 5 + i * row
+        mid = y + row // 2
         width = int(span * (value / top)) if value > 0 else 0
-        parts.append(f'<text x="{LABEL - 8}" y="{y + 17}" text-anchor="end">{_escape(label[:24])}</text>')
-        parts.append(f'<rect x="{LABEL}" y="{y + 4}" width="{max(width, 1)}" height="{ROW - 8}" rx="2"/>')
-        parts.append(f'<text x="{LABEL + width + 6}" y="{y + 17}">{format_yuan(value)} {unit}</text>')
+        text = "".join(
+            f'<tspan x="{label_x - 8}" dy="{0 if n == 0 else 14}">{_escape(part)}</tspan>'
+            for n, part in enumerate(shown)
+        )
+        first = mid + 4 - 7 * (len(shown) - 1)
+        tip = f"<title>{_escape(label)}</title>" if shown[-1].endswith("…") else ""  # cut short: whole on hover
+        parts.append(f'<text x="{label_x - 8}" y="{first}" text-anchor="end">{tip}{text}</text>')
+        parts.append(
+            f'<rect x="{label_x}" y="{mid - (ROW - 8) // 2}" width="{max(width, 1)}" height="{ROW - 8}" rx="2"/>'
+        )
+        parts.append(f'<text x="{label_x + width + 6}" y="{mid + 4}">{format_yuan(value)} {unit}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -96,9 +96,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "filter": ("筛选", "Filter"),
     "all": ("全部", "all"),
     "open_points": ("待定条件", "Open criteria"),
-    "held": ("暂占金额", "Held"),
+    "held": ("暂占金额", "Held for review"),
+    "applications_n": ("申请 {n} 份", "{n} applications"),
     "none_waiting": ("没有待评审的决定。", "Nothing awaits review."),
     "settle": ("评审结论", "Settle"),
+    "settled_col": ("已评审", "Settled"),
     "internal": (
         "系统内部错误（编号 {reference}），并非您的输入有误；请将此编号告知管理员。",
         "Internal error {reference}: a fault of the engine, not of the request; please report it with this reference.",

@@ -6,11 +6,12 @@ shown, never written to the store, the session or the log.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from ..errors import ApplicationError
 from ..reading import application_from_data, read_upload
@@ -28,6 +29,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 MAX_UPLOAD_BYTES = 1024 * 1024  # one application file in a self-check
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _local(target: str | None) -> str:
@@ -46,6 +48,12 @@ def _windows(request: Request) -> list[str]:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> Response:
     return render(request, "home.html", windows=_windows(request))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where a browser looks for it unasked (the pages link the same SVG)."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/lang/{code}")
