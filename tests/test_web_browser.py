@@ -175,7 +175,7 @@ def test_an_enterprise_cannot_open_another_enterprises_decision(page: Any) -> No
 
 def test_an_auditor_replays_a_decision_and_verifies_the_chain(page: Any) -> None:
     sign_in(page, "auditor", "auditor-demo")
-    page.get_by_label("检索（申请号、信用代码或专利号）").fill("91410902MA44P5T29U")
+    page.get_by_label("检索（申请号、信用代码、专利号或申请人名称）").fill("91410902MA44P5T29U")
     page.get_by_role("button", name="筛选", exact=True).click()
     page.wait_for_load_state()
     shot(page, "12-auditor-history")
