@@ -8,7 +8,7 @@ import re
 import time
 from decimal import Decimal
 
-from helpers_web import APP_A, APP_B, SAMPLES, Web, csrf, rulebook, visible_text
+from helpers_web import APP_A, APP_B, INVENTOR_ID, SAMPLES, Web, csrf, rulebook, visible_text
 from test_web_pages import SELF_CHECK
 
 from engine.money import format_yuan
@@ -249,3 +249,15 @@ def test_rates_in_percent_amounts_with_their_unit_and_a_favicon(web: Web) -> Non
         icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml") and b"<svg" in icon.content
     )
     assert 'rel="icon"' in page
+
+
+def test_a_result_carries_no_resident_id_number_back_to_the_form(web: Web) -> None:
+    client = web.client()
+    person = SELF_CHECK | {
+        "applicant.type": "individual",
+        "applicant.name": "赵自查",
+        "applicant.credit_code": "",
+        "applicant.id_number": INVENTOR_ID,
+    }
+    result = client.post("/check", data=person | {"csrf": csrf(client)}).text
+    assert 'action="/check/edit"' in result and INVENTOR_ID not in result
