@@ -5,8 +5,9 @@ batch before the next (so each is timed alone, on one core, in CPU seconds of th
 process), through the same functions ``subsidy screen`` calls:
 
 * keys      — every JSON Lines record looked at for its key, and the keys sorted
-* parse     — a record read again by its offset and parsed
-* validate  — the parsed data validated as an application; its canonical input and hash
+* parse     — a record read again by its offset
+* validate  — the record validated as an application (straight from its bytes when it is
+  plain, else parsed first); its canonical input and hash
 * facts     — each claim made the engine's fact (projected as the engine reads it)
 * engine    — the verdicts of the compiled rules, in batched durable_rules sessions
 * decide    — the rest of deciding: statuses, outcome, award arithmetic, the ledger
@@ -41,16 +42,12 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
     from engine import Evaluator, load_rulebook, open_store
     from engine.evaluation.facts import LedgerView, application_part, build_fact
     from engine.explain.sentences import decision_summary, explanation
-    from engine.reading import LineReader, application_from_data, iter_sources
-    from engine.reading.files import decode
-    from engine.reading.plain import load_plain
-    from engine.reading.reader import _parse
+    from engine.reading import Entry, LineReader, iter_sources, read_validated
     from engine.rulebook.compiler import compile_ruleset
     from engine.rulebook.sizes import computed_facts
     from engine.services.ordering import KeySort
     from engine.services.recording import record_decision
     from engine.store import input_hash
-    from engine.yamlio import Located
 
     rulebook = load_rulebook()
     evaluator = Evaluator(rulebook)
@@ -69,22 +66,16 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
     refs = [Source(file, line, offset, size) for *_, file, line, offset, size in sorted_keys]
 
     def parse() -> list[Any]:
-        out = []
         with LineReader() as lines:
-            for ref in refs:
-                data = lines.read(ref)
-                plain = load_plain(data, decode(data, ref.file, ref.line))
-                out.append((ref, plain if plain is not None else _parse(data, ref, "jsonl").data))
-        return out
+            return [(ref, lines.read(ref)) for ref in refs]
 
     seconds["parse"], parsed = _timed(parse)
 
     def validate() -> list[Any]:
         out = []
         for ref, data in parsed:
-            app = application_from_data(Located(data, {(): ref.line}, ref.file), rulebook)
-            canonical = app.canonical_json()
-            out.append((ref, app, canonical, input_hash(canonical)))
+            found = read_validated(Entry(ref, None, data), rulebook)
+            out.append((ref, found.application, found.canonical, input_hash(found.canonical)))
         return out
 
     seconds["validate"], apps = _timed(validate)

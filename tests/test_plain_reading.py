@@ -20,7 +20,7 @@ from engine.errors import ApplicationError
 from engine.generate import generate_many
 from engine.reading import LineReader, iter_sources, read_record, read_validated
 from engine.reading.limits import MAX_TEXT_CHARS, MAX_VALUES
-from engine.reading.plain import PLAIN_BYTES, load_plain
+from engine.reading.plain import PLAIN_BYTES, load_plain, plain_application
 from engine.store import record_json
 
 RULEBOOK = load_rulebook()
@@ -111,3 +111,52 @@ def test_the_bad_inputs_read_the_same_either_way() -> None:
             if entry.skipped is None:
                 careful, one_pass = _read_both(entry, opened)
                 assert careful == one_pass, entry.source
+
+
+def test_a_generated_record_is_validated_straight_from_its_bytes() -> None:
+    for data in generate_many(50, seed=5):
+        line = json.dumps(data, ensure_ascii=False).encode()
+        found = plain_application(line, RULEBOOK, "batch.jsonl", 1)
+        assert found is not None
+        assert found == read_record_of(line)
+
+
+def read_record_of(line: bytes) -> Any:
+    from engine.reading import Source
+    from engine.reading.reader import Entry
+
+    return read_record(Entry(Source("batch.jsonl", 1, 0, len(line)), None, line), RULEBOOK)
+
+
+def _bent_by_hand(base: str) -> list[str]:
+    """Records the one-pass validation must not take: each differs from the data in a way
+    only a careful reading sees, or is wrong in a way it must not say first."""
+    return [
+        base.replace('"format": 1', '"format": true'),
+        base.replace('"format": 1', '"format": "1"'),
+        base.replace('"format": 1', '"format": 1, "format": 1'),  # a duplicate key
+        base.replace('"format": 1', '"format" : 1, "format": 1'),  # a duplicate with a space before its colon
+        base.replace('"format": 1', '"format": 1, "x": ":", "format": 1'),  # and a text starting with a colon
+        base.replace('"id": "', '"id": "\\u0050'),  # an escape
+        base.replace('"id": "', '"id": ":'),
+        base.replace('"claims": [', '"claims": "not a list", "z": ['),
+        base.replace('"submitted_on": "', '"submitted_on": " '),
+        base.replace('"program": "', '"program": " ', 1),
+        base.replace('"program": "', '"program": "x', 1),
+        "\ufeff" + base,
+        base + " ",
+        "[" + base + "]",
+    ]
+
+
+def test_records_bent_by_hand_read_the_same_either_way(tmp_path: Path) -> None:
+    base = json.dumps(next(iter(generate_many(1, seed=9))), ensure_ascii=False)
+    lines = _bent_by_hand(base)
+    batch = tmp_path / "bent.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with LineReader() as opened:
+        for entry in iter_sources([batch], keep_text=False):
+            careful, one_pass = _read_both(entry, opened)
+            assert careful == one_pass, entry.source
+    duplicate = lines[2].encode()
+    assert plain_application(duplicate, RULEBOOK, "bent.jsonl", 3) is None

@@ -44,7 +44,7 @@ from .files import (
     too_long,
 )
 from .limits import MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_TEXT_CHARS, MAX_VALUES
-from .plain import load_plain
+from .plain import load_plain, plain_application
 from .validate import application_from_data, shown_path
 
 __all__ = [
@@ -172,14 +172,18 @@ class Validated:
 
 def read_validated(entry: Entry | Source, rulebook: Rulebook, lines: LineReader | None = None) -> Validated:
     """:func:`read_record`, with the canonical input; a JSON Lines record is read again
-    through ``lines`` (files kept open) when given. A plain record (:mod:`.plain`) is parsed
-    in one pass; the same ApplicationError is raised for the same record either way."""
+    through ``lines`` (files kept open) when given. A plain record (:mod:`.plain`) is
+    validated straight from its bytes, or parsed in one pass; the same ApplicationError is
+    raised for the same record either way."""
     entry = entry if isinstance(entry, Entry) else Entry(entry)
     source = entry.source
     if entry.error is None and source.line is not None and kind_of(source.file) is not None:
         data = entry.text
         if data is None:
             data = lines.read(source) if lines is not None else read_line(source)
+        app = plain_application(data, rulebook, source.file, source.line)
+        if app is not None:
+            return Validated(app, app.canonical_json(), source.line)
         plain = load_plain(data, decode(data, source.file, source.line))
         if plain is not None:
             try:

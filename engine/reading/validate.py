@@ -23,7 +23,7 @@ from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
 from .limits import MAX_CLAIMS, MAX_PROBLEMS
 
-__all__ = ["application_from_data", "bounded", "shown_path"]
+__all__ = ["application_from_data", "bounded", "check_claims", "shown_path"]
 
 
 def shown_path(loc: tuple[Any, ...]) -> str:
@@ -121,7 +121,7 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
     return problems
 
 
-def _check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Problem]:
+def check_claims(app: Application, doc: Located, rulebook: Rulebook) -> list[Problem]:
     """Programme names and the fields each programme's claims may carry."""
     problems: list[Problem] = []
     known = rulebook.programs()
@@ -291,7 +291,7 @@ def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
     except ValidationError as exc:
         problems = _problems(exc, doc) + _check_programs(doc, rulebook)
         raise ApplicationError(bounded(sorted(problems, key=_in_file_order), doc.file)) from None
-    problems = _check_claims(app, doc, rulebook)
+    problems = check_claims(app, doc, rulebook)
     if problems:
         raise ApplicationError(bounded(problems, doc.file))
     return app
