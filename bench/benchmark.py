@@ -283,7 +283,7 @@ def main() -> None:
         section_stores(args.screen_n, args.seed, args.server)
     print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
     if args.against:
-        known = [s for s in args.sections if s in ("eval", "cold", "screen")]  # what earlier benchmarks had
+        known = [s for s in args.sections if s in ("eval", "stages", "cold", "screen")]  # what earlier ones had
         against(args.against, [*known, "--n", str(args.n), "--screen-n", str(args.screen_n), "--seed", str(args.seed)])
 
 

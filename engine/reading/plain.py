@@ -16,14 +16,16 @@ The test is conservative (text that merely looks like a number counts against it
 record that is not plain, or whose plain reading does not validate, is read by the careful
 parser, which says what is wrong. Either way the answer is the same.
 
-A plain record with no escape in it (no ``\\``) is validated straight from its bytes
-(:func:`plain_application`, pydantic's ``model_validate_json``), with no Python data
-between: one shape per application. Duplicate keys are then found by counting ``":`` —
-with no escape, every ``"`` delimits a text, so each key ends in ``":`` (unless a space
-comes before its colon, which sends the record the careful way) — against the keys the
-record holds; a text that merely starts with a colon only counts one too many. Whatever
-fails on the way (a value, a programme, a count) sends the record the slower way, which
-says what is wrong.
+A record with no escape in it (no ``\\``) is validated straight from its bytes
+(:func:`plain_application`, pydantic's ``model_validate_json``), with no Python data of
+ours between: one shape per application. The standard parser's reading of it (in Rust,
+``pydantic_core.from_json``) is walked once, for what would make the careful parser read it
+otherwise — a number with a fraction, an exponent, a non-finite one, too many digits — and
+for duplicate keys: with no escape, every ``"`` delimits a text, so each key ends in ``":``
+(a key with a space before its colon sends the record the careful way), and a record whose
+objects hold fewer keys than it has ``":`` repeats one (or has a text starting with a
+colon: it is read the careful way too). Whatever fails on the way (a value, a programme, a
+count) sends the record the slower way, which says what is wrong.
 """
 
 from __future__ import annotations
@@ -79,13 +81,34 @@ def load_plain(data: bytes, text: str) -> Any | None:
         return None
 
 
+_BIGGEST = 10**MAX_NUMBER_DIGITS
+
+
 def _keys(value: Any) -> int:
-    """How many keys the objects in ``value`` hold, all the way down."""
-    if type(value) is dict:
-        return len(value) + sum(_keys(v) for v in value.values() if type(v) in (dict, list))
-    if type(value) is list:
-        return sum(_keys(v) for v in value if type(v) in (dict, list))
-    return 0
+    """How many keys the objects in ``value`` hold, all the way down; -1 when it holds a
+    number the standard parser reads otherwise than the careful one (a fraction, an exponent,
+    a non-finite one, more digits than a number may hold)."""
+    kind = type(value)
+    if kind is dict:
+        values = value.values()
+        found = len(value)
+    elif kind is list:
+        values = value
+        found = 0
+    elif kind is float or (kind is int and not -_BIGGEST < value < _BIGGEST):
+        return -1
+    else:
+        return 0
+    for item in values:
+        if type(item) not in _LEAVES:
+            inner = _keys(item)
+            if inner < 0:
+                return -1
+            found += inner
+    return found
+
+
+_LEAVES = (str, bool, type(None))
 
 
 def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> Application | None:
@@ -97,15 +120,16 @@ def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> 
         len(data) > PLAIN_BYTES
         or b"\\" in data
         or len({id(r.divisions) for r in rulebook.rulesets}) != 1
-        or _NOT_PLAIN.search(data)
         or _SPACED_KEY.search(data)
     ):
         return None
     try:
-        app = Application.model_validate_json(data, context={"divisions": rulebook.rulesets[0].divisions})
-        if len(app.claims) > MAX_CLAIMS or _keys(from_json(data)) != data.count(b'":'):
+        if _keys(from_json(data)) != data.count(b'":'):
             return None
-    except (ValidationError, ValueError):
+        app = Application.model_validate_json(data, context={"divisions": rulebook.rulesets[0].divisions})
+    except (ValidationError, ValueError, RecursionError):
+        return None
+    if len(app.claims) > MAX_CLAIMS:
         return None
     if check_claims(app, Located(None, {(): line}, file), rulebook):
         return None
