@@ -539,3 +539,24 @@ def test_verify_names_a_recorded_ruleset_version_with_no_archive(store: Path, ca
     assert code == 1 and "not archived in the store" in output and "(#None)" not in output, output
     code, output = replay(capsys, store)
     assert code == 1 and "not archived" in output and "internal error" not in output, output
+
+
+@pytest.mark.parametrize("noted", ["first8", "first63", "not hex", "uppercase"])
+def test_verify_takes_only_a_whole_head(store: Path, capsys: Any, noted: str) -> None:
+    """A head is compared whole: a prefix (as the docs once wrote heads) is an input error that
+    says how long a head is and where to read it, never 'ALTERED'; a head in capitals is the head."""
+    head = query(store, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
+    given = {"first8": head[:8], "first63": head[:63], "not hex": "x" * 64, "uppercase": head.upper()}[noted]
+    code, out, err = run(capsys, "verify", "--db", store, "--expect-head", given)
+    if noted == "uppercase":
+        assert code == 0 and head in out, out + err
+        return
+    assert code == 2, out + err
+    assert "ALTERED" not in out + err and "Traceback" not in err
+    assert "64 hex digits" in err and "chain head" in err and "characters)" in err
+
+
+def test_verify_prints_the_whole_head_to_note_down(store: Path, capsys: Any) -> None:
+    head = query(store, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
+    code, out, err = run(capsys, "verify", "--db", store)
+    assert code == 0 and f"chain head {head}" in out, out + err

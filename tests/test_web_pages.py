@@ -149,6 +149,19 @@ def test_the_auditor_searches_replays_and_verifies(web: Web) -> None:
     assert web.store.head()[1] in verified.text and "完整" in verified.text
 
 
+def test_the_verify_form_refuses_a_prefix_of_the_head(web: Web) -> None:
+    """A short head is a mistake in the form, told by the field; the record is not 'altered'."""
+    client = web.client("auditor")
+    token = csrf(client, "/audit/verify")
+    head = web.store.head()[1]
+    short = client.post("/audit/verify", data={"csrf": token, "expect_head": head[:8]})
+    page = visible_text(short.text)
+    assert short.status_code == 422 and "64 位十六进制数字" in page and "填写了 8 位" in page
+    assert "被改动" not in page and head[:8] in short.text  # the value typed stays in the field
+    whole = client.post("/audit/verify", data={"csrf": token, "expect_head": head})
+    assert whole.status_code == 200 and "完整" in visible_text(whole.text)
+
+
 def test_an_enterprise_sees_only_its_own(web: Web) -> None:
     client = web.client("enterprise_a")
     mine = client.get("/mine").text

@@ -13,14 +13,21 @@ The first record that fails is named.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from ..errors import Problem, UsageError, quoted
 from ..rulebook import ruleset_version
 from ..store import GENESIS, AwardRow, Reader, Store, chain_hash, index_rows_of, input_hash
 
-__all__ = ["VerifyReport", "verify"]
+__all__ = ["HEAD_DIGITS", "VerifyReport", "verify"]
+
+# A chain head is a SHA-256 digest: 64 hex digits, compared whole. A prefix is never taken as a
+# match: forging a record whose hash begins with 8 given digits takes about 2**32 tries.
+HEAD_DIGITS = 64
+_HEAD = re.compile(rf"[0-9a-f]{{{HEAD_DIGITS}}}")
 
 T = TypeVar("T")
 
@@ -72,7 +79,11 @@ def verify(store: Store, *, expect_head: str | None = None) -> VerifyReport:
     """Check the whole store (see the module's notes); ``expect_head``: the chain head an
     auditor noted earlier. The chain must still reach it — be that head, or have it as the
     hash of one of its records, with records appended since (``after_noted`` counts them):
-    a tail removed or rewritten from before that record is caught; appending is not a fault."""
+    a tail removed or rewritten from before that record is caught; appending is not a fault.
+    The head is 64 hex digits, whole: anything else (a prefix, a typo) raises :class:`UsageError`
+    before the store is read — a head that cannot be a head says nothing about the record."""
+    if expect_head is not None:
+        expect_head = _whole_head(expect_head)
     report = VerifyReport()
     with store.reading() as view:
         try:
@@ -87,6 +98,29 @@ def verify(store: Store, *, expect_head: str | None = None) -> VerifyReport:
         except _Failed as failed:
             report.bad_record, report.bad_seq, report.reason = failed.record, failed.seq, failed.reason
     return report
+
+
+def _whole_head(given: str) -> str:
+    head = given.strip().lower()
+    if _HEAD.fullmatch(head):
+        return head
+    raise UsageError(
+        [
+            Problem(
+                file="",
+                line=None,
+                path="",
+                message=f"a chain head is {HEAD_DIGITS} hex digits (0-9, a-f), compared whole; got {_shown(given)}",
+                hint="verify prints the whole head after 'chain head' each time it finds the record intact "
+                "(the web's verify page shows it too): note all 64 digits down, not a prefix",
+            )
+        ]
+    )
+
+
+def _shown(given: str) -> str:
+    shown = quoted(given.strip())
+    return shown if shown.endswith("characters)") else f"{shown} ({len(given.strip())} characters)"
 
 
 def _award_key(row: AwardRow) -> tuple[str, str]:

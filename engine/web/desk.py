@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..explain import REPORT_COLUMNS, report_rows
 from ..services import history, replay, report, review_queue, settle, show, verify
 from ..store import User
@@ -271,4 +271,8 @@ async def verify_run(request: Request) -> Response:
     form, _ = await read_form(request)
     check_csrf(request, form)
     expect = str(form.get("expect_head") or "").strip() or None
-    return render(request, "verify.html", user=user, report=verify(request.app.state.store, expect_head=expect))
+    try:
+        report = verify(request.app.state.store, expect_head=expect)
+    except UsageError as exc:  # not a head (a prefix, a typo): say so by the field, never "altered"
+        return render(request, "verify.html", 422, user=user, report=None, expect=expect, error=exc.problems[0])
+    return render(request, "verify.html", user=user, report=report, expect=expect)
