@@ -1,7 +1,8 @@
 # Two commands do all set-up on a fresh machine:
 #   make demo   — install, then screen the sample applications into an embedded SQLite store
 #   make test   — install, then run the whole test suite
-#   make serve  — the demo store, then the web pages and the API on it with sample users
+#   make serve  — the web pages and the API on the demo store (built by `make demo` only when it is
+#                 missing: what was done in the browser stays) with sample users
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -15,16 +16,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# `make demo` starts afresh; `make serve` keeps the store it finds.
+SCREEN_DEMO = $(BIN)/subsidy screen applications --db demo.db --format csv > demo-decisions.csv
+
 demo: $(STAMP)
 	rm -f demo.db demo.db-wal demo.db-shm
-	$(BIN)/subsidy screen applications --db demo.db --format csv > demo-decisions.csv
+	$(SCREEN_DEMO)
 	$(BIN)/subsidy verify --db demo.db
 	$(BIN)/subsidy report --db demo.db
+
+demo.db: | $(STAMP)
+	$(SCREEN_DEMO)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-serve: demo
+serve: $(STAMP) demo.db
 	$(BIN)/subsidy serve --db demo.db --sample-users
 
 bench: $(STAMP)

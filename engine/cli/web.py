@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import os
 import secrets
+import socket
 import sys
 from typing import Any
 
+from ..errors import Problem, StoreError, UsageError
 from .common import add_db, open_db
 
 # Sample users for a demonstration store (``serve --sample-users``): name, role, credit code, password.
@@ -21,9 +24,9 @@ SAMPLE_USERS = (
 
 def add_parser(sub: Any) -> None:
     srv = sub.add_parser("serve", help="the web pages and the HTTP API on a store (FastAPI, uvicorn)")
-    add_db(srv, "the decision store, created if new")
+    add_db(srv, "the decision store; it must exist")
     srv.add_argument("--host", default="127.0.0.1")
-    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--port", type=_port, default=8000, help="TCP port, 0-65535 (default 8000)")
     srv.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")
     srv.add_argument(
         "--forwarded-allow-ips",
@@ -112,7 +115,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from ..services import add_user
 
-    store = open_db(args, create=True)
+    store = _existing_store(args)
     try:
         if args.sample_users:
             for name, role, code, password in SAMPLE_USERS:
@@ -125,16 +128,65 @@ def run_serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("SUBSIDY_SECRET", secrets.token_urlsafe(32))  # one key for every worker
     if args.rules:
         os.environ["SUBSIDY_RULES"] = args.rules
-    print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
-    uvicorn.run(
-        "engine.web:app_from_environment",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=max(args.workers, 1),
-        log_level="warning",
-        access_log=False,
-        proxy_headers=bool(args.forwarded_allow_ips),  # uvicorn would believe any loopback peer's
-        forwarded_allow_ips=args.forwarded_allow_ips or "",
-    )
+    with _listening(args.host, args.port) as sock:  # bound here: a busy port is refused before anything starts
+        print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+        uvicorn.run(
+            "engine.web:app_from_environment",
+            factory=True,
+            fd=sock.fileno(),
+            workers=max(args.workers, 1),
+            log_level="warning",
+            access_log=False,
+            proxy_headers=bool(args.forwarded_allow_ips),  # uvicorn would believe any loopback peer's
+            forwarded_allow_ips=args.forwarded_allow_ips or "",
+        )
     return 0
+
+
+def _existing_store(args: argparse.Namespace) -> Any:
+    """The store to serve; a path that names none is refused (a mistyped path must not serve an empty site)."""
+    try:
+        return open_db(args)
+    except StoreError as exc:
+        if exc.problems[0].message != "no such store":
+            raise
+        raise StoreError(
+            [
+                Problem(
+                    args.db,
+                    None,
+                    "",
+                    "no such store: serve shows a store that exists",
+                    "create it with 'subsidy screen PATH --db DB' (decisions) or 'subsidy users add NAME --role "
+                    "reviewer --db DB' (an empty store and its first user); 'subsidy migrate' only upgrades a store "
+                    "that exists and refuses a new path too",
+                )
+            ]
+        ) from None
+
+
+def _port(text: str) -> int:
+    port = int(text)  # argparse reports a ValueError as an invalid value
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a TCP port is 0-65535, got {port}")
+    return port
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` as uvicorn binds one (SO_REUSEADDR), handed to it by
+    its descriptor. Raises UsageError (exit 2) when the port is in use or may not be used."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                [Problem("", None, "", f"port {port} on {host} is in use", "choose another with --port N")]
+            ) from None
+        raise UsageError(
+            [Problem("", None, "", f"cannot listen on {host}:{port}: {exc.strerror}", "check --host and --port")]
+        ) from None
+    sock.set_inheritable(True)
+    return sock
