@@ -21,7 +21,9 @@ from helpers_store import ROOT, SAMPLES, run
 @pytest.fixture
 def store(tmp_path: Path, capsys: Any) -> Path:
     db = tmp_path / "store.db"
-    assert run(capsys, "screen", SAMPLES / "p1-eligible-demonstration-zone-full-name.yaml", "--db", db, "--quiet")[0] == 0
+    assert (
+        run(capsys, "screen", SAMPLES / "p1-eligible-demonstration-zone-full-name.yaml", "--db", db, "--quiet")[0] == 0
+    )
     return db
 
 

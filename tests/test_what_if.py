@@ -148,10 +148,24 @@ def test_screen_dry_run_with_a_what_if_records_nothing(samples_db, tmp_path, cap
     assert _count(samples_db) == before
 
 
+def _what_if_sections(out: str) -> dict[str, list[str]]:
+    """replay --set's output: each heading's decision lines (``ID/CLAIM: …``)."""
+    sections: dict[str, list[str]] = {}
+    current = "first"
+    for line in out.splitlines():
+        if line.startswith("  "):
+            sections.setdefault(current, []).append(line.strip())
+        else:
+            current = line
+    return sections
+
+
 def test_replay_with_a_what_if_reports_what_it_would_change(samples_db, capsys) -> None:
     code, out, _ = run(capsys, "replay", "--db", str(samples_db), "--set", "award_per_patent=300000.00")
-    assert code == 1
-    changed = {line.split(":")[0] for line in out.splitlines() if ".amount: recorded" in line}
+    assert code == 0, out  # the differences are the answer to a what-if, not an altered record
+    assert out.startswith("what-if award_per_patent=300000.00: ") and "nothing is recorded" in out.splitlines()[0]
+    lines = _what_if_sections(out)["would change the decision (outcome or amount):"]
+    changed = {line.split("/")[0] for line in lines}
     with sqlite3.connect(samples_db) as conn:
         p1_awarded = {
             record_id
@@ -162,7 +176,22 @@ def test_replay_with_a_what_if_reports_what_it_would_change(samples_db, capsys) 
             )
         }
     assert changed == p1_awarded and len(p1_awarded) > 5
-    assert all(
-        'recorded "500000.00", now "300000.00"' in line for line in out.splitlines() if ".amount: recorded" in line
-    )
+    assert all(line.endswith(": amount 500,000.00 → 300,000.00") for line in lines), lines
+    assert run(capsys, "replay", "--db", str(samples_db))[0] == 0
+
+
+def test_replay_with_a_what_if_sets_a_changed_amount_apart_from_changed_arithmetic(samples_db, capsys) -> None:
+    """A higher cap changes the arithmetic (cap, room) of every capped purchase, but the outcome or the
+    amount of only the purchases the old cap held back: those are the decisions the setting changes."""
+    code, out, _ = run(capsys, "replay", "--db", str(samples_db), "--set", "purchase_reward_cap=300000")
+    assert code == 0, out
+    sections = _what_if_sections(out)
+    changed = sections["would change the decision (outcome or amount):"]
+    details = sections["would change the details only (the same outcome and amount):"]
+    assert len(changed) == 3 and any("outcome ineligible → eligible" in line for line in changed), out
+    assert details and all(line.endswith("arithmetic.cap, arithmetic.room") for line in details), out
+    assert not {line.split(":")[0] for line in changed} & {line.split(":")[0] for line in details}
+    summary = out.splitlines()[-1]
+    assert f"3 would change outcome or amount, {len(details)} the details only" in summary, summary
+    # the same store replayed without a what-if still reproduces, and a real difference still exits 1
     assert run(capsys, "replay", "--db", str(samples_db))[0] == 0

@@ -46,6 +46,10 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_replay(args: argparse.Namespace) -> int:
     from ..services import replay
 
+    if args.settings:
+        from .what_if import run_replay_what_if
+
+        return run_replay_what_if(args)
     tune_gc()
     decisions = differ = reworded = 0  # claims' decisions: a record holds one per claim
     versions: set[str] = set()

@@ -28,7 +28,7 @@ from .archive import Archive
 from .ledger import RecordedLedger
 from .pipeline import pipelined, worker_count
 
-__all__ = ["Difference", "Replayed", "decision_essence", "decision_wording", "replay"]
+__all__ = ["DECIDED", "Difference", "Replayed", "decision_essence", "decision_wording", "replay"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Replayed:
     version: str
     decisions: int = 0  # claims' decisions compared
     differing: int = 0  # of those, how many differ in substance
+    changed: int = 0  # of the differing, how many in what was decided: outcome, amount or maximums
     differences: list[Difference] = field(default_factory=list)
     wording: list[Difference] = field(default_factory=list)  # same decision, other words today
     error: str | None = None
@@ -121,6 +122,10 @@ def _diff(recorded: Any, now: Any, path: str, every: list[Difference] | None = N
             yield Difference(path, recorded, now)
 
 
+# What a decision decides; a difference elsewhere (the arithmetic, a fact, a criterion) is in its details only.
+DECIDED = ("outcome", "amount", "maximums")
+
+
 def compare(
     recorded: dict[str, Any], now: dict[str, Any], out: Replayed, claims: Sequence[int] = (), detail: bool = False
 ) -> None:
@@ -142,6 +147,7 @@ def compare(
         found = [] if every is None and was == now_is else list(_diff(was, now_is, f"decisions[{i}]", every))
         out.differences += found
         out.differing += bool(found)
+        out.changed += bool(found) and any(was[key] != now_is[key] for key in DECIDED)
         said, now_said = decision_wording(a), decision_wording(b)
         if said != now_said:
             out.wording += _diff(said, now_said, f"decisions[{i}]")
@@ -198,7 +204,7 @@ def stored_text(assessment: Assessment, ruleset: Ruleset) -> str:
 
 def _failed(out: Replayed, content: dict[str, Any], claims: Sequence[int], exc: EngineError) -> None:
     out.decisions = len(claims) or len(content["result"]["decisions"])
-    out.differing = out.decisions
+    out.differing = out.changed = out.decisions
     out.error = str(exc)
 
 
