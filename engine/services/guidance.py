@@ -33,7 +33,9 @@ def with_guidance(result: dict[str, Any], assessment: Assessment, ruleset: Rules
         g = claim_guidance(decision, ruleset, assessment)
         if g is not None:
             fact = decision.criteria[0].fact
-            item["guidance"] = guidance_json(g, ruleset, decision.claim, fact, assessment.submitted_on, lang)
+            item["guidance"] = guidance_json(
+                g, ruleset, decision.claim, fact, assessment.submitted_on, lang, decision.outcome
+            )
     return result
 
 
@@ -46,5 +48,7 @@ def guidance_notes(assessment: Assessment, ruleset: Ruleset, lang: str) -> dict[
             continue
         labels = {c.id: (c.label.zh if lang != "en" else c.label.en) for c in decision.criteria}
         fact = decision.criteria[0].fact
-        out[decision.claim] = guidance_lines(g, ruleset, decision.claim, fact, assessment.submitted_on, labels, lang)
+        out[decision.claim] = guidance_lines(
+            g, ruleset, decision.claim, fact, assessment.submitted_on, labels, lang, decision.outcome
+        )
     return out

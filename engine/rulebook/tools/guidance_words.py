@@ -19,7 +19,7 @@ from ..guidance import Blocked, Change, Guidance
 from ..ruleset import Ruleset
 from .words import condition_words, fact_label, value_words
 
-__all__ = ["change_field", "guidance_json", "guidance_lines"]
+__all__ = ["best_reachable", "change_field", "guidance_json", "guidance_lines"]
 
 
 def change_field(change: Change, claim: int) -> tuple[str | None, Any]:
@@ -43,11 +43,27 @@ def _room(ruleset: Ruleset, program: str, fact: dict[str, Any], when: date) -> D
     return max(limit - from_fen(fact.get("ledger.awarded_total", 0)), Decimal("0.00"))
 
 
+def best_reachable(g: Guidance, outcome: str) -> str:
+    """The best outcome a claim decided ``outcome`` can reach: the guidance's target when a change
+    reaches it; else what the claim has now — review (by the panel, for a discretionary programme)
+    when it awaits review, since no change can do better; ineligible otherwise."""
+    if g.reachable:
+        return g.outcome
+    return "needs_review" if outcome == "needs_review" else "ineligible"
+
+
 def guidance_json(
-    g: Guidance, ruleset: Ruleset, claim: int, fact: dict[str, Any], when: date, lang: str = "zh"
+    g: Guidance,
+    ruleset: Ruleset,
+    claim: int,
+    fact: dict[str, Any],
+    when: date,
+    lang: str = "zh",
+    outcome: str = "ineligible",
 ) -> dict[str, Any]:
-    """The ``guidance`` object of a decision that is not eligible."""
-    out: dict[str, Any] = {"reachable": g.reachable, "outcome": g.outcome}
+    """The ``guidance`` object of a decision that is not eligible (decided ``outcome``):
+    ``best_reachable`` is :func:`best_reachable`."""
+    out: dict[str, Any] = {"reachable": g.reachable, "outcome": g.outcome, "best_reachable": best_reachable(g, outcome)}
     changes = []
     for c in g.changes:
         field, value = change_field(c, claim)
@@ -104,10 +120,18 @@ def _reason(b: Blocked, ruleset: Ruleset, fact: dict[str, Any], lang: str) -> st
 
 
 def guidance_lines(
-    g: Guidance, ruleset: Ruleset, claim: int, fact: dict[str, Any], when: date, labels: dict[str, str], lang: str
+    g: Guidance,
+    ruleset: Ruleset,
+    claim: int,
+    fact: dict[str, Any],
+    when: date,
+    labels: dict[str, str],
+    lang: str,
+    outcome: str = "ineligible",
 ) -> list[str]:
     """The guidance as lines of the decision text (indented like the criteria); ``labels``
-    names each criterion."""
+    names each criterion; ``outcome`` is the claim's decision now. A claim awaiting review that
+    no change can take further is told its best reachable outcome is review, not that it is hopeless."""
     zh = lang == "zh"
     target = "符合条件" if g.outcome == "eligible" else "只余评审小组认定的事项"
     target_en = "eligible" if g.outcome == "eligible" else "left with only the panel's points"
@@ -126,17 +150,25 @@ def guidance_lines(
                 lines.append(f"    · {fact_label(c.fact, lang)}: now {now}; required: {need} (e.g. {to})")
     elif g.reachable:
         lines.append("  最小改动：无需改动" if zh else "  Smallest change: none needed")
+    elif best_reachable(g, outcome) == "needs_review":
+        by = ("评审小组" if zh else "the panel") if g.discretionary else ("评审人" if zh else "a reviewer")
+        lines.append(
+            f"  最小改动：无——可达到的最好结果是由{by}评审，本项已在待评审"
+            if zh
+            else f"  Smallest change: none — the best reachable outcome is review by {by}, which the claim awaits now"
+        )
     else:
         lines.append(
             "  最小改动：没有能使本项符合条件的改动"
             if zh
             else "  Smallest change: no change would make the claim eligible"
         )
+    if not g.reachable:
         for b in g.blocked:
             label = labels.get(b.criterion, b.criterion)
             reason = _reason(b, ruleset, fact, lang)
             lines.append(f"    · {label}：{reason}" if zh else f"    · {label}: {reason}")
-    if g.discretionary and g.reachable:
+    if g.discretionary and (g.reachable or best_reachable(g, outcome) == "needs_review"):
         panel = "、".join(labels.get(d, d) for d in g.discretionary)
         lines.append(f"    · {panel}：由评审小组认定" if zh else f"    · {panel}: for the review panel")
     room = _room(ruleset, g.program, fact, when)
