@@ -187,6 +187,24 @@ def test_every_operative_phrase_of_the_incentive_clauses_is_covered() -> None:
     assert {p.status for p in by_clause["三(一)1"].phrases} == {"announced"}
 
 
+def test_coverage_names_only_the_scenarios_of_a_phrases_clause_and_programme() -> None:
+    """A criterion shared by several clauses or programmes (policy-in-force, applicant-is-enterprise)
+    is listed as met in the tables of many scenarios; a phrase is verified only by those of its own
+    clause and programme: 序言's window by the D3 scenarios, P4's phrase by the P4 scenarios."""
+    coverage = clause_coverage(load_rulebook().rulesets[0], ROOT / "features")
+    by_clause = {c.clause: c for c in coverage.clauses}
+    window = next(p for p in by_clause["序言"].phrases if p.text == "试点时限自2022年7月至2025年6月")
+    assert window.scenarios, "the D3 scenarios verify the window"
+    assert all(s.name.startswith("序言（试点时限）") for s in window.scenarios), [s.name for s in window.scenarios]
+    pledge = next(p for p in by_clause["三(二)3"].phrases if p.text.startswith("落实中小微企业"))
+    assert pledge.scenarios
+    assert all(Path(s.file).name == "pledge_loan_interest.feature" for s in pledge.scenarios), [
+        (s.file, s.name) for s in pledge.scenarios
+    ]
+    purchase = next(p for p in by_clause["三(二)2"].phrases if p.text.startswith("对企业购买、引进"))
+    assert purchase.scenarios and all("本地产业化" not in s.context for s in purchase.scenarios)
+
+
 def test_a_phrase_no_criterion_encodes_is_listed_as_uncovered(tree, capsys) -> None:
     p2 = tree / "rules" / FOLDER / "p2-patent-purchase-reward.yaml"
     text = p2.read_text(encoding="utf-8")

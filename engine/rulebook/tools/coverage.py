@@ -9,7 +9,9 @@ when a criterion or a parameter of the same clause quotes words of it (or a quot
 contains it), or when its programme reads it as the provision's aim (``purpose:``, with
 the reason); *announced* when only an announced programme cites it; otherwise
 *uncovered*. The scenarios listed for a phrase are those that exercise one of its
-criteria (:mod:`~engine.rulebook.tools.scenarios`).
+criteria for its clause and programme (:mod:`~engine.rulebook.tools.scenarios`): a scenario
+named after another clause, or about another programme only, does not verify it even when it
+lists a criterion of the same id as met.
 """
 
 from __future__ import annotations
@@ -124,6 +126,8 @@ def clause_coverage(ruleset: Ruleset, features: Path | None = None, lang: str = 
     for a in ruleset.policy.announced:
         encodings.append((a.clause, a.quote, Encoding("announced", a.id, getattr(a.label, lang), ())))
 
+    cited = frozenset(pieces) | frozenset(cl for cl, _, _ in encodings)
+    names = {p.id: (p.id, p.label.zh, p.label.en) for p in ruleset.programs.values()}
     clauses: list[ClauseCoverage] = []
     for clause in sorted(pieces, key=_clause_order):
         out: list[Phrase] = []
@@ -133,7 +137,7 @@ def clause_coverage(ruleset: Ruleset, features: Path | None = None, lang: str = 
                 phrase.encodings = [e for cl, q, e in encodings if cl == clause and _overlaps(q, words)]
                 for e in phrase.encodings:
                     if e.kind in ("criterion", "disqualifier"):
-                        for s in exercising(e.id, scenarios):
+                        for s in exercising(e.id, scenarios, clause, cited, e.programs, names):
                             if s not in phrase.scenarios:
                                 phrase.scenarios.append(s)
                 out.append(phrase)
