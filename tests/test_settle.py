@@ -40,6 +40,8 @@ from helpers_store import (
     write_jsonl,
 )
 
+import engine
+
 NAME_A = "濮阳市远东管业有限公司"
 NAME_B = "濮阳市汇源生物科技有限公司"
 NAME_C = "濮阳市明珠化工有限公司"
@@ -131,8 +133,7 @@ def test_a_decision_awaiting_review_is_settled_by_a_new_record(store: Path, caps
     body_before, hash_before = record_body(store, "RV1-1"), record_hash(store, "RV1-1")
     code, out, err = settle(capsys, store, "RV1-1/1", "eligible")
     assert code == 0, err
-    assert "RV1-1/1" in out and "eligible" in out and "500000.00" in out
-    assert "RV1-1/1/settlement" in out
+    assert "RV1-1/1: eligible, amount 500,000.00 yuan (record RV1-1/1/settlement" in out, out
 
     assert record_ids(store)[-1] == "RV1-1/1/settlement"
     settlement = record_body(store, "RV1-1/1/settlement")
@@ -259,6 +260,28 @@ def test_a_p2_claim_awaiting_review_can_be_settled_at_its_full_amount(store: Pat
     code, out, err = settle(capsys, store, "RV2-1/1", "eligible", "--amount", "150000.00")
     assert code == 0, err
     assert record_body(store, "RV2-1/1/settlement")["amount"] == "150000.00"
+
+
+def test_queue_names_programmes_amounts_and_reasons_in_words(store: Path, capsys: Any) -> None:
+    """The queue reads as the reviewer's language: the programme's name, money with separators and
+    its unit, the open criteria by their labels — never an id or 150000.00 in a Chinese line."""
+    code, out, err = run(capsys, "queue", "--db", store)
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if x.startswith("RV2-1/1 "))
+    assert "专利技术购买奖励 · 暂占 150,000.00 元 · 待定：技术交易额经技术合同认定登记" in line, line
+    assert "patent-purchase-reward" not in out and "contract-registered" not in out and "150000.00" not in out
+    assert err.strip() == "3 项待评审"
+    code, out, err = run(capsys, "queue", "--db", store, "--lang", "en")
+    line = next(x for x in out.splitlines() if x.startswith("RV2-1/1 "))
+    assert "Patent purchase reward · holds 150,000.00 yuan · open: " in line and "contract-registered" not in line
+    assert err.strip() == "3 decision(s) awaiting review"
+
+
+def test_subsidy_version(capsys: Any) -> None:
+    with pytest.raises(SystemExit) as done:
+        run(capsys, "--version")
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"subsidy {engine.__version__}"
 
 
 def test_a_p2_settlement_defaults_to_the_provisional_amount(store: Path, capsys: Any) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 from importlib import import_module
 
+from .. import __version__
+
 __all__ = ["COMMAND_GROUPS", "build_parser"]
 
 # The command groups, in the order `subsidy --help` lists them: the registration point.
@@ -37,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="rules folder (default: $SUBSIDY_RULES, else the rules/ shipped with the engine)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in COMMAND_GROUPS:
         import_module(f"{__package__}.{group}").add_parser(sub)

@@ -42,6 +42,7 @@ def add_parser(sub: Any) -> None:
     queue.add_argument("--division", default=None, help="only applicants registered in this division (its code)")
     queue.add_argument("--reason", default=None, metavar="CRITERION", help="only those with this criterion open")
     queue.add_argument("--format", choices=("text", "json"), default="text")
+    queue.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the names and reasons")
     queue.set_defaults(func=run_queue)
 
 
@@ -55,11 +56,8 @@ def run_settle(args: argparse.Namespace) -> int:
     finally:
         store.close()
     c = done.content
-    if c.get("amount_is") or c.get("housing_m2"):
-        amount = settlement_terms(c, "en")
-    else:
-        amount = f", amount {c['amount']}" if c.get("amount") else ""
-    print(f"settled {c['decision']}: {c['outcome']}{amount} (record {done.record.record_id}, hash {done.record.hash})")
+    terms = settlement_terms(c, "en")  # money as 75,000.00 yuan, each kind in its own unit
+    print(f"settled {c['decision']}: {c['outcome']}{terms} (record {done.record.record_id}, hash {done.record.hash})")
     return 0
 
 
@@ -108,21 +106,35 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_queue(args: argparse.Namespace) -> int:
+    from ..money import format_yuan
     from ..services import review_queue
+    from ..services.reporting import ArchivedWords, archived_words
 
     store = open_db(args)
     try:
         pending = review_queue(store, program=args.program, division=args.division, reason=args.reason)
+        words = archived_words(store) if pending and args.format == "text" else ArchivedWords()
     finally:
         store.close()
     if args.format == "json":
         print(dumps([p.__dict__ for p in pending], indent=2))
         return 0
+    zh = args.lang != "en"
+
+    def named(labels: dict[str, Any], key: str) -> str:
+        label = labels.get(key)
+        return (label.zh if zh else label.en) if label is not None else key
+
     for p in pending:
-        held = f" · 暂占 {p.amount} 元" if p.amount is not None else ""
-        print(
-            f"{p.decision} · {p.submitted_on} · {p.applicant} · {p.program}{held} · 待定：{'、'.join(p.open_criteria)}"
-        )
-        print(f"    {p.summary}")
-    print(f"{len(pending)} decision(s) awaiting review", file=sys.stderr)
+        program = named(words.programs, p.program)
+        reasons = ("、" if zh else "; ").join(named(words.criteria, c) for c in p.open_criteria)
+        if zh:
+            held = f" · 暂占 {format_yuan(p.amount)} 元" if p.amount is not None else ""
+            print(f"{p.decision} · {p.submitted_on} · {p.applicant} · {program}{held} · 待定：{reasons}")
+        else:
+            held = f" · holds {format_yuan(p.amount)} yuan" if p.amount is not None else ""
+            print(f"{p.decision} · {p.submitted_on} · {p.applicant} · {program}{held} · open: {reasons}")
+        print(f"    {p.summary}" if zh else f"    as the applicant was told: {p.summary}")
+    count = f"{len(pending)} 项待评审" if zh else f"{len(pending)} decision(s) awaiting review"
+    print(count, file=sys.stderr)
     return 0

@@ -20,7 +20,16 @@ from ..rulebook.schema import Text
 from ..store import DecisionQuery, IndexedDecision, Reader
 from .archive import Archive
 
-__all__ = ["AwardTotal", "PendingReview", "Report", "find_decisions", "report", "review_queue"]
+__all__ = [
+    "ArchivedWords",
+    "AwardTotal",
+    "PendingReview",
+    "Report",
+    "archived_words",
+    "find_decisions",
+    "report",
+    "review_queue",
+]
 
 ZERO = Decimal("0.00")
 
@@ -179,14 +188,7 @@ def report(store: Reader) -> Report:
             return sorted(items, key=lambda t: (-(t.one_off + t.per_year), str(t.key[2]), str(t.key[1])))
         return sorted(items, key=lambda t: tuple(str(k or "") for k in t.key))
 
-    labels: dict[str, Text] = {}
-    places: Gazetteer | None = None
-    archive = Archive(store)
-    for version, _ in store.archived_versions():
-        ruleset = archive.ruleset(version)
-        for program in ruleset.programs.values():
-            labels.setdefault(program.id, program.label)
-        places = ruleset.divisions if ruleset.divisions.jurisdiction else places
+    words = archived_words(store)
     return Report(
         applications=store.count("decision"),
         settlements=store.count("settlement"),
@@ -197,6 +199,31 @@ def report(store: Reader) -> Report:
         by_month=ordered("month"),
         held_for_review=held,
         awaiting_review=review_queue(store),
-        labels=labels,
-        places=places,
+        labels=words.programs,
+        places=words.places,
     )
+
+
+@dataclass
+class ArchivedWords:
+    """The names the store's archived rulesets give: programme id -> name, criterion id -> label
+    (the first version archived that has it), and the divisions of the latest that lists any."""
+
+    programs: dict[str, Text] = field(default_factory=dict)
+    criteria: dict[str, Text] = field(default_factory=dict)
+    places: Gazetteer | None = None
+
+
+def archived_words(store: Reader) -> ArchivedWords:
+    """Names from the rule files archived in the store, never from the rules on disk (a record is
+    read in the words of the rules it was decided under). Raises IntegrityError for an altered archive."""
+    out = ArchivedWords()
+    archive = Archive(store)
+    for version, _ in store.archived_versions():
+        ruleset = archive.ruleset(version)
+        for program in ruleset.programs.values():
+            out.programs.setdefault(program.id, program.label)
+            for criterion in program.criteria:
+                out.criteria.setdefault(criterion.id, criterion.label)
+        out.places = ruleset.divisions if ruleset.divisions.jurisdiction else out.places
+    return out
