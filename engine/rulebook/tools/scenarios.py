@@ -14,6 +14,7 @@ verified only by the scenarios of the clause and programme in question.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def exercising(
     clause: str | None = None,
     clauses: frozenset[str] = frozenset(),
     programs: tuple[str, ...] = (),
-    names: dict[str, tuple[str, ...]] | None = None,
+    names: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[Scenario]:
     """The scenarios whose text names ``criterion_id`` as a whole word. With ``clause``: only
     those about it — a scenario whose name begins with another of ``clauses`` is not. With
@@ -86,7 +87,7 @@ def exercising(
     return found
 
 
-def _about(scenario: Scenario, programs: set[str], names: dict[str, tuple[str, ...]]) -> bool:
+def _about(scenario: Scenario, programs: set[str], names: Mapping[str, tuple[str, ...]]) -> bool:
     for text in (scenario.text, scenario.context):
         named = {pid for pid, words in names.items() if any(w in text for w in words)}
         if named:
