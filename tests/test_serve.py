@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_store import ROOT, SAMPLES, run
+from helpers_store import ROOT, SAMPLES, proc_env, run
 
 
 @pytest.fixture
@@ -50,11 +50,10 @@ def test_serve_answers_on_the_port_it_announced(store: Path, tmp_path: Path) -> 
     with socket.socket() as probe:  # a port free a moment ago
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with subprocess.Popen(
         [sys.executable, "-m", "engine.cli", "serve", "--db", str(store), "--port", str(port)],
         cwd=tmp_path,
-        env=env,
+        env=proc_env(),
         stderr=subprocess.PIPE,
         text=True,
     ) as server:
