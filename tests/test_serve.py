@@ -40,8 +40,10 @@ def test_serve_on_a_busy_port_is_an_input_error(store: Path, capsys: Any) -> Non
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
+        before = dict(os.environ)
         code, out, err = run(capsys, "serve", "--db", store, "--port", str(port))
     assert code == 2, out + err
+    assert dict(os.environ) == before  # refused before it set up anything for the server
     assert f"port {port} on 127.0.0.1 is in use" in err and "--port" in err
     assert "serving on" not in err and "Traceback" not in err
 

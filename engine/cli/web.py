@@ -117,18 +117,23 @@ def run_serve(args: argparse.Namespace) -> int:
 
     store = _existing_store(args)
     try:
-        if args.sample_users:
-            for name, role, code, password in SAMPLE_USERS:
-                if store.user(name) is None:
-                    add_user(store, name, role, password, code)
-                print(f"sample user {name} ({role}), password {password}", file=sys.stderr)
-    finally:
+        sock = _listening(args.host, args.port)  # bound first: a busy port is refused before anything is changed
+    except BaseException:
         store.close()
-    os.environ["SUBSIDY_DB"] = args.db
-    os.environ.setdefault("SUBSIDY_SECRET", secrets.token_urlsafe(32))  # one key for every worker
-    if args.rules:
-        os.environ["SUBSIDY_RULES"] = args.rules
-    with _listening(args.host, args.port) as sock:  # bound here: a busy port is refused before anything starts
+        raise
+    with sock:
+        try:
+            if args.sample_users:
+                for name, role, code, password in SAMPLE_USERS:
+                    if store.user(name) is None:
+                        add_user(store, name, role, password, code)
+                    print(f"sample user {name} ({role}), password {password}", file=sys.stderr)
+        finally:
+            store.close()
+        os.environ["SUBSIDY_DB"] = args.db
+        os.environ.setdefault("SUBSIDY_SECRET", secrets.token_urlsafe(32))  # one key for every worker
+        if args.rules:
+            os.environ["SUBSIDY_RULES"] = args.rules
         print(f"serving on http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
         uvicorn.run(
             "engine.web:app_from_environment",
