@@ -51,10 +51,13 @@ def test_replay_of_chosen_decisions_counts_those_chosen(store: Path, capsys: Any
 
 def test_what_differs_is_counted_by_decision(store: Path, capsys: Any) -> None:
     """A higher enterprise cap changes the capped application's three decisions (the first one's
-    arithmetic, the second one's amount, the third one's outcome) and none of the other five."""
+    arithmetic, the second one's amount, the third one's outcome) and none of the other five; a
+    what-if sets the two it decides otherwise apart from the one whose details only change, and
+    exits 0 (its differences are what was asked)."""
     assert _summary(capsys, store, "--set", "purchase_reward_cap=300000") == (
-        1,
-        "replayed 8 decisions under 1 ruleset version(s): 5 reproduced, 3 differ",
+        0,
+        "what-if purchase_reward_cap=300000: 8 decisions of 3 applications under 1 ruleset version(s): "
+        "2 would change outcome or amount, 1 the details only, 5 the same",
     )
 
 
