@@ -64,7 +64,21 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _screen_cmd(batch: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "engine.cli", "screen", str(batch), "--db", str(db), "--format", "jsonl"]
+    # commits of 100 records: the thresholds below are met with 600 records still to go, so a
+    # loaded machine's slower polling still kills the run before it ends (500 left a single commit)
+    return [
+        sys.executable,
+        "-m",
+        "engine.cli",
+        "screen",
+        str(batch),
+        "--db",
+        str(db),
+        "--format",
+        "jsonl",
+        "--batch",
+        "100",
+    ]
 
 
 def _env(tmp: Path) -> dict[str, str]:
