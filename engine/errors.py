@@ -83,6 +83,7 @@ class Problem:
     params: tuple[tuple[str, str], ...] = ()  # the values the message names, by name
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "path", mask_id_numbers(self.path))  # a key may be one, too
         object.__setattr__(self, "message", mask_id_numbers(self.message))
         if self.hint:
             object.__setattr__(self, "hint", mask_id_numbers(self.hint))

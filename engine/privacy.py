@@ -6,9 +6,13 @@ keeping the first 6 characters (the division) and the last 4 (:func:`mask_id_num
 
 * data about to be shown (a record's content, a decision object): :func:`masked`, the value of
   every ``id_number`` key at any depth;
-* text that may quote what a person typed (an error message, a fault): :func:`mask_id_numbers`,
-  every run of characters shaped like an 18-character ID number (a division, a real birth
-  date, a sequence, a check character), wherever it was typed.
+* text that may quote what a person typed (an error message, a fault, a name, a statement, a
+  settlement's reason): :func:`mask_id_numbers`, every run of characters shaped like an
+  18-character ID number (a division, a real birth date, a sequence, a check character),
+  wherever it was typed; :func:`masked` does it to every text (and key) of data as well;
+* text about to reach a terminal or a file: :func:`shown`, ID numbers masked and control
+  characters written out (``\\u001b``), so that no output sets a terminal's title, clears
+  it or forges a line.
 
 Nothing here raises.
 """
@@ -19,7 +23,7 @@ import re
 import unicodedata
 from typing import Any
 
-__all__ = ["mask_id_number", "mask_id_numbers", "masked"]
+__all__ = ["CONTROLS", "escape_controls", "mask_id_number", "mask_id_numbers", "masked", "shown"]
 
 # 6 digits of division (provinces are 11-82), the birth date YYYYMMDD, 3 of sequence, a check character
 _ID_SHAPE = re.compile(
@@ -27,6 +31,10 @@ _ID_SHAPE = re.compile(
     r"[0-9]{3}[0-9Xx](?![0-9A-Za-z])"
 )
 _WIDE_DIGITS = re.compile("[\uff10-\uff19]")
+
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (C0 but tab and line feed, DEL, C1), and the halves of a surrogate pair
+standing alone (which no output can encode): never written raw to an output."""
 
 
 def mask_id_number(value: str) -> str:
@@ -63,14 +71,42 @@ def mask_id_numbers(text: str) -> str:
     return _ID_SHAPE.sub(lambda m: mask_id_number(m.group()), text)
 
 
+def escape_controls(text: str) -> str:
+    r"""``text`` with every control character but tab and line feed written out as ``\uXXXX``
+    (a form that stays valid inside JSON text).
+
+    >>> escape_controls("刘\x1b]0;x\x07志刚\tok\n")
+    '刘\\u001b]0;x\\u0007志刚\tok\n'
+    """
+    if not CONTROLS.search(text):
+        return text
+    return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def shown(text: str) -> str:
+    r"""``text`` as it may be written out: ID numbers masked, control characters escaped.
+
+    >>> shown("王敏 410902196905177253\x1b[2J")
+    '王敏 410902********7253\\u001b[2J'
+    """
+    return escape_controls(mask_id_numbers(text))
+
+
 def masked(data: Any) -> Any:
-    """``data`` (JSON-like: dicts, lists, values) with the value of every ``id_number`` key
-    masked, at any depth; everything else as it was (a new structure, ``data`` untouched)."""
+    """``data`` (JSON-like: dicts, lists, values) as it may be shown: the value of every
+    ``id_number`` key masked, and every ID number in any other text or key, at any depth;
+    everything else as it was (a new structure, ``data`` untouched)."""
     if isinstance(data, dict):
-        return {k: _masked_value(v) if k == "id_number" else masked(v) for k, v in data.items()}
+        return {_masked_key(k): _masked_value(v) if k == "id_number" else masked(v) for k, v in data.items()}
     if isinstance(data, list):
         return [masked(v) for v in data]
+    if isinstance(data, str):
+        return mask_id_numbers(data)
     return data
+
+
+def _masked_key(key: Any) -> Any:
+    return mask_id_numbers(key) if isinstance(key, str) else key
 
 
 def _masked_value(value: Any) -> Any:

@@ -2,7 +2,8 @@
 
 Every :class:`EngineError` is caught in one place (:func:`main`): its message goes to
 stderr with the exit code of its branch — 2 for input, 1 for an altered record,
-3 for an internal fault —; never a traceback, never an ID number whole. The commands are assembled in
+3 for an internal fault —; never a traceback. Nothing is written with an ID number whole or a
+raw control character (:mod:`engine.cli.output`). The commands are assembled in
 :mod:`engine.cli.parser`, one module per command group.
 """
 
@@ -14,12 +15,18 @@ from collections.abc import Sequence
 
 from ..errors import EngineError, InputError, IntegrityError
 from ..privacy import mask_id_numbers
+from .output import shown_streams
 from .parser import build_parser
 
 __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with shown_streams():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -73,10 +73,18 @@ class Progress:
             return
         if sys.stderr.isatty():
             if self.bar is None:
+                from rich.console import Console
                 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+                from .output import raw_stream
+
                 self.bar = Progress(
-                    self.label, BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True
+                    self.label,
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeRemainingColumn(),
+                    transient=True,
+                    console=Console(file=raw_stream(sys.stderr)),  # a terminal's drawing, not data
                 )
                 self.bar.start()
                 self.task = self.bar.add_task(self.label, total=total)

@@ -119,10 +119,12 @@ def _claim_lines(d: dict[str, Any], ruleset: Ruleset, settlement: dict[str, Any]
         s = settlement
         outcome = OUTCOME[s["outcome"]][0 if zh else 1]
         terms = settlement_terms(s, "zh" if zh else "en")
+        # one line, even for a record kept from before reasons were held to one
+        who, why = (" ".join(str(s[k]).splitlines()) for k in ("reviewer", "reason"))
         lines.append(
-            f"  ⇒ 评审结论：{outcome}{terms}（{s['reviewer']}，{s['recorded_at']}）：{s['reason']}"
+            f"  ⇒ 评审结论：{outcome}{terms}（{who}，{s['recorded_at']}）：{why}"
             if zh
-            else f"  ⇒ Settled: {outcome}{terms} ({s['reviewer']}, {s['recorded_at']}): {s['reason']}"
+            else f"  ⇒ Settled: {outcome}{terms} ({who}, {s['recorded_at']}): {why}"
         )
     return lines
 

@@ -100,7 +100,10 @@ def show_value(path: str, value: Any, lang: str, places: Gazetteer | None = None
         return country_name(value, lang)
     if spec.type == "text_list":
         return ("、" if zh else ", ").join(value)
-    return str(value)
+    return _LINE_BREAKS.sub(" ", str(value))  # a statement over several lines, shown on the sentence's one
+
+
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
 def show_division(code: str, lang: str, places: Gazetteer | None = None) -> str:

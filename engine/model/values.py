@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import quoted
 from ..money import parse_money
+from ..privacy import mask_id_numbers
 from . import identifiers
 
 __all__ = [
@@ -113,7 +114,8 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 
 def application_id(value: Any) -> Any:
-    """An application id made plain (NFKC, outer spaces), then held to its alphabet."""
+    """An application id made plain (NFKC, outer spaces), then held to its alphabet; an id
+    shaped like a resident ID number is refused (it would be shown whole everywhere)."""
     if not isinstance(value, str):
         return value  # the type check says what is wrong
     text = unicodedata.normalize("NFKC", value).strip()
@@ -121,6 +123,12 @@ def application_id(value: Any) -> Any:
         raise fail(
             f"an id is 1 to 80 letters, digits, '-', '_' and '.', starting with a letter or digit; got {quoted(value)}",
             "decision and settlement ids are built from the application id with '/', so it cannot hold one",
+        )
+    if mask_id_numbers(text) != text:
+        raise fail(
+            f"an id cannot be a resident ID number, got {quoted(value)}",
+            "an application id is shown and recorded in the clear, on every decision and settlement; "
+            "number applications as the office does (PY-2024-0001)",
         )
     return text
 

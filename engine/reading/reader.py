@@ -28,7 +28,7 @@ from ..errors import ApplicationError, Problem
 from ..model import Application
 from ..model.values import parse_date
 from ..rulebook import Rulebook
-from ..yamlio import Limits, LoadProblem, Located, load_json_line, load_yaml
+from ..yamlio import Limits, LoadProblem, Located, load_json, load_json_line, load_yaml
 from .files import (
     MAX_FILE_BYTES,
     LineReader,
@@ -134,7 +134,9 @@ def _parse(data: bytes, source: Source, kind: str) -> Located:
     try:
         if source.line is not None:
             return load_json_line(text, source.file, source.line, shown_path, APPLICATION_LIMITS)
-        return load_yaml(text, source.file, shown_path, as_json=kind == "json", limits=APPLICATION_LIMITS)
+        if kind == "json":
+            return load_json(text, source.file, shown_path, APPLICATION_LIMITS)
+        return load_yaml(text, source.file, shown_path, limits=APPLICATION_LIMITS)
     except LoadProblem as exc:
         raise ApplicationError([exc.problem]) from None
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import ApplicationError, InvalidValueError, Problem, quoted
 from ..model import Application
 from ..model.values import parse_date
+from ..privacy import CONTROLS
 from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
 from .limits import MAX_CLAIMS, MAX_PROBLEMS
@@ -257,6 +258,48 @@ def bounded(problems: list[Problem], file: str) -> list[Problem]:
     return problems[:MAX_PROBLEMS] + [more]
 
 
+_LINE_BREAK = "\r\n"  # a line break as Windows writes it: text, unlike a carriage return alone
+
+
+def _controls(doc: Located) -> list[Problem]:
+    """A problem for every key or text holding a control character (tab and line breaks are
+    text): nothing read may set a terminal's title, clear it, or hide in a record."""
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(doc.data, ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = loc + (key,)
+                if isinstance(key, str) and _has_control(key):
+                    problems.append(_control_problem(doc, where, key, "a field name"))
+                else:
+                    stack.append((item, where))
+        elif isinstance(value, list):
+            stack.extend((item, loc + (i,)) for i, item in enumerate(value))
+        elif isinstance(value, str) and _has_control(value):
+            problems.append(_control_problem(doc, loc, value, "a text"))
+    return problems
+
+
+def _has_control(text: str) -> bool:
+    return bool(CONTROLS.search(text.replace(_LINE_BREAK, "\n")))
+
+
+def _control_problem(doc: Located, loc: tuple[Any, ...], text: str, what: str) -> Problem:
+    found = CONTROLS.search(text.replace(_LINE_BREAK, "\n"))
+    assert found is not None
+    code = ord(found.group())
+    kind = "half of a surrogate pair" if 0xD800 <= code <= 0xDFFF else "control character"
+    return Problem(
+        doc.file,
+        doc.line_of(loc),
+        shown_path(loc),
+        f"{what} holding the {kind} U+{code:04X}; text may hold no control characters",
+        "remove it: only tabs and line breaks may stand in a text (a control character can forge what is shown)",
+    )
+
+
 def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
     """Validate parsed data as an application; raise ApplicationError with every problem."""
     data = doc.data
@@ -286,6 +329,9 @@ def application_from_data(doc: Located, rulebook: Rulebook) -> Application:
                 )
             ]
         )
+    controls = _controls(doc)
+    if controls:
+        raise ApplicationError(bounded(sorted(controls, key=_in_file_order), doc.file))
     try:
         app = Application.model_validate(data, context={"divisions": _ruleset_for(data, rulebook).divisions})
     except ValidationError as exc:

@@ -12,6 +12,7 @@ research fund *per year* and housing in m².
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -45,6 +46,24 @@ def _refused(store: Store, message: str, hint: str | None = None, code: str | No
     return StoreError([Problem(store.location, None, "", message, hint, code, tuple(params.items()))])
 
 
+def _one_line(field: str, text: str) -> None:
+    """A reason or a reviewer is one line of text: a control character (a line break among
+    them) would forge what a record shows. Raise UsageError."""
+    bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+    if bad is not None:
+        raise UsageError(
+            [
+                Problem(
+                    "",
+                    None,
+                    "",
+                    f"a settlement's {field} is one line of text; it holds the control character U+{ord(bad):04X}",
+                    "write it on one line, without line breaks, tabs or other control characters",
+                )
+            ]
+        )
+
+
 def settle(
     store: Store,
     decision: str,
@@ -66,6 +85,8 @@ def settle(
         )
     if not reason.strip() or not reviewer.strip():
         raise UsageError("a settlement needs a reason and a reviewer", code="settle_reason")
+    for field, text in (("reason", reason), ("reviewer", reviewer)):
+        _one_line(field, text)
     if outcome == INELIGIBLE and (amount is not None or housing_m2 is not None):
         raise UsageError(
             "an ineligible settlement grants nothing: give no amount and no housing", code="settle_ineligible_amount"

@@ -41,7 +41,8 @@ _APPLICATION_SCHEMA = Application.model_json_schema(mode="validation")
 
 
 def _json(data: Any, status: int = 200) -> Response:
-    return Response(pydantic_core.to_json(data), status_code=status, media_type="application/json")
+    """``data`` as the JSON body of a response; no ID number in it whole (:func:`masked`)."""
+    return Response(pydantic_core.to_json(masked(data)), status_code=status, media_type="application/json")
 
 
 def _user(

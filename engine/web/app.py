@@ -23,12 +23,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
 from ..errors import EngineError
 from ..money import format_yuan
+from ..privacy import shown
 from ..rulebook import Rulebook, load_rulebook
 from ..store import Store, open_store
 from .errors import ERROR_CODES, WebError, error_body, from_engine_error, internal_error
@@ -51,6 +53,14 @@ def _yuan(value: object) -> str:
         return format_yuan(Decimal(str(value)))
     except (ArithmeticError, ValueError):
         return str(value)
+
+
+def _shown(value: object) -> object:
+    """A value as a page shows it: ID numbers masked and control characters escaped in any
+    text (:func:`engine.privacy.shown`), whatever it came from; other values as they are."""
+    if isinstance(value, Markup):
+        return Markup(shown(str(value)))
+    return shown(value) if isinstance(value, str) else value
 
 
 def _plain(value: object, lang: str = "zh") -> str:
@@ -92,6 +102,7 @@ TEMPLATES.env.filters["yuan"] = _yuan
 TEMPLATES.env.filters["plain"] = _plain
 TEMPLATES.env.filters["local"] = _local
 TEMPLATES.env.filters["percent"] = _percent
+TEMPLATES.env.finalize = _shown  # every {{ value }} of every page
 MAX_BODY_BYTES = 16 * 1024 * 1024  # the largest request body taken (a batch upload)
 
 

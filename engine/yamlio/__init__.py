@@ -13,10 +13,10 @@ is kept so that problems can be reported as ``file:line path``, and:
 
 :mod:`.located` holds the parsed form, :mod:`.yaml_builder` reads YAML (and JSON
 files, for their lines), :mod:`.syntax` says where a malformed file goes wrong,
-:mod:`.json_lines` reads one JSON Lines record.
+:mod:`.json_lines` reads one JSON Lines record, and a whole JSON file strictly.
 """
 
-from .json_lines import load_json_line
+from .json_lines import load_json, load_json_line
 from .located import NO_LIMITS, ExponentForm, Limits, LoadProblem, Located, format_path
 from .yaml_builder import load_yaml
 
@@ -27,6 +27,7 @@ __all__ = [
     "LoadProblem",
     "Located",
     "format_path",
+    "load_json",
     "load_json_line",
     "load_yaml",
 ]

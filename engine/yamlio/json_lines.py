@@ -1,4 +1,6 @@
-"""One JSON Lines record as data, held to the limits; numbers never binary floats."""
+"""JSON as data, held to the limits, numbers never binary floats: one JSON Lines record
+(:func:`load_json_line`), or a whole ``.json`` file (:func:`load_json`) — strict JSON, with
+the line of every field."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from typing import Any
 
 from ..errors import Problem
 from .located import NO_LIMITS, ExponentForm, Formatter, Limits, LoadProblem, Located, Path, format_path
+from .yaml_builder import load_yaml
 
-__all__ = ["load_json_line"]
+__all__ = ["load_json", "load_json_line"]
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -83,7 +86,8 @@ def load_json_line(
             object_pairs_hook=_no_duplicates,
         )
     except json.JSONDecodeError as exc:
-        raise LoadProblem(Problem(file, line, "", f"malformed JSON at column {exc.colno}: {exc.msg}")) from None
+        at = line + exc.lineno - 1  # a record is one line; a file, many
+        raise LoadProblem(Problem(file, at, "", f"malformed JSON at column {exc.colno}: {exc.msg}")) from None
     except RecursionError:
         depth = limits.depth if limits.depth is not None else 100
         raise LoadProblem(Problem(file, line, "", f"nested deeper than {depth} levels")) from None
@@ -91,3 +95,25 @@ def load_json_line(
         raise LoadProblem(Problem(file, line, "", f"malformed JSON: {exc}")) from None
     _check_json(data, file, line, fmt, limits)
     return Located(data=data, lines={(): line}, file=file)
+
+
+def load_json(text: str, file: str, fmt: Formatter = format_path, limits: Limits = NO_LIMITS) -> Located:
+    """Parse a whole JSON file as strict JSON — no single quotes, trailing commas or YAML
+    forms — keeping the line of every field (read through the YAML parser, as JSON is a
+    form of YAML); raise :class:`LoadProblem`, in JSON's words where YAML's would mislead.
+
+    JSON that the YAML parser cannot read (a raw C1 character, an escaped lone surrogate)
+    is read all the same, every field on the document's first line."""
+    try:
+        strict = load_json_line(text, file, 1, fmt, limits)
+    except LoadProblem as exc:
+        try:
+            load_yaml(text, file, fmt, as_json=True, limits=limits)
+        except LoadProblem as yaml_exc:  # YAML's reading says where, unless it calls the file YAML
+            if not yaml_exc.problem.message.startswith("malformed YAML"):
+                raise yaml_exc from None
+        raise exc from None
+    try:
+        return load_yaml(text, file, fmt, as_json=True, limits=limits)
+    except LoadProblem:
+        return strict

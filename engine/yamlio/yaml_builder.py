@@ -258,6 +258,18 @@ def load_yaml(
         found, data = builder.build(loader)
     except yaml.MarkedYAMLError as exc:
         raise LoadProblem(syntax_problem(text, file, exc, fmt, as_json, limits, _Loader)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML cannot hold, found before parsing: say where
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise LoadProblem(
+            Problem(
+                file,
+                line,
+                "",
+                f"the control character U+{code:04X} cannot stand in a {'JSON' if as_json else 'YAML'} file",
+                "remove it: the file holds text, and text holds no control characters",
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise LoadProblem(Problem(file, None, "", f"malformed YAML: {exc}")) from None
     finally:
