@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import gc
-import io
 import os
 import sys
 import time
@@ -26,10 +24,11 @@ def dumps(data: Any, indent: int | None = None) -> str:
 
 
 def csv_text(rows: list[list[str]], document: bool = False) -> str:
-    """``rows`` as CSV text; a whole ``document`` starts with :data:`CSV_BOM`."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return (CSV_BOM if document else "") + buffer.getvalue()
+    """``rows`` as CSV text, no cell a spreadsheet runs (:func:`engine.explain.tables.csv_text`);
+    a whole ``document`` starts with :data:`CSV_BOM`."""
+    from ..explain.tables import csv_text as text
+
+    return (CSV_BOM if document else "") + text(rows)
 
 
 DB_HELP = "an SQLite file or postgresql://USER@HOST/DB; default $SUBSIDY_DB"

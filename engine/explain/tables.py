@@ -3,16 +3,49 @@
 Rows are lists of plain strings in a fixed column order, for any table writer.
 Money keeps its kind: ``unit`` says whether a total is yuan paid once or yuan a
 year, and housing has its own column, in m².
+
+:func:`csv_text` writes rows as CSV for every CSV the engine writes (screen, report,
+impact, the web's downloads): a cell that a spreadsheet would run as a formula is
+written as text.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from ..privacy import mask_id_number
 
-__all__ = ["DECISION_COLUMNS", "REPORT_COLUMNS", "decision_rows", "report_rows"]
+__all__ = ["DECISION_COLUMNS", "REPORT_COLUMNS", "csv_cell", "csv_text", "decision_rows", "report_rows"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def csv_cell(value: object) -> str:
+    r"""A cell as a spreadsheet must read it: text that would start a formula (``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) gets a leading ``'``; a plain number (a
+    negative change) stays a number.
+
+    >>> csv_cell('=HYPERLINK("http://evil","x")'), csv_cell("-500.00"), csv_cell("@SUM(A1)")
+    ('\'=HYPERLINK("http://evil","x")', '-500.00', "'@SUM(A1)")
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(rows: Iterable[Sequence[object]], line_end: str = "\n") -> str:
+    """``rows`` as CSV text, every cell through :func:`csv_cell`."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=line_end).writerows([csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
 
 DECISION_COLUMNS = [
     "application",
