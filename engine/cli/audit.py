@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import add_db, dumps, open_db, tune_gc
+from .common import MAX_WORKERS, add_db, dumps, open_db, tune_gc, whole_number
 from .what_if import add_set_option
 
 
@@ -20,7 +20,13 @@ def add_parser(sub: Any) -> None:
     rep = sub.add_parser("replay", help="re-evaluate recorded decisions under their archived rules")
     add_db(rep)
     rep.add_argument("ids", nargs="*", metavar="DECISION_ID")
-    rep.add_argument("--workers", type=int, default=None, metavar="N", help="processes (0: this process only)")
+    rep.add_argument(
+        "--workers",
+        type=whole_number(0, MAX_WORKERS),
+        default=None,
+        metavar="N",
+        help=f"processes, 0 to {MAX_WORKERS} (0: this process only)",
+    )
     add_set_option(rep)
     rep.set_defaults(func=run_replay)
 

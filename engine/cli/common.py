@@ -11,11 +11,46 @@ from typing import Any
 
 import pydantic_core
 
-__all__ = ["CSV_BOM", "Progress", "add_db", "csv_text", "dumps", "open_db", "tune_gc"]
+__all__ = [
+    "CSV_BOM",
+    "MAX_BATCH",
+    "MAX_WORKERS",
+    "Progress",
+    "add_db",
+    "csv_text",
+    "dumps",
+    "open_db",
+    "tune_gc",
+    "whole_number",
+]
 
 # CSV on stdout starts with a byte-order mark: without it, Excel on a Chinese system reads
 # the file as GBK and garbles every Chinese name (the web's CSV downloads carry one too).
 CSV_BOM = "\ufeff"
+
+MAX_WORKERS = 64
+"""``--workers`` of screen, replay and serve: at most 64 processes (each holds open files;
+a few hundred exhaust them). The machine's cores are the useful number."""
+
+MAX_BATCH = 1_000_000
+"""``screen --batch``: at most a million applications per writing transaction (0: the whole
+batch in one, as a screening round)."""
+
+
+def whole_number(low: int, high: int) -> Any:
+    """An argparse type: a whole number from ``low`` to ``high``; anything else is a usage
+    error (exit 2) that states the bounds."""
+
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"a whole number from {low:,} to {high:,}, got {text[:40]!r}")
+        return value
+
+    return read
 
 
 def dumps(data: Any, indent: int | None = None) -> str:

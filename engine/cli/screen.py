@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import CSV_BOM, Progress, add_db, csv_text, open_db, tune_gc
+from .common import CSV_BOM, MAX_BATCH, MAX_WORKERS, Progress, add_db, csv_text, open_db, tune_gc, whole_number
 from .what_if import add_set_option, with_settings
 
 ROUND = 10**12  # --batch 0: every application of the batch in one transaction
@@ -21,19 +21,20 @@ def add_parser(sub: Any) -> None:
     scr.add_argument("--quiet", action="store_true", help="no progress on stderr")
     scr.add_argument(
         "--workers",
-        type=int,
+        type=whole_number(0, MAX_WORKERS),
         default=None,
         metavar="N",
-        help="processes that evaluate (default: one per core for long batches; 0: this process only)",
+        help=f"processes that evaluate, 0 to {MAX_WORKERS} (default: one per core for long batches; "
+        "0: this process only)",
     )
     scr.add_argument("--dry-run", action="store_true", help="evaluate against the store, record nothing")
     scr.add_argument(
         "--batch",
-        type=int,
+        type=whole_number(0, MAX_BATCH),
         default=500,
         metavar="N",
-        help="applications per writing transaction (default 500; smaller: a shared store's locks are held shorter; "
-        "0: the whole batch in one transaction, as a screening round)",
+        help=f"applications per writing transaction, 0 to {MAX_BATCH:,} (default 500; smaller: a shared store's "
+        "locks are held shorter; 0: the whole batch in one transaction, as a screening round)",
     )
     add_set_option(scr)
     scr.set_defaults(func=run)

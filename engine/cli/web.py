@@ -9,10 +9,11 @@ import os
 import secrets
 import socket
 import sys
+import warnings
 from typing import Any
 
 from ..errors import Problem, StoreError, UsageError
-from .common import add_db, open_db
+from .common import MAX_WORKERS, add_db, open_db, whole_number
 
 # Sample users for a demonstration store (``serve --sample-users``): name, role, credit code, password.
 SAMPLE_USERS = (
@@ -27,7 +28,13 @@ def add_parser(sub: Any) -> None:
     add_db(srv, "the decision store; it must exist")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=_port, default=8000, help="TCP port, 0-65535 (default 8000)")
-    srv.add_argument("--workers", type=int, default=1, metavar="N", help="server processes (default 1)")
+    srv.add_argument(
+        "--workers",
+        type=whole_number(1, MAX_WORKERS),
+        default=1,
+        metavar="N",
+        help=f"server processes, 1 to {MAX_WORKERS} (default 1)",
+    )
     srv.add_argument(
         "--forwarded-allow-ips",
         default=None,
@@ -63,10 +70,18 @@ def add_parser(sub: Any) -> None:
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass("password: ")
-    if getpass.getpass("again: ") != first:
-        from ..errors import UsageError
+    from ..errors import UsageError
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", getpass.GetPassWarning)  # no terminal: it would read stdin, unseen
+        try:
+            first = getpass.getpass("password: ")
+            again = getpass.getpass("again: ")
+        except (getpass.GetPassWarning, EOFError):
+            raise UsageError(
+                "no terminal to ask for the password on: give it on the first line of stdin with --password-stdin"
+            ) from None
+    if again != first:
         raise UsageError("the two passwords differ")
     return first
 
