@@ -239,7 +239,11 @@ CASES: dict[str, tuple[list[Expected], list[pytest.MarkDecorator]]] = {
         [],
     ),
     "money-unquoted-three-decimals.yaml": (
-        [E(23, "claims[2].transaction_amount", "two decimal places", "1500000.125")],
+        [E(23, "claims[2].transaction_amount", "never a float", "1500000.125", hint=('"1500000.125"',))],
+        [],
+    ),
+    "money-unquoted-fraction.yaml": (
+        [E(15, "claims[1].transaction_amount", "never a float", "1234567.89", hint=('"1234567.89"',))],
         [],
     ),
     "money-zero.yaml": ([E(15, "claims[1].transaction_amount", "greater than 0", "0.00")], []),
@@ -405,7 +409,8 @@ def test_id_number_is_masked_in_the_message(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_unquoted_money_is_read_exactly_as_written(capsys: pytest.CaptureFixture[str]) -> None:
-    """Money written as a YAML number (1234567.89, 1500000) is read from its text, never a float."""
+    """Money written as a whole number unquoted (1500000) is exact, and read as it is
+    (a fraction unquoted is a float, refused: money-unquoted-fraction.yaml)."""
     code = main(["check", str(BAD / "ok-money-unquoted.yaml"), "--format", "json"])
     out, err = capsys.readouterr()
     assert code == 0, err

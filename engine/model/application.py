@@ -312,6 +312,17 @@ class Application(_Model):
     applicant: Applicant
     claims: list[Claim] = Field(min_length=1)
 
+    @field_validator("format", mode="before")
+    @classmethod
+    def _format(cls, value: Any) -> Any:
+        """The whole number 1: not true (a yes/no) nor 1.0, which Python would take for it."""
+        if isinstance(value, bool) or (isinstance(value, Decimal) and value == 1):
+            raise fail(
+                f"this engine reads application format 1, got {str(value).lower()}",
+                "write format: 1, a whole number",
+            )
+        return value
+
     def canonical(self) -> dict[str, Any]:
         """The canonical input: what is stored, hashed and replayed."""
         return self.model_dump(mode="json", exclude_none=True)

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import quoted
 from ..money import parse_money
 from ..privacy import mask_id_numbers
+from ..yamlio import ExponentForm
 from . import identifiers
 
 __all__ = [
@@ -66,11 +67,23 @@ def parse_date(value: Any) -> date:
 
 
 def _money(value: Any) -> Decimal:
-    return parse_money(value)
+    return parse_money(_not_a_float(value))
 
 
 def _positive_money(value: Any) -> Decimal:
-    return parse_money(value, positive=True)
+    return parse_money(_not_a_float(value), positive=True)
+
+
+def _not_a_float(value: Any) -> Any:
+    """Money is a decimal string, never a float (CONTRACT.md): a number written with a
+    fraction unquoted is a float in YAML and JSON alike, refused with the form to write.
+    A whole number is exact and read as it is; an exponent is refused by :func:`parse_money`."""
+    if isinstance(value, Decimal) and not isinstance(value, ExponentForm):
+        raise fail(
+            f"money is a decimal string in yuan, never a float: {value} is written without quotes",
+            f'write it in quotes, as text: "{value}"',
+        )
+    return value
 
 
 _CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef（）"

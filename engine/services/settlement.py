@@ -12,13 +12,14 @@ research fund *per year* and housing in m².
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from ..errors import InvalidValueError, Problem, StoreError, UsageError
+from ..errors import InvalidValueError, Problem, StoreError, UsageError, quoted
 from ..evaluation.award import award_terms, cap_room
 from ..evaluation.decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from ..money import format_yuan, parse_money
@@ -79,6 +80,7 @@ def settle(
     grant, the research fund per year; default: what the decision allows now);
     ``housing_m2`` the housing granted, for an inventor grant. Raises UsageError for
     terms that cannot be granted, StoreError for a decision that cannot be settled."""
+    decision = unicodedata.normalize("NFKC", decision).strip()  # as ids are read everywhere (ＰＹ…/１)
     if outcome not in (ELIGIBLE, INELIGIBLE):
         raise UsageError(
             f"a settlement's outcome is eligible or ineligible, got {outcome!r}", code="settle_outcome", got=outcome
@@ -260,6 +262,9 @@ def _terms(
     return {"amount": str(granted), "limits": limits}
 
 
+_AREA = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # no sign, exponent, NaN or separator: as money is written
+
+
 def _up_to(
     maximums: dict[str, Decimal], amount: str | Decimal | None, housing_m2: str | Decimal | None
 ) -> dict[str, Any]:
@@ -280,12 +285,14 @@ def _up_to(
         terms["amount"] = str(value)
         terms["amount_is"] = "research_fund_per_year"
     if housing_m2 is not None:
-        try:
-            area = Decimal(str(housing_m2))
-        except InvalidOperation:
+        written = unicodedata.normalize("NFKC", str(housing_m2)).strip()
+        if not _AREA.fullmatch(written):
             raise UsageError(
-                f"housing is a number of square metres, got {housing_m2!r}", code="settle_housing", got=housing_m2
-            ) from None
+                f"housing is a number of square metres written in full (120 or 120.5), got {quoted(housing_m2)}",
+                code="settle_housing",
+                got=str(housing_m2),
+            )
+        area = Decimal(written)
         if not area.is_finite() or not (0 < area <= (house_max if house_max is not None else area)):
             raise UsageError(
                 f"housing {housing_m2} m² is outside 0 < area ≤ {house_max} m²",
