@@ -29,7 +29,9 @@ what a person typed: an ID number in it is masked (:func:`engine.privacy.mask_id
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .privacy import mask_id_numbers
 
@@ -48,6 +50,7 @@ __all__ = [
     "StoreError",
     "UsageError",
     "quoted",
+    "validation_message",
 ]
 
 SHOWN_CHARS = 60
@@ -97,6 +100,19 @@ class Problem:
         if self.hint:
             text += f"\n\n  hint: {self.hint}"
         return text
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """The words of one pydantic error (an item of ``ValidationError.errors()``): a value
+    error's own message, without pydantic's "Value error, " before it.
+
+    >>> validation_message({"type": "value_error", "msg": "Value error, bad", "ctx": {"error": ValueError("bad")}})
+    'bad'
+    """
+    cause = (error.get("ctx") or {}).get("error")
+    if error.get("type") == "value_error" and cause is not None:
+        return str(cause)
+    return str(error.get("msg", ""))
 
 
 class EngineError(Exception):

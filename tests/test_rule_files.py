@@ -450,3 +450,21 @@ def test_an_interpretation_switch_with_no_value_is_off(rules: Path) -> None:
     app = read_application(SAMPLE, rulebook)
     ids = [c.id for c in evaluate(app, rulebook).decisions[0].criteria]
     assert "no-infringement-record" not in ids and "policy-in-force" in ids
+
+
+def test_a_parameter_date_that_is_not_real_is_said_in_words(rules: Path) -> None:
+    edit(rules, PARAMETERS, '{from: 2022-10-04, value: "0.10"}', '{from: 2022-02-30, value: "0.10"}')
+    problems = problems_of(rules)
+    [problem] = [p for p in problems if "2022-02-30" in p.message or "YYYY-MM-DD" in p.message]
+    assert problem.message == "expected a date YYYY-MM-DD, got '2022-02-30'"  # without pydantic's "Value error, "
+    assert not any("Value error" in p.message for p in problems)
+
+
+def test_a_nul_in_a_rule_file_is_named_with_its_line(rules: Path) -> None:
+    edit(rules, PARAMETERS, '{from: 2022-10-04, value: "0.10"}', '{from: 2022-10-04, value: "0.\x0010"}')
+    line = line_of(rules, PARAMETERS, '2022-10-04, value: "0.\x00')
+    [problem] = problems_of(rules)
+    assert str(problem) == (
+        f"{rules / PARAMETERS}:{line}: the control character U+0000 cannot "
+        "stand in a YAML file\n\n  hint: remove it: the file holds text, and text holds no control characters"
+    )

@@ -81,3 +81,27 @@ def test_a_decision_id_in_full_width_is_read_like_every_id(
     assert out.startswith("settled PY-2024-0301/1: eligible")
     code, out, _ = run(capsys, "show", "PY-2024-0301/1", "--format", "json", "--db", inventor_store)
     assert json.loads(out)["settlements"][0]["housing_m2"] == "120"
+
+
+@pytest.mark.parametrize("value", ["abc", "NaN", "1e-1", "0x10"])
+def test_a_what_if_value_that_is_not_a_number_is_said_in_words(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    assert run(capsys, "check", P2, "--set", f"purchase_reward_rate={value}") == (
+        2,
+        "",
+        f'error: what-if purchase_reward_rate={value}: expected a number written in full, such as "0.10" or '
+        f"\"10%\", got '{value}'\n\n  hint: purchase_reward_rate is a rate parameter\n",
+    )
+
+
+def test_a_huge_number_is_called_a_number_by_the_api(web: Any) -> None:
+    response = web.api().post("/api/v1/check", content='{"format": ' + "9" * 100_000 + "}")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["field"], error["message"]) == ("format", "a number of 100,000 digits; at most 30 are read")
+
+
+@pytest.mark.parametrize("ref", ["PY-2099-0001/1", "py-2024-0031/1", "PY-2024-0031/1/", "PY-2024-0031/9"])
+def test_an_unknown_decision_is_404_whatever_its_id_looks_like(web: Any, ref: str) -> None:
+    response = web.api("auditor").get(f"/api/v1/decisions/{ref}")
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == f"nothing recorded as '{ref}'"

@@ -46,7 +46,7 @@ def test_the_shape_is_locked() -> None:
         (None, "POST", "/api/v1/check", {"content": b"\xff\xfe"}, 422, "invalid_application"),
         (None, "GET", "/api/v1/decisions", {}, 401, "not_signed_in"),
         ("enterprise_a", "GET", "/api/v1/verify", {}, 403, "forbidden"),
-        ("auditor", "GET", "/api/v1/decisions/NO-SUCH-ID", {}, 422, "invalid_request"),
+        ("auditor", "GET", "/api/v1/decisions/NO-SUCH-ID", {}, 404, "not_found"),
         ("auditor", "GET", "/api/v1/decisions?limit=0", {}, 422, "invalid_request"),
         ("reviewer", "POST", "/api/v1/settlements", {"json": {"decision": f"{APP_A}/1"}}, 422, "invalid_request"),
         (

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
+from ..errors import Problem, validation_message
 from ..model.divisions import DivisionsFile
 from ..yamlio import LoadProblem, Located, format_path, load_yaml
 from .schema import CommonFile, DisqualifiersFile, ParametersFile, PolicyFile, ProgramFile
@@ -112,7 +112,7 @@ class RuleFiles:
                 for i, p in enumerate(raw)
                 if not (p in ("criterion", "use") and i > 0 and isinstance(raw[i - 1], int))
             )
-            message = error["msg"]
+            message = validation_message(error)
             hint = None
             if error["type"] == "extra_forbidden":
                 key = loc[-1]

@@ -7,11 +7,13 @@ The policy's window gives two more date parameters every condition may read.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..errors import quoted
 from ..model import identifiers
 from ..model.divisions import Gazetteer
 from ..money import MoneyError, parse_money
@@ -62,6 +64,9 @@ def build_parameters(
     return params, types
 
 
+_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # a sign only to be told the range
+
+
 def param_value(type_: str, raw: Any, divisions: Gazetteer | None = None) -> Any:
     """A parameter value in its plain Python form; a string starting with "!" is a problem.
     Division names are read against ``divisions`` (the ruleset's places); codes need none."""
@@ -71,7 +76,10 @@ def param_value(type_: str, raw: Any, divisions: Gazetteer | None = None) -> Any
         if type_ in ("rate", "area_m2"):
             if isinstance(raw, bool) or not isinstance(raw, (str, int, Decimal)):
                 return f"!expected a decimal written as text, got {raw!r}"
-            value = Decimal(str(raw))
+            if not _DECIMAL.fullmatch(str(raw).strip()):  # not NaN, an exponent or a word
+                example = '"0.10" or "10%"' if type_ == "rate" else '"120"'
+                return f"!expected a number written in full, such as {example}, got {quoted(str(raw))}"
+            value = Decimal(str(raw).strip())
             if type_ == "rate" and not (0 < value <= 1):
                 return f'!a rate is a fraction between 0 and 1 (10% is "0.10"), got {raw}'
             return value

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import InputError, Problem, RuleFileError
+from ..errors import InputError, Problem, RuleFileError, validation_message
 from ..evaluation import evaluate
 from ..reading import application_from_data, read_application
 from ..rulebook.rulebook import Rulebook
@@ -87,7 +87,7 @@ def _read(path: Path) -> tuple[Located, RuleTestFile]:
         return doc, RuleTestFile.model_validate(doc.data)
     except ValidationError as exc:
         problems = [
-            Problem(str(path), doc.line_of(tuple(e["loc"])), format_path(tuple(e["loc"])), e["msg"])
+            Problem(str(path), doc.line_of(tuple(e["loc"])), format_path(tuple(e["loc"])), validation_message(e))
             for e in exc.errors()
         ]
         raise RuleFileError(problems) from None

@@ -20,6 +20,7 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
+from ..errors import UsageError
 from ..model import Application
 from ..reading import read_upload
 from ..services import ScreenResult, ScreenSummary, check, history, replay, report, screen, settle, show, verify
@@ -174,7 +175,10 @@ def api_decisions(
 @router.get("/decisions/{ref:path}", summary="One recorded decision with its settlements and record hash")
 def api_decision(request: Request, ref: str, user: CurrentUser) -> Response:
     user = require(user, "reviewer", "auditor", "enterprise")
-    shown = show(request.app.state.store, ref[:200], as_recorded=True)
+    try:
+        shown = show(request.app.state.store, ref[:200], as_recorded=True)
+    except UsageError:  # not there: 404, whatever the id looks like, as for another enterprise's
+        raise WebError(404, f"nothing recorded as '{ref[:200]}'") from None
     if not can_read(user, shown.content["result"]["applicant"].get("credit_code")):
         raise WebError(404, f"nothing recorded as '{ref[:200]}'")
     return _json(

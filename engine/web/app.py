@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
-from ..errors import EngineError
+from ..errors import EngineError, validation_message
 from ..money import format_yuan
 from ..privacy import shown
 from ..rulebook import Rulebook, load_rulebook
@@ -263,7 +263,8 @@ def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -
         problems = list(exc.errors())
         first = problems[0] if problems else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
-        message = f"{where}: {first.get('msg', 'invalid request')}" if where else str(first.get("msg", "invalid"))
+        words = validation_message(first) or "invalid request"
+        message = f"{where}: {words}" if where else words
         return _respond(request, WebError(422, message, field=where or None))
 
     @app.exception_handler(Exception)

@@ -20,8 +20,10 @@ __all__ = ["load_yaml"]
 
 try:  # the C parser is several times faster; fall back to the pure-Python one
     _Base: Any = yaml.CSafeLoader
+    _C_PARSER = True
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Base = yaml.SafeLoader
+    _C_PARSER = False
 
 
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
@@ -233,12 +235,12 @@ class _Builder:
 
     def scalar(self, tag: str, value: str, style: str | None, line: int, path: Path) -> Any:
         limits = self.limits
-        if limits.text is not None and len(value) > limits.text:
-            raise self.refuse(line, path, f"a text of {len(value):,} characters; at most {limits.text:,} are read")
-        if limits.digits is not None and tag in _NUMBER_TAGS and style not in _QUOTED:
+        if limits.digits is not None and tag in _NUMBER_TAGS and style not in _QUOTED:  # a number, however long
             digits = sum(ch.isdigit() for ch in value)
             if digits > limits.digits:
                 raise self.refuse(line, path, f"a number of {digits:,} digits; at most {limits.digits} are read")
+        if limits.text is not None and len(value) > limits.text:
+            raise self.refuse(line, path, f"a text of {len(value):,} characters; at most {limits.text:,} are read")
         return _scalar(tag, value, style)
 
 
@@ -259,7 +261,10 @@ def load_yaml(
     except yaml.MarkedYAMLError as exc:
         raise LoadProblem(syntax_problem(text, file, exc, fmt, as_json, limits, _Loader)) from None
     except yaml.reader.ReaderError as exc:  # a character YAML cannot hold, found before parsing: say where
-        line = text.count("\n", 0, exc.position) + 1
+        if _C_PARSER:  # libyaml counts bytes
+            line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
+        else:
+            line = text.count("\n", 0, exc.position) + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
         raise LoadProblem(
             Problem(
