@@ -220,3 +220,16 @@ def test_a_nul_in_a_yaml_file_is_named_with_its_line(capsys: pytest.CaptureFixtu
         f"error: {path}:4: the control character U+0000 cannot stand in a YAML file\n\n"
         "  hint: remove it: the file holds text, and text holds no control characters\n",
     )
+
+
+def test_an_id_number_in_an_uploaded_statement_is_masked_on_the_page(web: Web, tmp_path: Path) -> None:
+    from helpers_web import csrf
+
+    body = _variant(tmp_path, P3, _in_statement).read_bytes()
+    anyone = web.client()
+    page = anyone.post("/check/upload", data={"csrf": csrf(anyone)}, files={"file": ("a.yaml", body)})
+    assert page.status_code == 200
+    assert ID not in page.text and f"身份证{MASKED}" in page.text
+    api = web.api().post("/api/v1/check", content=json.dumps(yaml.safe_load(body), default=str))
+    assert api.status_code == 200
+    assert ID not in api.text and f"身份证{MASKED}" in api.text

@@ -105,3 +105,14 @@ def test_an_unknown_decision_is_404_whatever_its_id_looks_like(web: Any, ref: st
     response = web.api("auditor").get(f"/api/v1/decisions/{ref}")
     assert response.status_code == 404
     assert response.json()["error"]["message"] == f"nothing recorded as '{ref}'"
+
+
+def test_a_form_with_too_many_fields_is_refused_in_the_pages_language(web: Any) -> None:
+    from helpers_web import csrf
+
+    client = web.client()
+    fields = {"csrf": csrf(client), **{f"x{i}": "1" for i in range(1001)}}
+    response = client.post("/check", data=fields)
+    assert response.status_code == 400
+    assert "表单过大：一次最多提交 1,000 个字段或文件。" in response.text
+    assert "Too many fields" not in response.text

@@ -150,16 +150,26 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 async def read_form(request: Request) -> tuple[dict[str, str], dict[str, list[tuple[str, bytes]]]]:
-    """A submitted form's text fields and uploaded files (name, bytes), the form closed after."""
-    async with request.form(max_files=1000, max_fields=1000) as form:
-        fields: dict[str, str] = {}
-        files: dict[str, list[tuple[str, bytes]]] = {}
-        for key, value in form.multi_items():
-            if isinstance(value, str):
-                fields.setdefault(key, value)
-            else:
-                files.setdefault(key, []).append((value.filename or "", await value.read()))
+    """A submitted form's text fields and uploaded files (name, bytes), the form closed after.
+    More than :data:`MAX_FORM_PARTS` fields or files: a 400 in the page's language."""
+    fields: dict[str, str] = {}
+    files: dict[str, list[tuple[str, bytes]]] = {}
+    try:
+        async with request.form(max_files=MAX_FORM_PARTS, max_fields=MAX_FORM_PARTS) as form:
+            for key, value in form.multi_items():
+                if isinstance(value, str):
+                    fields.setdefault(key, value)
+                else:
+                    files.setdefault(key, []).append((value.filename or "", await value.read()))
+    except StarletteHTTPException as exc:  # Starlette's words are English only
+        if exc.status_code != 400 or "Too many" not in str(exc.detail):
+            raise
+        raise WebError(400, text("form_too_large", lang_of(request), n=f"{MAX_FORM_PARTS:,}")) from None
     return fields, files
+
+
+MAX_FORM_PARTS = 1000
+"""Fields, and files, one form may hold (the self-check form has about 60)."""
 
 
 def _is_api(request: Request) -> bool:

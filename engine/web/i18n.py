@@ -36,6 +36,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "password": ("密码", "Password"),
     "bad_login": ("用户名或密码不正确。", "The user name or password is wrong."),
     "too_many": ("尝试次数过多，请 {n} 秒后再试。", "Too many attempts: try again in {n} s."),
+    "form_too_large": (
+        "表单过大：一次最多提交 {n} 个字段或文件。",
+        "The form is too large: at most {n} fields or files are read at once.",
+    ),
     "selfcheck_intro": (
         "填写申报信息，即时查看是否符合濮政〔2022〕19号奖补条件。本页不保存您填写的任何内容。",
         "Fill in an application and see at once whether it meets the incentive clauses of 濮政〔2022〕19号. "
