@@ -233,3 +233,16 @@ def test_an_id_number_in_an_uploaded_statement_is_masked_on_the_page(web: Web, t
     api = web.api().post("/api/v1/check", content=json.dumps(yaml.safe_load(body), default=str))
     assert api.status_code == 200
     assert ID not in api.text and f"身份证{MASKED}" in api.text
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x9b"])
+def test_a_raw_control_character_in_a_json_lines_record_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, char: str
+) -> None:
+    data = yaml.safe_load(P2.read_text(encoding="utf-8"))
+    data["applicant"]["name"] = data["claims"][0]["patent"]["holder"] = f"濮阳市{char}安泰消防设备有限公司"
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(data, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "screen", path, "--db", tmp_path / "s.db")
+    assert (code, out) == (2, "")
+    assert f"{path}:1 applicant.name: a text holding the control character U+{ord(char):04X}" in err

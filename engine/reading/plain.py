@@ -109,6 +109,7 @@ def _keys(value: Any) -> int:
 
 
 _LEAVES = (str, bool, type(None))
+_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")  # C0, DEL, C1 in UTF-8
 
 
 def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> Application | None:
@@ -119,6 +120,7 @@ def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> 
     if (
         len(data) > PLAIN_BYTES
         or b"\\" in data
+        or _CONTROL_BYTES.search(data)  # a control character is refused by the careful way, with its field
         or len({id(r.divisions) for r in rulebook.rulesets}) != 1
         or _SPACED_KEY.search(data)
     ):
