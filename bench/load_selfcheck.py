@@ -91,6 +91,11 @@ def main() -> int:
     port = _free_port()
     host = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
+        # serve opens only a store that exists: the sample applications screened into a new one
+        subprocess.run(
+            [sys.executable, "-m", "engine.cli", "screen", "applications", "--db", os.path.join(folder, "load.db")],
+            cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         server = subprocess.Popen(
             [sys.executable, "-m", "engine.cli", "serve", "--db", os.path.join(folder, "load.db"),
              "--port", str(port), "--workers", str(args.workers)],
@@ -98,6 +103,9 @@ def main() -> int:
         )  # fmt: skip
         try:
             for _ in range(600):
+                if server.poll() is not None:
+                    print(f"the server did not start (exit {server.returncode})", file=sys.stderr)
+                    return 1
                 try:
                     urllib.request.urlopen(host + "/api/v1/schema/application", timeout=1)  # noqa: S310 - loopback
                     break
