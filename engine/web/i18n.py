@@ -218,25 +218,6 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
         "The form has expired or did not come from this site: reload the page and try again.",
     ),
     "replay_ids": ("请填写要重放的申请编号或决定编号。", "Name the applications or decisions to replay."),
-    "internal": (
-        "系统内部错误（编号 {reference}），并非您的输入有误；请将此编号告知管理员。",
-        "Internal error {reference}: a fault of the engine, not of the request; please report it with this reference.",
-    ),
-    "too_large": ("提交的内容过大。", "The request is too large."),
-    "file_too_large": ("申报文件最大 {kb} KB。", "An application file is at most {kb} KB."),
-    "choose_files": (
-        "请选择一个或多个申报文件（.yaml、.json、.jsonl）。",
-        "Choose one or more application files (.yaml, .json, .jsonl).",
-    ),
-    "too_many_files": (
-        "一次最多上传 {n} 个文件；更多的申报请合并为一个 .jsonl 文件。",
-        "At most {n} files at once: put larger batches in one .jsonl.",
-    ),
-    "too_many_batches": (
-        "正在运行的批量筛查过多，请等待其中之一完成。",
-        "Too many batches are running: wait for one to finish.",
-    ),
-    "no_batch": ("没有找到此批次。", "No such batch."),
     "settle_outcome": ("评审结论只能是“符合条件”或“不符合条件”。", "A settlement is eligible or ineligible."),
     "settle_reason": ("请填写评审理由。", "Give the reason for the settlement."),
     "settle_ineligible_amount": (
@@ -321,8 +302,9 @@ def field_error(message: str, lang: str) -> str:
 
 def problem_text(error: Any, lang: str) -> str:
     """What an error (a :class:`~engine.web.errors.WebError`) says on a page: by its code in
-    :data:`PROBLEM_WORDS` in the user's language; else the field error's words."""
-    template = PROBLEM_WORDS.get(error.words or "")
+    :data:`PROBLEM_WORDS` (or the page words of :data:`WORDS`) in the user's language; else the
+    field error's words."""
+    template = PROBLEM_WORDS.get(error.words or "") or WORDS.get(error.words or "")
     if template is None:
         return field_error(error.message, lang)
     params = dict(error.params)
