@@ -98,3 +98,17 @@ def test_make_serve_keeps_the_demo_store_and_make_demo_starts_afresh(tmp_path: P
     assert "rm " not in kept and "subsidy screen" not in kept and "subsidy serve --db demo.db" in kept
     demo = _make_plan(tmp_path, "demo")
     assert "rm -f demo.db" in demo and "subsidy screen applications --db demo.db" in demo
+
+
+def test_connections_to_the_served_port_send_at_once() -> None:
+    """uvicorn is handed the listening socket by descriptor and then leaves TCP_NODELAY unset on
+    its connections: each answer sat 40 ms behind Nagle and the client's delayed ACK. The
+    listening socket carries the option, and a connection it accepts inherits it."""
+    from engine.cli.web import _listening
+
+    with _listening("127.0.0.1", 0) as listener:
+        listener.listen(1)
+        with socket.create_connection(listener.getsockname()):
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

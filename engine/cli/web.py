@@ -197,6 +197,10 @@ def _listening(host: str, port: int) -> socket.socket:
     its descriptor. Raises UsageError (exit 2) when the port is in use or may not be used."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # uvicorn takes a descriptor as a unix socket, so asyncio never sets TCP_NODELAY on the
+    # connections: set on the listening socket, every accepted one inherits it (Linux); without it
+    # Nagle and the client's delayed ACK hold each answer 40 ms
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:
