@@ -1,13 +1,16 @@
 """Load on the self-check API: locust, headless, on loopback, bounded in time.
 
-Starts ``subsidy serve`` on a new store on 127.0.0.1 (a free port), then runs two
+Starts ``subsidy serve`` on a new store on 127.0.0.1 (a free port), then runs three
 phases against ``POST /api/v1/check`` with a sample application:
 
 1. **throughput** — 50 concurrent clients, each posting as fast as answers come, for
    ``--seconds`` (default 60): requests per second and latency percentiles;
 2. **fixed rate** — 100 requests per second for ``--seconds``: 10 clients at 10/s each,
    started 0.1 s apart so that requests arrive evenly (every 10 ms), not in bursts;
-   latency percentiles at that rate.
+   latency percentiles at that rate;
+3. **fixed rate, plain clients** — the same 100 requests per second from ``bench/fixed_rate.py``
+   (standard-library threads over kept-alive connections): locust's gevent loop shares the two
+   cores with the server and adds milliseconds of its own to every request it times.
 
 Prints the figures and stops the server. Needs the ``load`` extra (locust):
 ``.venv/bin/pip install -e '.[load]'``, then ``make load`` or
@@ -120,6 +123,11 @@ def main() -> int:
                     f"p50 {f['p50_ms']:.1f} ms, p95 {f['p95_ms']:.1f} ms, p99 {f['p99_ms']:.1f} ms, "
                     f"max {f['max_ms']:.1f} ms; {f['failures']} failed"
                 )
+            # the same fixed rate from plain clients: latency at the server, the generator's cost aside
+            subprocess.run(
+                [sys.executable, str(ROOT / "bench" / "fixed_rate.py"), host, "--seconds", str(args.seconds)],
+                check=False,
+            )
         finally:
             server.terminate()
             server.wait(timeout=30)

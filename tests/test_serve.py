@@ -71,6 +71,15 @@ def test_serve_answers_on_the_port_it_announced(store: Path, tmp_path: Path) -> 
                 except OSError:
                     assert server.poll() is None and time.monotonic() < deadline
                     time.sleep(0.2)
+            # the load benchmark's plain clients get the sample's answer from it (figures not judged)
+            load = subprocess.run(
+                [sys.executable, str(ROOT / "bench" / "fixed_rate.py"), f"http://127.0.0.1:{port}",
+                 "--seconds", "1", "--rate", "20", "--clients", "2"],
+                capture_output=True, text=True, timeout=120, env=proc_env(),
+            )  # fmt: skip
+            assert load.returncode == 0, load.stderr
+            assert load.stdout.rstrip().endswith("; 0 failed"), load.stdout
+            assert not load.stdout.startswith("fixed 20 req/s, 2 plain clients: 0 requests"), load.stdout
         finally:
             server.send_signal(signal.SIGINT)
             assert server.wait(timeout=30) == 0
