@@ -261,3 +261,22 @@ def test_a_result_carries_no_resident_id_number_back_to_the_form(web: Web) -> No
     }
     result = client.post("/check", data=person | {"csrf": csrf(client)}).text
     assert 'action="/check/edit"' in result and INVENTOR_ID not in result
+
+
+def test_adding_claims_needs_no_script_on_the_page(web: Web) -> None:
+    """htmx runs with eval and script tags off; the add button comes back out of band with the
+    next claim's number, and no button once the last claim allowed is on the page."""
+    client = web.client()
+    page = client.get("/check").text
+    assert '"allowEval": false' in page and "hx-on" not in page
+    assert 'hx-get="/check/claim?n=2&amp;add=1"' in page
+    added = client.get("/check/claim?n=2&add=1").text
+    assert 'name="claims[2].program"' in added
+    assert 'id="add-claim"' in added and 'hx-swap-oob="true"' in added
+    assert 'hx-get="/check/claim?n=3&amp;add=1"' in added
+    from engine.web.forms import MAX_CLAIMS
+
+    last = client.get(f"/check/claim?n={MAX_CLAIMS}&add=1").text
+    assert '<span id="add-claim" hx-swap-oob="true"></span>' in last
+    changed = client.get("/check/claim?n=1&program=patent-purchase-reward").text  # a programme changed
+    assert "add-claim" not in changed

@@ -137,8 +137,9 @@ def check_page(request: Request) -> Response:
 
 
 @router.get("/check/claim", response_class=HTMLResponse)
-def claim_section(request: Request, n: int = 1, program: str | None = None) -> Response:
-    """One claim's fieldset, for the programme chosen (htmx swaps it in)."""
+def claim_section(request: Request, n: int = 1, program: str | None = None, add: bool = False) -> Response:
+    """One claim's fieldset, for the programme chosen (htmx swaps it in); ``add``: a claim added
+    at the end, sent with the add button for the next claim (out of band)."""
     ruleset = _ruleset(request)
     n = min(max(n, 1), MAX_CLAIMS)
     program = program or request.query_params.get(f"claims[{n}].program")  # the select itself, sent by htmx
@@ -148,8 +149,10 @@ def claim_section(request: Request, n: int = 1, program: str | None = None) -> R
     fields = claim_fields(ruleset, program, n, lang_of(request))
     return render(
         request,
-        "claim_fields.html",
+        "claim_added.html" if add else "claim_fields.html",
         n=n,
+        next_n=n + 1,
+        max_claims=MAX_CLAIMS,
         program=program,
         fields=fields,
         programs=_programs(request),
