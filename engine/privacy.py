@@ -36,6 +36,28 @@ CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 """Control characters (C0 but tab and line feed, DEL, C1), and the halves of a surrogate pair
 standing alone (which no output can encode): never written raw to an output."""
 
+# Quick looks before the patterns above, which Python's ``re`` tries at every position of a
+# text (a decision line of 5 KB: ~150 µs each). In the text's UTF-8 bytes (lone surrogates
+# passed through), by ``bytes.translate`` and a substring search, both in C (~15 µs):
+# an ID number needs 17 ASCII digits in a row once full-width digits (U+FF10-FF19, UTF-8
+# ``EF BC 90-99``) are read as digits; a control character is a byte 00-08, 0B-1F or 7F, or a
+# character led by C2 (U+0080-00BF, C1 among them) or ED (U+D000-DFFF, surrogates among them).
+# A text the quick look passes holds neither; one it stops goes through the patterns.
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"\x7f\xc2\xed"
+_LOOK = bytes.maketrans(b"123456789" + _CONTROL_BYTES, b"0" * 9 + b"\x00" * len(_CONTROL_BYTES))
+_SEVENTEEN_DIGITS = b"0" * 17
+_WIDE_DIGIT = re.compile(rb"\xef\xbc[\x90-\x99]")
+
+
+def _quick_look(text: str) -> tuple[bool, bool]:
+    """(whether ``text`` may hold an ID number, whether it may hold a control character)."""
+    data = text.encode("utf-8", "surrogatepass")
+    looked = data.translate(_LOOK)
+    return (
+        len(text) >= 18 and (_SEVENTEEN_DIGITS in looked or _WIDE_DIGIT.search(data) is not None),
+        b"\x00" in looked,
+    )
+
 
 def mask_id_number(value: str) -> str:
     """Mask an ID number for display, keeping the first 6 and the last 4 characters.
@@ -64,8 +86,12 @@ def mask_id_numbers(text: str) -> str:
     >>> mask_id_numbers("ZL201912256873.4, 91410902MA44P5T29U, 1500000.00")
     'ZL201912256873.4, 91410902MA44P5T29U, 1500000.00'
     """
-    if len(text) < 18:
+    if len(text) < 18 or not _quick_look(text)[0]:
         return text
+    return _masked_id_numbers(text)
+
+
+def _masked_id_numbers(text: str) -> str:
     if _WIDE_DIGITS.search(text):
         text = unicodedata.normalize("NFKC", text)
     return _ID_SHAPE.sub(lambda m: mask_id_number(m.group()), text)
@@ -78,8 +104,12 @@ def escape_controls(text: str) -> str:
     >>> escape_controls("刘\x1b]0;x\x07志刚\tok\n")
     '刘\\u001b]0;x\\u0007志刚\tok\n'
     """
-    if not CONTROLS.search(text):
+    if not _quick_look(text)[1]:
         return text
+    return _escaped(text)
+
+
+def _escaped(text: str) -> str:
     return CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -89,7 +119,10 @@ def shown(text: str) -> str:
     >>> shown("王敏 410902196905177253\x1b[2J")
     '王敏 410902********7253\\u001b[2J'
     """
-    return escape_controls(mask_id_numbers(text))
+    id_number, control = _quick_look(text)
+    if id_number:
+        text = _masked_id_numbers(text)  # NFKC and masking bring no control character in
+    return _escaped(text) if control else text
 
 
 def masked(data: Any) -> Any:
