@@ -41,6 +41,22 @@ def test_a_self_check_names_the_missing_fact_and_what_to_do(web: Web) -> None:
     assert "{" not in page  # no raw JSON on screen
 
 
+def test_a_self_check_shows_the_smallest_change_that_would_make_the_claim_eligible(web: Web) -> None:
+    client = web.client()
+    outside = SELF_CHECK | {"claims[1].industrialization.division": "410102"}  # Zhengzhou
+    page = visible_text(client.post("/check", data=outside | {"csrf": csrf(client)}).text)
+    assert "不予奖励" in page or "不符合条件" in page
+    assert "最小改动（可使本项符合条件）" in page
+    assert "现为 410102 郑州市中原区" in page and "如 410902 华龙区" in page
+    client.get("/lang/en?next=/check")
+    page = visible_text(client.post("/check", data=outside | {"csrf": csrf(client)}).text)
+    assert "Smallest change (the claim would be eligible)" in page
+    assert "now 410102 Zhongyuan District" in page
+    eligible = SELF_CHECK | {"claims[1].industrialization.division": "410902"}
+    page = visible_text(client.post("/check", data=eligible | {"csrf": csrf(client)}).text)
+    assert "Smallest change" not in page
+
+
 def test_a_self_check_stores_nothing_and_logs_nothing(web: Web, caplog) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
     head, count = web.store.head(), web.store.count()

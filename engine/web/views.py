@@ -19,6 +19,7 @@ from ..privacy import masked
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS
 from ..services import Checked, Shown
+from ..services.guidance import guidance_notes
 
 __all__ = ["checked_view", "input_rows", "masked", "recorded_view", "shown_value"]
 
@@ -59,10 +60,19 @@ def _todo(criteria: list[dict[str, Any]], missing: list[str], lang: str) -> dict
     return {"hints": list(dict.fromkeys(hints)), "missing": [(field_label(m, lang), m) for m in missing]}
 
 
+def _guidance(lines: list[str]) -> dict[str, Any] | None:
+    """The minimal-change lines of a claim as a heading and its points (None: no guidance)."""
+    if not lines:
+        return None
+    head, *points = (masked(line.strip()) for line in lines)
+    return {"head": head.rstrip(":："), "points": [p.removeprefix("· ") for p in points]}
+
+
 def checked_view(checked: Checked, lang: str) -> dict[str, Any]:
     """A self-check's result: the contract's object in the user's language, plus the arithmetic in words."""
     data = masked(checked.json(lang))
     ruleset = checked.ruleset
+    notes = guidance_notes(checked.assessment, ruleset, lang)  # the smallest change, as `check` prints it
     claims = []
     for decision, d in zip(checked.assessment.decisions, data["decisions"], strict=True):
         note = SELF_CHECK_NOTE[0 if lang != "en" else 1]
@@ -84,6 +94,7 @@ def checked_view(checked: Checked, lang: str) -> dict[str, Any]:
                 "arithmetic_text": arithmetic_line(decision, lang) if d["outcome"] != "ineligible" else None,
                 "maximums_text": maximums_line(decision, lang),
                 "todo": _todo(d["criteria"], d["missing"], lang),
+                "guidance": _guidance(notes.get(decision.claim, [])),
             }
         )
     closing = closing_lines(Decimal(data["total"]), [d["outcome"] for d in data["decisions"]], lang, self_check=True)
