@@ -18,6 +18,13 @@ import pytest
 _databases = itertools.count(1)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _rules_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The run's own rulebook cache (engine/rulebook/cache.py), not the user's: the first load
+    of each rule folder is a full one, every later one reads the cache."""
+    os.environ.setdefault("SUBSIDY_CACHE_DIR", str(tmp_path_factory.mktemp("rules-cache")))
+
+
 @pytest.fixture(scope="session")
 def web_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     from helpers_web import build_store

@@ -15,7 +15,6 @@ Raises :class:`~engine.errors.RuleFileError` listing every problem.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +39,11 @@ from .plan import compile_program
 from .ruleset import Criterion, Derived, Parameter, Program, Ruleset
 from .schema import CriterionSpec, DerivedSpec, UseSpec
 from .suggest import did_you_mean
+from .version import ruleset_version
 
 __all__ = ["load_ruleset", "load_ruleset_files", "ruleset_version"]
 
 CLAIM_SECTIONS = frozenset(name for name in Claim.model_fields if name != "program")
-
-
-def ruleset_version(files: dict[str, bytes]) -> str:
-    """SHA-256 over every file's name and bytes, in name order."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        data = files[name]
-        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
-    return "sha256:" + digest.hexdigest()
 
 
 def load_ruleset(folder: str | Path) -> Ruleset:

@@ -11,16 +11,18 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import quoted
 from ..model import identifiers
 from ..model.divisions import Gazetteer
 from ..money import MoneyError, parse_money
 from ..yamlio import Located
-from .files import RuleFiles
 from .ruleset import Parameter
 from .sizes import read_size_classes
+
+if TYPE_CHECKING:
+    from .files import RuleFiles  # the loader's; parameters are also read for what-if
 
 __all__ = ["POLICY_PARAMS", "build_parameters", "param_value"]
 

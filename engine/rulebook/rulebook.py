@@ -12,11 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem, RuleFileError
-from .loader import load_ruleset
-from .overrides import Settings, override_ruleset, parse_settings
+from .cache import load_ruleset_cached
 from .ruleset import Ruleset
+
+if TYPE_CHECKING:
+    from .overrides import Settings
 
 __all__ = ["Rulebook", "default_rules_dir", "load_rulebook", "ruleset_folders"]
 
@@ -94,6 +97,8 @@ class Rulebook:
         declares or a value of the wrong type."""
         if not settings:
             return self
+        from .overrides import override_ruleset, parse_settings  # what-if only
+
         if isinstance(settings, dict):
             values = settings
         else:
@@ -120,14 +125,15 @@ def ruleset_folders(folder: str | Path | None = None) -> list[Path]:
 
 def load_rulebook(folder: str | Path | None = None) -> Rulebook:
     """Load every ruleset folder (one with a ``policy.yaml``) under ``folder``;
-    every problem in every file is reported at once."""
+    every problem in every file is reported at once. A folder whose files are those a cached
+    ruleset was built from is read from the cache (:mod:`~engine.rulebook.cache`)."""
     root = Path(folder) if folder is not None else default_rules_dir()
     folders = ruleset_folders(root)
     problems: list[Problem] = []
     rulesets: list[Ruleset] = []
     for path in folders:
         try:
-            rulesets.append(load_ruleset(path))
+            rulesets.append(load_ruleset_cached(path))
         except RuleFileError as exc:
             problems.extend(exc.problems)
     ids = [r.id for r in rulesets]
