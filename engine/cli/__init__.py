@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ..errors import EngineError, InputError, IntegrityError
 from ..privacy import mask_id_numbers
 from .output import shown_streams
-from .parser import build_parser
+from .parser import build_parser, parser_for
 
 __all__ = ["build_parser", "main"]
 
@@ -27,8 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser_for(argv).parse_args(argv)
     try:
         return int(args.func(args))
     except InputError as exc:

@@ -2,17 +2,23 @@
 
 To add commands, write a module in ``engine/cli/`` with ``add_parser(subparsers)``
 (it adds its subcommands, each with ``set_defaults(func=...)`` taking the parsed
-arguments and returning the exit code) and name it in :data:`COMMAND_GROUPS`.
+arguments and returning the exit code), name it in :data:`COMMAND_GROUPS` and its commands
+in :data:`COMMANDS`.
+
+A command line that names one command builds only that command's group
+(:func:`parser_for`): a cold ``subsidy check`` does not import the web's, the store's or the
+rule tools' modules. ``--help``, an unknown command or none at all builds every group.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from importlib import import_module
 
 from .. import __version__
 
-__all__ = ["COMMAND_GROUPS", "build_parser"]
+__all__ = ["COMMANDS", "COMMAND_GROUPS", "build_parser", "command_named", "parser_for"]
 
 # The command groups, in the order `subsidy --help` lists them: the registration point.
 COMMAND_GROUPS = (
@@ -27,8 +33,31 @@ COMMAND_GROUPS = (
     "web",
 )
 
+COMMANDS = {
+    "check": "check",
+    "screen": "screen",
+    "verify": "audit",
+    "replay": "audit",
+    "settle": "review",
+    "show": "review",
+    "report": "review",
+    "queue": "review",
+    "migrate": "migrate",
+    "store": "store_commands",
+    "rules": "rules_commands",
+    "programmes": "rules_commands",
+    "impact": "impact",
+    "serve": "web",
+    "users": "web",
+}
+"""Each command and the group that adds it (``tests/test_cli_options.py`` holds this table to
+what the groups add)."""
 
-def build_parser() -> argparse.ArgumentParser:
+_RULES_OPTION = ("--r", "--ru", "--rul", "--rule", "--rules")  # argparse takes any unique prefix
+
+
+def build_parser(groups: Sequence[str] = COMMAND_GROUPS) -> argparse.ArgumentParser:
+    """The parser with the commands of ``groups`` (every group by default)."""
     parser = argparse.ArgumentParser(
         prog="subsidy",
         description="Eligibility of applications under Puyang's IP-incentive plan (濮政〔2022〕19号).",
@@ -41,6 +70,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in COMMAND_GROUPS:
+    for group in groups:
         import_module(f"{__package__}.{group}").add_parser(sub)
     return parser
+
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, read as argparse reads the options before it (``--rules DIR``,
+    ``--rules=DIR``, or a prefix of it); None when anything else comes first (``--help``,
+    ``--version``, an unknown option, ``--``) or no known command is named."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token in _RULES_OPTION:
+            skip = True
+        elif token.startswith("--r") and token.partition("=")[0] in _RULES_OPTION:
+            continue
+        elif token.startswith("-"):
+            return None
+        else:
+            return token if token in COMMANDS else None
+    return None
+
+
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser for this command line: only the named command's group, else every group."""
+    command = command_named(argv)
+    return build_parser((COMMANDS[command],) if command else COMMAND_GROUPS)
