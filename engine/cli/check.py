@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import dumps
+from .common import collector_paused, dumps
 from .what_if import add_set_option, with_settings
 
 
@@ -20,12 +20,13 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..rulebook import load_rulebook
-    from ..services import check_file
+    with collector_paused():
+        from ..rulebook import load_rulebook
+        from ..services import check_file
 
-    checked = check_file(args.file, with_settings(load_rulebook(args.rules), args))
-    if args.format == "json":
-        print(dumps(checked.json(args.lang), indent=2))
-    else:
-        sys.stdout.write(checked.text(args.lang))
+        checked = check_file(args.file, with_settings(load_rulebook(args.rules), args))
+        if args.format == "json":
+            print(dumps(checked.json(args.lang), indent=2))
+        else:
+            sys.stdout.write(checked.text(args.lang))
     return 0

@@ -7,6 +7,8 @@ import gc
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pydantic_core
@@ -17,6 +19,7 @@ __all__ = [
     "MAX_WORKERS",
     "Progress",
     "add_db",
+    "collector_paused",
     "csv_text",
     "dumps",
     "open_db",
@@ -89,6 +92,21 @@ def tune_gc() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 50, 50)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """One short command: the cyclic garbage collector off while it runs, as it was after.
+    A cold ``check`` allocates a few hundred thousand objects importing and building its
+    models, and nothing it makes needs collecting before it exits: the collector's passes
+    over that young heap cost some 10 % of its CPU."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Progress:

@@ -60,7 +60,7 @@ YDate = Annotated[date, BeforeValidator(_date)]
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(_Spec):
