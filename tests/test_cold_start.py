@@ -4,6 +4,7 @@ command's group alone, and a cached rulebook spares the rule-file reading and ch
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -107,3 +108,16 @@ def test_a_check_prints_the_same_json_from_the_cache_as_from_the_rule_files(tmp_
         )
         runs.append(json.loads(done.stdout))
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_a_check_in_a_running_program_leaves_its_collector_as_it_was(capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a process that ends with the command freezes what it made out of the collector."""
+    frozen = gc.get_freeze_count()
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert main(["check", str(SAMPLE)]) == 0
+            assert gc.isenabled() is enabled and gc.get_freeze_count() == frozen
+        finally:
+            gc.enable()
+    assert capsys.readouterr().out

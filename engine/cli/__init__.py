@@ -22,13 +22,17 @@ __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command ``argv`` names (default: this process's command line, which then ends
+    with the command); its exit code."""
     with shown_streams():
         return _run(argv)
 
 
 def _run(argv: Sequence[str] | None) -> int:
+    process_ends = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser_for(argv).parse_args(argv)
+    args.process_ends = process_ends
     try:
         return int(args.func(args))
     except InputError as exc:

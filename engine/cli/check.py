@@ -20,7 +20,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with collector_paused():
+    with collector_paused(process_ends=getattr(args, "process_ends", False)):
         from ..rulebook import load_rulebook
         from ..services import check_file
 
