@@ -227,3 +227,14 @@ def test_only_the_newest_entries_are_kept(where: Path, rules: Path, monkeypatch:
         os.utime(written, ns=(i, i))  # written in this order, whatever the clock's resolution
     kept = [p.name.partition("-")[0] for p in entries(where)]
     assert sorted(kept) == sorted(versions[1:])
+
+
+def test_an_engine_without_its_source_caches_nothing(
+    where: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Which code wrote an entry is told by the engine's source; without it, no entry is trusted."""
+    monkeypatch.setattr(cache, "_PACKAGE", tmp_path / "installed-without-source")
+    monkeypatch.setattr(cache, "_code_digest", None)
+    assert cache.code_digest() is None
+    assert same_ruleset(load_ruleset_cached(RULESET), load_ruleset(RULESET))
+    assert not where.exists()

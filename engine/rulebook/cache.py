@@ -43,7 +43,7 @@ MAX_ENTRIES = 32
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # the code whose change may change a loaded ruleset: a cache written by other code is a miss
-_CODE = ("rulebook", "model", "yamlio", "money.py", "errors.py", "privacy.py")
+_CODE = ("__init__.py", "rulebook", "model", "yamlio", "money.py", "errors.py", "privacy.py")
 _code_digest: str | None = None
 
 
@@ -57,15 +57,23 @@ def cache_dir() -> Path | None:
     return Path(platformdirs.user_cache_dir("subsidy-engine", appauthor=False))
 
 
-def code_digest() -> str:
-    """SHA-256 of the engine's source that builds a ruleset (worked out once a process)."""
+def code_digest() -> str | None:
+    """SHA-256 of the engine's source that builds a ruleset, its release number included
+    (worked out once a process); None where that source cannot be read (an engine installed
+    without its ``.py`` files): no cache then."""
     global _code_digest
     if _code_digest is None:
-        digest = hashlib.sha256(f"{FORMAT}".encode())
-        for name in _CODE:
-            path = _PACKAGE / name
-            for source in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+        digest = hashlib.sha256(str(FORMAT).encode())
+        sources = [
+            source
+            for name in _CODE
+            for source in (sorted((_PACKAGE / name).glob("*.py")) if (_PACKAGE / name).is_dir() else [_PACKAGE / name])
+        ]
+        try:
+            for source in sources:
                 digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        except OSError:
+            return None
         _code_digest = digest.hexdigest()
     return _code_digest
 
@@ -85,8 +93,8 @@ def load_ruleset_cached(folder: str | Path) -> Ruleset:
         return load_ruleset(folder)  # says what is wrong
     files = read_folder(folder)
     version = ruleset_version(files)
-    where = cache_dir()
-    entry = where / f"{version.removeprefix('sha256:')[:40]}-{code_digest()[:16]}.json" if where else None
+    where, code = cache_dir(), code_digest()
+    entry = where / f"{version.removeprefix('sha256:')[:40]}-{code[:16]}.json" if where and code else None
     ruleset = _read(entry, version, files) if entry else None
     if ruleset is None:
         from .loader import load_ruleset_files
@@ -128,8 +136,8 @@ def _write(entry: Path, ruleset: Ruleset) -> None:
         body = encode_ruleset(ruleset)
         if not same_ruleset(decode_ruleset(body, ruleset.files), ruleset):
             return
-    except TypeError:
-        return  # a value the vocabulary does not hold: this ruleset is not cached
+    except Exception:  # noqa: BLE001 - a value the vocabulary does not hold: not cached, never an error
+        return
     data = json.dumps(_header(ruleset.version, body)).encode() + b"\n" + body
     partial = entry.with_name(f".{entry.name}.{os.getpid()}")
     try:
