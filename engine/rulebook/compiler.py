@@ -17,6 +17,11 @@ durable_rules 2.0.28 is measured to be safe:
   claims, each its own fact with a small id checked to hash apart from the others),
   deleted once its agenda is drained; only one session is ever live; no background
   threads: the agenda is drained synchronously through the engine's C interface;
+* every rule is registered with ``cap`` (:data:`SESSION_FACTS`): a rule that fires on many
+  facts of a session delivers them all in one agenda entry, so a session costs one round trip
+  per rule that fired, not one per firing (measured: the engine stage 82 → 56 µs per
+  application); no rule reads another's firing, so batching the deliveries changes nothing
+  of what fires;
 * each programme of each ruleset version is registered as its own engine
   ruleset, ``<id>@sha256:…/<programme>``, so versions live side by side in one
   process and a claim only meets its own programme's rules;
@@ -28,7 +33,7 @@ inlined when the pattern fits the engine's expression limit; otherwise the
 derived verdict is decided in an earlier *stage* and recorded in the next
 stage's fact (``derived_``) for the criterion's rules to read.
 
-The verdicts are read from the rules that fired. Anything but exactly one
+The verdicts are read from the rules that fired, as the engine delivers them. Anything but exactly one
 verdict per criterion raises :class:`EngineInconsistencyError`: a sabotaged or
 broken ruleset fails loudly instead of answering.
 """
@@ -38,6 +43,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -66,8 +72,16 @@ rules have fired. Measured: one session of 100 facts costs half what 100 session
 do, and memory stays flat over a million claims (``tests/test_engine_envelope.py``)."""
 
 
-# how an agenda entry ends for each fact id of a session: '…"id":7}}}' ends '":7}}}', '…"id":42}}}' ':42}}}'
-_TAILS = {f'"id":{number}}}}}}}'[-6:]: number for number in range(SESSION_FACTS)}
+# a frame of an agenda entry ends with its fact's id, the fact's last property: '…,"id":7}}' then
+# ',' or ']' (no key of the vocabulary is "id", and a quote inside a text is escaped)
+_FRAME_END = re.compile(r'"id":(\d+)\}\}[,\]]')
+
+
+def _capped(definition: dict[str, Any]) -> dict[str, Any]:
+    """The rules as registered: each delivers every fact it matched in a session in one agenda
+    entry (``cap``), so a session of :data:`SESSION_FACTS` claims costs one round trip per rule
+    that fired rather than one per firing."""
+    return {name: {**rule, "cap": SESSION_FACTS} for name, rule in definition.items()}
 
 
 class _EngineProgram:
@@ -80,7 +94,7 @@ class _EngineProgram:
         # what each rule's firing says: ((kind, item), status), looked up by rule name
         self.verdict_of = {rule: ((key.kind, key.item), key.status) for rule, key in plan.meaning.items()}
         self._stages: dict[tuple[Item, ...], tuple[frozenset[Item], tuple[tuple[Item, str], ...]]] = {}
-        text = json.dumps(plan.definition, ensure_ascii=False, sort_keys=True)
+        text = json.dumps(_capped(plan.definition), ensure_ascii=False, sort_keys=True)
         try:
             self.handle = _core.create_ruleset(name, text)
         except Exception as exc:  # durable raises bare Exceptions with codes only
@@ -147,10 +161,10 @@ class CompiledRuleset:
                         message["derived_"] = dict(derived[i])
                     messages.append(message)
                 for start in range(0, len(todo), SESSION_FACTS):
+                    members_now = todo[start : start + SESSION_FACTS]
+                    asked = [stages[i][stage] for i in members_now]
                     fired = _fire_all(engine.handle, messages[start : start + SESSION_FACTS])
-                    for i, names in zip(todo[start : start + SESSION_FACTS], fired, strict=True):
-                        items = stages[i][stage]
-                        found = _read(names, engine, items)
+                    for i, items, found in zip(members_now, asked, _read_session(fired, engine, asked), strict=True):
                         out[i].update(found)
                         for slot, key in engine.derived_in(items):
                             derived.setdefault(i, {})[key] = found[slot]
@@ -162,13 +176,14 @@ class CompiledRuleset:
 def _fire(handle: int, message: dict[str, Any]) -> list[str]:
     """Assert one fact in its own session, drain the agenda, delete the session: the
     names of the rules that fired."""
-    return _fire_all(handle, [message])[0]
+    return list(_fire_all(handle, [message]))
 
 
-def _fire_all(handle: int, messages: list[dict[str, Any]]) -> list[list[str]]:
+def _fire_all(handle: int, messages: list[dict[str, Any]]) -> dict[str, list[int]]:
     """Assert the facts in one new session, drain the agenda once, delete the session:
-    for each fact, the names of the rules that fired on it."""
-    fired: list[list[str]] = [[] for _ in messages]
+    the names of the rules that fired, each with the facts (by their number in ``messages``)
+    it fired on, once per firing."""
+    fired: dict[str, list[int]] = {}
     with _LOCK:  # the C core is not re-entrant across sessions
         sid = f"{_PREFIX}-{next(_SIDS)}"
         for number, message in enumerate(messages):
@@ -187,12 +202,10 @@ def _fire_all(handle: int, messages: list[dict[str, Any]]) -> list[list[str]]:
             if started is not None:
                 pending = started[1]
                 while pending:
-                    # the agenda entry is {"<rule name>":{"m":{…the fact…,"sid":"…","id":N}}}; rule
-                    # names are plain ASCII, and the id is the fact's last property
-                    known = _TAILS.get(pending[-6:])
-                    # (else the long way: the engine writes the fact back as it was given)
-                    number = known if known is not None else int(pending[pending.rindex('"id":') + 5 :].rstrip("}"))
-                    fired[number].append(pending[2 : pending.index('"', 2)])
+                    # the agenda entry is {"<rule name>":[{"m":{…a fact…,"sid":"…","id":N}},…]}: one
+                    # rule (names are plain ASCII) and every fact of the session it matched
+                    numbers = fired.setdefault(pending[2 : pending.index('"', 2)], [])
+                    numbers += map(int, _FRAME_END.findall(pending))
                     pending = _core.complete_and_start_action(handle, state)
         except Exception as exc:
             raise EngineInconsistencyError(f"durable_rules failed while firing rules: {describe(exc)}") from None
@@ -204,36 +217,56 @@ def _fire_all(handle: int, messages: list[dict[str, Any]]) -> list[list[str]]:
     return fired
 
 
-def _read(fired: list[str], engine: _EngineProgram, items: tuple[Item, ...]) -> dict[Item, str]:
-    """The verdicts of one stage; anything but one verdict per expected item is a fault."""
-    if SEEN not in fired:
-        raise EngineInconsistencyError("the catch-all rule did not fire: the claim was not evaluated", {"fired": fired})
+def _read_session(
+    fired: dict[str, list[int]], engine: _EngineProgram, asked: list[tuple[Item, ...]]
+) -> list[dict[Item, str]]:
+    """The verdicts of one session, for each of its facts (``asked``: the items each fact's
+    stage decides); anything but one verdict per expected item is a fault."""
+    out: list[dict[Item, str]] = [{} for _ in asked]
+    seen = set(fired.get(SEEN, ()))
     verdict_of = engine.verdict_of
-    out: dict[Item, str] = {}
-    for name in fired:
+    for name, numbers in fired.items():
         if name == SEEN:
             continue
         found = verdict_of.get(name)
         if found is None:
-            raise EngineInconsistencyError(f"an unknown rule {name} fired in {engine.name}", {"fired": fired})
-        slot, status = found
-        earlier = out.get(slot)
-        if earlier is not None and earlier != status:
             raise EngineInconsistencyError(
-                f"{slot[0]} '{slot[1]}' got two verdicts: {earlier} and {status}", {"fired": fired}
+                f"an unknown rule {name} fired in {engine.name}", {"fired": _names(fired, numbers[0])}
             )
-        # an $or whose branches both hold fires its rule once per branch: same verdict
-        out[slot] = status
-    if out.keys() != engine.expected(items):
-        missing = [item for item in items if item not in out]
-        if missing:
-            kind, item = missing[0]
-            message = f"{kind} '{item}' of {engine.name} got no verdict from the engine"
-        else:
-            kind, item = sorted(set(out) - set(items))[0]
-            message = f"{kind} '{item}' was decided at the wrong stage"
-        raise EngineInconsistencyError(message, {"fired": fired})
+        slot, status = found
+        for number in numbers:
+            # an $or whose branches both hold fires its rule once per branch: same verdict
+            earlier = out[number].setdefault(slot, status)
+            if earlier != status:
+                raise EngineInconsistencyError(
+                    f"{slot[0]} '{slot[1]}' got two verdicts: {earlier} and {status}",
+                    {"fired": _names(fired, number)},
+                )
+    for number, (found_now, items) in enumerate(zip(out, asked, strict=True)):
+        if number not in seen:
+            raise EngineInconsistencyError(
+                "the catch-all rule did not fire: the claim was not evaluated", {"fired": _names(fired, number)}
+            )
+        if found_now.keys() != engine.expected(items):
+            _check(found_now, engine, items, _names(fired, number))
     return out
+
+
+def _names(fired: dict[str, list[int]], number: int) -> list[str]:
+    """The rules that fired on one fact of a session (for the record of a fault)."""
+    return [name for name, numbers in fired.items() for n in numbers if n == number]
+
+
+def _check(out: dict[Item, str], engine: _EngineProgram, items: tuple[Item, ...], fired: list[str]) -> None:
+    """A fact's verdicts that are not exactly its stage's items: the fault, named."""
+    missing = [item for item in items if item not in out]
+    if missing:
+        kind, item = missing[0]
+        message = f"{kind} '{item}' of {engine.name} got no verdict from the engine"
+    else:
+        kind, item = sorted(set(out) - set(items))[0]
+        message = f"{kind} '{item}' was decided at the wrong stage"
+    raise EngineInconsistencyError(message, {"fired": fired})
 
 
 _COMPILED: dict[str, CompiledRuleset] = {}
