@@ -7,6 +7,7 @@ read (in the application's own terms). Money is always a decimal string.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, Decision
 from ..model import identifiers
 from ..rulebook import Ruleset
-from ..rulebook.facts import FACTS, plain_value
+from ..rulebook.facts import FACTS, FactSpec, plain_value
 from . import sentences
 from .words import is_zh
 
@@ -58,26 +59,48 @@ def criterion_static(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str
     return item, hint, specs
 
 
+_PLAIN: dict[tuple[int, str], tuple[Any, dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
+
+
+def _plain_of(spec: FactSpec) -> Callable[[Any], Any] | None:
+    """How an encoded value of this fact reads in the application's own terms (None: as it is)."""
+    if spec.type in ("date", "money"):
+        return lambda value: plain_value(spec, value)
+    return None
+
+
+def _prepared(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
+    """:func:`criterion_static`, with each fact's conversion to plain terms chosen once."""
+    key = (id(c.criterion), lang)
+    entry = _PLAIN.get(key)
+    if entry is not None and entry[0] is c.criterion:
+        return entry[1], entry[2], entry[3]
+    item, hint, specs = criterion_static(c, lang)
+    plains = tuple((path, _plain_of(spec)) for path, spec in specs)
+    _PLAIN[key] = (c.criterion, item, hint, plains)
+    return item, hint, plains
+
+
 def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> dict[str, Any]:
     zh = is_zh(lang)
     criteria = []
     explanations: dict[int, str] = {}
-    plain: dict[str, Any] = {}  # each fact in the application's own terms, once per claim
+    plain: dict[str, Any] = {}  # each converted fact in the application's own terms, once per claim
+    explanation = sentences.explanation
     for c in decision.criteria:
-        static, hint, specs = criterion_static(c, lang)
-        said = sentences.explanation(c, ruleset, when, lang)
+        static, hint, plains = _prepared(c, lang)
+        said = explanation(c, ruleset, when, lang)
         explanations[id(c)] = said
         fact = c.fact
-        for path, spec in specs:
-            if path not in plain:
-                plain[path] = plain_value(spec, fact.get(path))
-        item = {
-            **static,
-            "status": c.status,
-            "explanation": said,
-            "facts": {path: plain[path] for path, _ in specs},
-            "missing": list(c.missing),
-        }
+        facts = {}
+        for path, convert in plains:
+            value = fact.get(path)
+            if convert is not None and value is not None:
+                value = plain.get(path)
+                if value is None:
+                    value = plain[path] = convert(fact[path])
+            facts[path] = value
+        item = {**static, "status": c.status, "explanation": said, "facts": facts, "missing": list(c.missing)}
         if c.review:
             item["review"] = True
         if c.earlier:

@@ -9,16 +9,18 @@ never executed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from ..evaluation.decision import ELIGIBLE, INELIGIBLE, MET, NEEDS_REVIEW, NOT_MET, CriterionResult, Decision
 from ..money import format_yuan
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
 from ..rulebook.facts import FACTS
-from .words import SELF_CHECK_NOTE, is_zh, missing_words, ref_text, show_param, show_value
+from .words import SELF_CHECK_NOTE, is_zh, missing_words, ref_text, show_param, value_shower
 
 __all__ = ["arithmetic_line", "closing_lines", "criterion_explanation", "decision_summary", "explanation"]
 
@@ -36,24 +38,85 @@ def _compiled(template: str) -> tuple[str, tuple[str, ...]]:
 _PARAM_TEXT: dict[tuple[str, str, date, str], str] = {}
 
 
-def _fill(template: str, result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
-    text, holes = _compiled(template)
-    if not holes:
-        return template
-    fact = result.fact
-    values = []
-    for hole in holes:
-        if hole.startswith("param:"):
-            key = (ruleset.version, hole, when, lang)
-            shown = _PARAM_TEXT.get(key)
-            if shown is None:
-                if len(_PARAM_TEXT) > 50_000:
-                    _PARAM_TEXT.clear()
-                shown = _PARAM_TEXT[key] = show_param(ruleset, hole[6:], when, lang)
-            values.append(shown)
-        else:
-            values.append(show_value(hole, fact.get(hole), lang, ruleset.divisions))
-    return text.format(*values)
+def _param_text(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
+    key = (ruleset.version, name, when, lang)
+    shown = _PARAM_TEXT.get(key)
+    if shown is None:
+        if len(_PARAM_TEXT) > 50_000:
+            _PARAM_TEXT.clear()
+        shown = _PARAM_TEXT[key] = show_param(ruleset, name, when, lang)
+    return shown
+
+
+Words = Callable[[dict[str, Any], date], str]
+"""A criterion's words for one status, prepared: a function of the claim's fact and the
+submission date (for the parameters in force)."""
+
+_WORDS: dict[tuple[int, str, bool, str], tuple[Any, Ruleset, Words]] = {}
+
+
+def _words(result: CriterionResult, ruleset: Ruleset, lang: str) -> Words:
+    """The words of ``result``'s criterion for its status, prepared once per ruleset: the
+    template parsed into a format string and a function per hole, or the label and a
+    function per fact shown."""
+    criterion, status, review = result.criterion, result.status, result.review
+    key = (id(criterion), status, review, lang)
+    found = _WORDS.get(key)
+    if found is not None and found[0] is criterion and found[1] is ruleset:
+        return found[2]
+    words = _prepare(result, ruleset, lang)
+    _WORDS[key] = (criterion, ruleset, words)
+    return words
+
+
+def _param_fill(ruleset: Ruleset, name: str, lang: str) -> Words:
+    return lambda fact, when: _param_text(ruleset, name, when, lang)
+
+
+def _fact_fill(path: str, show: Callable[[Any], str]) -> Words:
+    return lambda fact, when: show(fact.get(path))
+
+
+def _prepare(result: CriterionResult, ruleset: Ruleset, lang: str) -> Words:
+    zh = is_zh(lang)
+    template = getattr(result.explain, result.status)
+    if result.review and result.explain.not_met is not None:
+        template = result.explain.not_met
+    if template is not None:
+        written = template.zh if zh else template.en
+        text, holes = _compiled(written)
+        if not holes:
+            return lambda fact, when: written  # type: ignore[misc]
+        fills = tuple(
+            _param_fill(ruleset, hole[6:], lang)
+            if hole.startswith("param:")
+            else _fact_fill(hole, value_shower(hole, lang, ruleset.divisions))
+            for hole in holes
+        )
+
+        def filled(fact: dict[str, Any], when: date) -> str:
+            return text.format(*[fill(fact, when) for fill in fills])
+
+        return filled
+    label = result.label.zh if zh else result.label.en
+    shown_facts = tuple(
+        (path, FACTS[path].zh if zh else FACTS[path].en, value_shower(path, lang, ruleset.divisions))
+        for path in result.criterion.facts
+        if FACTS[path].scope != "ledger"
+    )
+    joiner = "，" if zh else ", "
+    if result.status == MET:
+        head, open_, close = label, ("（" if zh else " ("), ("）" if zh else ")")
+    elif result.status == NOT_MET:
+        head, open_, close = (f"不满足“{label}”" if zh else f"not met: {label}"), ("：" if zh else ": "), ""
+    else:
+        head, open_, close = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}"), ("：" if zh else ": "), ""
+
+    def said(fact: dict[str, Any], when: date) -> str:
+        shown = joiner.join(f"{name} {show(fact.get(path))}" for path, name, show in shown_facts)
+        return f"{head}{open_}{shown}{close}" if shown else head
+
+    return said
 
 
 def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
@@ -62,40 +125,20 @@ def criterion_explanation(result: CriterionResult, ruleset: Ruleset, when: date,
 
 def explanation(result: CriterionResult, ruleset: Ruleset, when: date, lang: str, with_missing: bool = True) -> str:
     """One line: what the criterion found, from its template or its label and facts."""
-    zh = is_zh(lang)
-    template = getattr(result.explain, result.status)
-    if result.review and result.explain.not_met is not None:
-        template = result.explain.not_met
-    if template is not None:
-        text = _fill(template.zh if zh else template.en, result, ruleset, when, lang)
-    else:
-        label = result.label.zh if zh else result.label.en
-        shown = ("，" if zh else ", ").join(
-            f"{FACTS[p].zh if zh else FACTS[p].en} {show_value(p, v, lang, ruleset.divisions)}"
-            for p, v in result.facts.items()
-            if FACTS[p].scope != "ledger"
-        )
-        if result.status == MET:
-            text = label + (f"（{shown}）" if zh and shown else f" ({shown})" if shown else "")
-        elif result.status == NOT_MET:
-            text = (f"不满足“{label}”" if zh else f"not met: {label}") + (
-                f"：{shown}" if zh and shown else f": {shown}" if shown else ""
-            )
-        else:
-            text = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}") + (
-                f"：{shown}" if zh and shown else f": {shown}" if shown else ""
-            )
+    text = _words(result, ruleset, lang)(result.fact, when)
     if result.status == "unknown" and not result.missing:  # open for want of a parameter, not a fact
+        zh = is_zh(lang)
         for name in result.criterion.params:
             param = ruleset.parameters.get(name)
             if param is not None and param.unset is not None and ruleset.param_value(name, when) is UNSET:
                 text += f"；{param.unset.zh}" if zh else f"; {param.unset.en}"
     if result.earlier and result.status != MET:
+        zh = is_zh(lang)
         refs = ("、" if zh else "; ").join(f"{ref_text(r, lang)} {format_yuan(r.amount)}" for r in result.earlier)
         text += f"（见 {refs}）" if zh else f" (see {refs})"
     if result.missing and with_missing:
         gap = missing_words(result.missing, lang)
-        text += f"（缺少{gap}）" if zh else f" (missing {gap})"
+        text += f"（缺少{gap}）" if is_zh(lang) else f" (missing {gap})"
     return text
 
 

@@ -9,6 +9,7 @@ own (kinds of patent, seller types, outcomes); countries are named by ISO 3166-1
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
     "show_division",
     "show_param",
     "show_value",
+    "value_shower",
 ]
 
 VALUE_LABELS: dict[str, tuple[str, str]] = {
@@ -81,26 +83,73 @@ def reads_the_record(facts: Any) -> bool:
 def show_value(path: str, value: Any, lang: str, places: Gazetteer | None = None) -> str:
     """A fact value as a person reads it (a division with its name from ``places``,
     the ruleset's divisions, when given)."""
+    return value_shower(path, lang, places)(value)
+
+
+_SHOWERS: dict[tuple[str, str, int], tuple[Gazetteer | None, Callable[[Any], str]]] = {}
+
+
+def value_shower(path: str, lang: str, places: Gazetteer | None = None) -> Callable[[Any], str]:
+    """:func:`show_value` for one fact path, language and gazetteer, made once: a function of
+    the value alone (what the fact's type decides is decided here, not per value)."""
+    key = (path, lang, id(places))
+    found = _SHOWERS.get(key)
+    if found is not None and found[0] is places:
+        return found[1]
+    shower = _shower(path, lang, places)
+    _SHOWERS[key] = (places, shower)
+    return shower
+
+
+def _shower(path: str, lang: str, places: Gazetteer | None) -> Callable[[Any], str]:
     zh = is_zh(lang)
-    if value is None:
-        return "（未提供）" if zh else "(not given)"
+    absent = "（未提供）" if zh else "(not given)"
     spec = FACTS[path]
+    shown: Callable[[Any], str]
     if spec.type == "date":
-        return decode_date(value)
-    if spec.type == "money":
-        return format_yuan(from_fen(value))
-    if spec.type == "bool":
-        return ("是" if value else "否") if zh else ("yes" if value else "no")
-    if spec.type == "enum":
-        labels = VALUE_LABELS.get(value) or ENUM_LABELS.get(value)
-        return labels[0 if zh else 1] if labels else str(value)
-    if spec.type == "division":
-        return show_division(value, lang, places)
-    if path == "seller.country":
-        return country_name(value, lang)
-    if spec.type == "text_list":
-        return ("、" if zh else ", ").join(value)
-    return _LINE_BREAKS.sub(" ", str(value))  # a statement over several lines, shown on the sentence's one
+        shown = decode_date
+    elif spec.type == "money":
+
+        def shown(value: Any) -> str:
+            return format_yuan(from_fen(value))
+
+    elif spec.type == "bool":
+        yes, no = ("是", "否") if zh else ("yes", "no")
+
+        def shown(value: Any) -> str:
+            return yes if value else no
+
+    elif spec.type == "enum":
+
+        def shown(value: Any) -> str:
+            labels = VALUE_LABELS.get(value) or ENUM_LABELS.get(value)
+            return labels[0 if zh else 1] if labels else str(value)
+
+    elif spec.type == "division":
+
+        def shown(value: Any) -> str:
+            return show_division(value, lang, places)
+
+    elif path == "seller.country":
+
+        def shown(value: Any) -> str:
+            return country_name(value, lang)
+
+    elif spec.type == "text_list":
+        joiner = "、" if zh else ", "
+
+        def shown(value: Any) -> str:
+            return joiner.join(value)
+
+    else:
+
+        def shown(value: Any) -> str:
+            return _LINE_BREAKS.sub(" ", str(value))  # a statement over several lines, shown on the sentence's one
+
+    def show(value: Any) -> str:
+        return absent if value is None else shown(value)
+
+    return show
 
 
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
