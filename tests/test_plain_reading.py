@@ -10,17 +10,20 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine import load_rulebook
 from engine.errors import ApplicationError
 from engine.generate import generate_many
-from engine.reading import LineReader, iter_sources, read_record, read_validated
+from engine.reading import Entry, LineReader, Source, iter_sources, read_record, read_validated
 from engine.reading.limits import MAX_TEXT_CHARS, MAX_VALUES
-from engine.reading.plain import PLAIN_BYTES, load_plain, plain_application
+from engine.reading.plain import PLAIN_BYTES, _has_control, load_plain, plain_application
 from engine.store import record_json
 
 RULEBOOK = load_rulebook()
@@ -160,3 +163,26 @@ def test_records_bent_by_hand_read_the_same_either_way(tmp_path: Path) -> None:
             assert careful == one_pass, entry.source
     duplicate = lines[2].encode()
     assert plain_application(duplicate, RULEBOOK, "bent.jsonl", 3) is None
+
+
+@given(st.binary(max_size=64), st.sampled_from([b"", b"\x00", b"\x1f", b"\x7f", b"\xc2\x80", b"\xc2\x9f", b"\xc2\xa0"]))
+def test_a_control_character_is_found_as_the_pattern_finds_it(data: bytes, mark: bytes) -> None:
+    """The quick look for control characters (C0, DEL, C1 in UTF-8) finds exactly what the
+    pattern of them finds, wherever they stand."""
+    pattern = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")
+    for text in (data, data + mark, mark + data, data[:3] + mark + data[3:]):
+        assert _has_control(text) == (pattern.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    "value, shown", [("yes", "'yes'"), (1, "1"), (0, "0"), ([True], "[True]"), ({"a": 1}, "{'a': 1}")]
+)
+def test_a_yes_or_no_that_is_not_one_is_refused_in_words_either_way(value: Any, shown: str) -> None:
+    data = copy.deepcopy(next(iter(generate_many(1, seed=11))))
+    data["applicant"]["infringement_record"] = value
+    for ascii_only in (False, True):  # straight from the bytes; escaped, so the careful way
+        line = json.dumps(data, ensure_ascii=ascii_only).encode()
+        with pytest.raises(ApplicationError) as caught:
+            read_validated(Entry(Source("batch.jsonl", 4, 0, len(line)), None, line), RULEBOOK)
+        problems = [(p.line, p.path, p.message) for p in caught.value.problems]
+        assert problems == [(4, "applicant.infringement_record", f"must be true or false, got {shown}")]

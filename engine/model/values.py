@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import BeforeValidator, Strict, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from ..errors import quoted
@@ -156,18 +156,12 @@ def from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:
     return fail(exc.message, exc.hint)
 
 
-def _strict_bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raise ValueError(f"must be true or false, got {quoted(value)}")
-
-
 Date = Annotated[date, BeforeValidator(parse_date)]
 Money = Annotated[Decimal, BeforeValidator(_money)]
 PositiveMoney = Annotated[Decimal, BeforeValidator(_positive_money)]
 Name = Annotated[str, BeforeValidator(_name)]
 DivisionCode = Annotated[str, BeforeValidator(_division)]
-Bool = Annotated[bool, BeforeValidator(_strict_bool)]
+Bool = Annotated[bool, Strict()]  # true or false only: refused as 'bool_type' (the reader says so in words)
 ApplicationId = Annotated[str, BeforeValidator(application_id)]
 
 

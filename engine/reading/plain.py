@@ -109,7 +109,15 @@ def _keys(value: Any) -> int:
 
 
 _LEAVES = (str, bool, type(None))
-_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]|\xc2[\x80-\x9f]")  # C0, DEL, C1 in UTF-8
+_C0_DEL = bytes(range(0x20)) + b"\x7f"
+_C1 = re.compile(rb"\xc2[\x80-\x9f]")  # in UTF-8
+
+
+def _has_control(data: bytes) -> bool:
+    """Whether ``data`` holds a control character (C0, DEL, C1): deleting the C0 and DEL bytes
+    in C and comparing lengths, then a C1 looked for only where its lead byte occurs (a regular
+    expression of both tried at every byte of a record: 10× slower)."""
+    return len(data.translate(None, _C0_DEL)) != len(data) or (b"\xc2" in data and _C1.search(data) is not None)
 
 
 def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> Application | None:
@@ -120,9 +128,9 @@ def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> 
     if (
         len(data) > PLAIN_BYTES
         or b"\\" in data
-        or _CONTROL_BYTES.search(data)  # a control character is refused by the careful way, with its field
+        or _has_control(data)  # a control character is refused by the careful way, with its field
         or len({id(r.divisions) for r in rulebook.rulesets}) != 1
-        or _SPACED_KEY.search(data)
+        or (b'" ' in data and _SPACED_KEY.search(data))  # (no other white space: it is a control character)
     ):
         return None
     try:

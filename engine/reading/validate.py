@@ -111,6 +111,8 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
             message = "an application needs at least one claim"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
             message = f"expected a mapping of fields, got {type(error['input']).__name__}"
+        elif kind == "bool_type":  # a Bool (strict: pydantic checks it without calling back into Python)
+            message = f"must be true or false, got {quoted(error['input'])}"
         elif kind in ("string_type",):
             message = f"expected text, got {quoted(error['input'])}"
         else:
