@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -192,3 +194,28 @@ def test_undefined_type_digits_are_rejected(digits, type_digit):
     digits = digits[:4] + str(type_digit) + digits[5:]
     err = reason(parse_patent_number, f"{digits}.{ref_patent_check(digits)}")
     assert err.message.startswith(f"type digit {type_digit} is not a CNIPA patent type")
+
+
+@given(
+    st.from_regex(r"ZL[0-9]{4}[0-9][0-9]{7}\.[0-9X]", fullmatch=True)
+    | st.from_regex(r"ZL20[0-9]{2}[12389][0-9]{7}\.[0-9X]", fullmatch=True)
+    | st.sampled_from(["ZL202310397744.0", "ZL200310000000.0", "ZL200210397744.1", "ZL202340397744.6"])
+)
+def test_the_canonical_form_is_read_quickly_as_the_careful_reading_reads_it(number: str) -> None:
+    """A number in the form the engine writes is checked without the careful reading's steps
+    (spaces, full-width characters, prefixes): the same number, or the same refusal."""
+    from engine.model.patent_numbers import _parse_patent_number
+
+    def outcome(parse: Any) -> Any:
+        try:
+            return parse(number)
+        except IdentifierError as exc:
+            return (exc.message, exc.hint)
+
+    assert outcome(parse_patent_number.__wrapped__) == outcome(_parse_patent_number)
+    assert patent_check_digit(number[2:14]) == ref_patent_check(number[2:14])
+
+
+@given(st.from_regex(r"[0-9]{1,30}", fullmatch=True))
+def test_the_check_digit_of_any_run_of_digits_is_the_reference_one(digits: str) -> None:
+    assert patent_check_digit(digits) == ref_patent_check(digits)

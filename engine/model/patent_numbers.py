@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import cycle
+from itertools import cycle, islice
 from operator import mul
 
 from ..errors import quoted
@@ -27,6 +27,9 @@ KIND_BY_TYPE_DIGIT: dict[int, str] = {
     9: "utility_model",
 }
 _PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
+_ZERO = ord("0")
+_CHECK_CHAR = "0123456789X"
+_CANONICAL = re.compile(r"ZL([0-9]{4})([0-9])([0-9]{7})\.([0-9X])")  # as the engine writes it, from 2003
 _PATENT_SHAPE = re.compile(r"([0-9]+)(\.[0-9X]|X)?")
 _TYPE_HINT = "type digits: 1 invention, 2 utility model, 3 design, 8 PCT invention, 9 PCT utility model"
 _FORM_HINT = (
@@ -56,8 +59,15 @@ def patent_check_digit(digits: str) -> str:
     text = require_text(digits, "patent digits")
     if not (text.isascii() and text.isdigit()):
         raise IdentifierError(f"a check digit is computed over digits only ({quoted(text, bare=True)})")
-    total = sum(map(mul, map(int, text), cycle(_PATENT_WEIGHTS)))
-    return "X" if total % 11 == 10 else str(total % 11)
+    return _check_digit(text)
+
+
+def _check_digit(digits: str) -> str:
+    """:func:`patent_check_digit` of ASCII digits: over their byte values, the sum of the
+    weights times ``"0"`` taken off (``"7"`` is byte 55, digit 7)."""
+    data = digits.encode("ascii")
+    total = sum(map(mul, data, cycle(_PATENT_WEIGHTS))) - _ZERO * sum(islice(cycle(_PATENT_WEIGHTS), len(data)))
+    return _CHECK_CHAR[total % 11]
 
 
 def _split_patent(text: str, shown: str) -> tuple[str, str | None]:
@@ -94,6 +104,18 @@ def parse_patent_number(value: str) -> PatentNumber:
     >>> p = parse_patent_number("zl95115608.x"); (p.number, p.year, p.kind)
     ('ZL95115608.X', 1995, 'invention')
     """
+    found = _CANONICAL.fullmatch(value) if type(value) is str else None
+    if found is not None:  # the canonical form, right: what the careful reading below returns, sooner
+        year, type_digit, serial, check = int(found[1]), int(found[2]), found[3], found[4]
+        kind = KIND_BY_TYPE_DIGIT.get(type_digit)
+        digits = found[1] + found[2] + serial
+        if year >= 2003 and kind is not None and serial != "0000000" and _check_digit(digits) == check:
+            return PatentNumber(value, value[2:], year, type_digit, kind, type_digit in (8, 9))
+    return _parse_patent_number(value)
+
+
+def _parse_patent_number(value: str) -> PatentNumber:
+    """:func:`parse_patent_number` of any form, every fault named."""
     shown = quoted(" ".join(plain(require_text(value, "a patent number")).split()), bare=True)
     text = compact(shown).upper()
     digits, check = _split_patent(text[2:] if text[:2] in ("ZL", "CN") else text, shown)
