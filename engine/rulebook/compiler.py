@@ -53,7 +53,7 @@ from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
 from .durable_errors import RETURN_CODES, describe
-from .facts import nested
+from .facts import nested, nesting
 from .patterns import derived_key
 from .plan import SEEN, Item, ProgramPlan, RuleKey, compile_program
 from .ruleset import Period, Ruleset
@@ -90,7 +90,7 @@ class _EngineProgram:
     def __init__(self, name: str, plan: ProgramPlan, facts: tuple[str, ...]) -> None:
         self.name = name
         self.plan = plan
-        self.facts = tuple((path, path.split(".")) for path in facts)
+        self.facts = nesting(facts)
         # what each rule's firing says: ((kind, item), status), looked up by rule name
         self.verdict_of = {rule: ((key.kind, key.item), key.status) for rule, key in plan.meaning.items()}
         self._stages: dict[tuple[Item, ...], tuple[frozenset[Item], tuple[tuple[Item, str], ...]]] = {}

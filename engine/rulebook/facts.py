@@ -29,6 +29,7 @@ __all__ = [
     "decode_date",
     "encode_date",
     "nested",
+    "nesting",
 ]
 
 FactType = Literal["date", "bool", "money", "count", "text", "enum", "division", "text_list", "category"]
@@ -289,18 +290,25 @@ def decode_date(value: int) -> str:
     return f"{text[:4]}-{text[4:6]}-{text[6:]}"
 
 
-def nested(fact: dict[str, Any], paths: tuple[tuple[str, list[str]], ...]) -> dict[str, Any]:
-    """The nested form of some facts, as the inference engine matches dotted paths."""
+def nested(fact: dict[str, Any], paths: tuple[tuple[str, tuple[str, ...], str], ...]) -> dict[str, Any]:
+    """The nested form of some facts, as the inference engine matches dotted paths; ``paths``:
+    each path with the objects it lies within and its own name (:func:`nesting`)."""
     out: dict[str, Any] = {}
-    for path, parts in paths:
-        value = fact.get(path)
+    get = fact.get
+    for path, within, name in paths:
+        value = get(path)
         if value is None:
             continue
         node = out
-        for part in parts[:-1]:
+        for part in within:
             node = node.setdefault(part, {})
-        node[parts[-1]] = value
+        node[name] = value
     return out
+
+
+def nesting(paths: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """The dotted ``paths`` split once for :func:`nested`."""
+    return tuple((path, tuple(path.split(".")[:-1]), path.split(".")[-1]) for path in paths)
 
 
 def application_field(path: str, claim_no: int) -> str | None:
