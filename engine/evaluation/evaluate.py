@@ -250,6 +250,9 @@ def _decide(
     fact, number, claim = a.fact, a.number, a.claim
     patent_refs, cap_refs = a.patent_refs, a.cap_refs
     criteria = []
+    limits = ((), patent_refs, cap_refs)
+    statuses = set()
+    all_missing: list[str] = []
     for criterion, key, reviewable, limit in _steps(ruleset, program.id, period):
         status = verdicts[key]
         review = reviewable and status == NOT_MET
@@ -258,13 +261,15 @@ def _decide(
         missing: tuple[str, ...] = ()
         if status == UNKNOWN and not review:
             missing = _missing(fact, criterion.facts, number)
-        earlier = patent_refs if limit == "once_per" else cap_refs if limit == "cap" else ()
-        criteria.append(CriterionResult(criterion, status, fact, missing, review, earlier))
+            for m in missing:
+                if m not in all_missing:
+                    all_missing.append(m)
+        statuses.add(status)
+        criteria.append(CriterionResult(criterion, status, fact, missing, review, limits[limit]))
     derived = tuple(
         DerivedResult(d, ruleset.derived[d].label, ruleset.derived[d].source, verdicts[("derived", d)])
         for d in program.derived
     )
-    statuses = {c.status for c in criteria}
     if NOT_MET in statuses:
         outcome = INELIGIBLE
     elif UNKNOWN in statuses:
@@ -278,11 +283,6 @@ def _decide(
         base = getattr(claim, program.award.base or "", None) if program.award.base else None
         terms = award_terms(ruleset, program, app.submitted_on, base, cap_refs)
         amount, maximums, arithmetic = terms.amount, terms.maximums, terms.arithmetic
-    all_missing: list[str] = []
-    for c in criteria:
-        for m in c.missing:
-            if m not in all_missing:
-                all_missing.append(m)
     return Decision(
         claim=number,
         program=program.id,
@@ -303,16 +303,17 @@ def _decide(
 
 
 _STEPS: dict[tuple[int, str, int], tuple[Any, ...]] = {}
+_LIMITS = {"once_per": 1, "cap": 2}  # which awards a limit counts: none, the patent's, the enterprise's
 
 
 def _steps(ruleset: Ruleset, program: str, period: Period) -> tuple[tuple[Any, tuple[str, str], bool, Any], ...]:
     """Per criterion in force: the criterion, its verdict key, whether a failure calls for review,
-    the limit it enforces (worked out once per ruleset, programme and period)."""
+    the awards its limit counts (:data:`_LIMITS`; worked out once per ruleset, programme and period)."""
     key = (id(ruleset), program, period.index)
     found = _STEPS.get(key)
     if found is None or found[0] is not ruleset:
         steps = tuple(
-            (c, ("criterion", c.id), c.on_fail == "needs_review", c.limit)
+            (c, ("criterion", c.id), c.on_fail == "needs_review", _LIMITS.get(c.limit or "", 0))
             for c in ruleset.active_criteria(program, period)
         )
         found = (ruleset, steps)
