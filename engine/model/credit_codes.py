@@ -119,7 +119,7 @@ def normalize_credit_code(value: str, *, strict: bool = False) -> str:
             f"check character should be {expected}, got {code[17]} ({code})",
             "re-copy the code from the business licence; one character is probably misread",
         )
-    if any(ch not in DIGITS for ch in code[2:8]):
+    if not (code[2:8].isascii() and code[2:8].isdigit()):  # the letters of the alphabet are ASCII
         raise IdentifierError(
             f"positions 3-8 must be digits (a division code), found {code[2:8]} ({code})", _CREDIT_HINT
         )

@@ -29,6 +29,7 @@ KIND_BY_TYPE_DIGIT: dict[int, str] = {
 _PATENT_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
 _ZERO = ord("0")
 _CHECK_CHAR = "0123456789X"
+_OFFSETS = tuple(_ZERO * sum(_PATENT_WEIGHTS[:n]) for n in range(len(_PATENT_WEIGHTS) + 1))
 _CANONICAL = re.compile(r"ZL([0-9]{4})([0-9])([0-9]{7})\.([0-9X])")  # as the engine writes it, from 2003
 _PATENT_SHAPE = re.compile(r"([0-9]+)(\.[0-9X]|X)?")
 _TYPE_HINT = "type digits: 1 invention, 2 utility model, 3 design, 8 PCT invention, 9 PCT utility model"
@@ -66,6 +67,8 @@ def _check_digit(digits: str) -> str:
     """:func:`patent_check_digit` of ASCII digits: over their byte values, the sum of the
     weights times ``"0"`` taken off (``"7"`` is byte 55, digit 7)."""
     data = digits.encode("ascii")
+    if len(data) <= len(_PATENT_WEIGHTS):  # every real number: the weights once, the offset looked up
+        return _CHECK_CHAR[(sum(map(mul, data, _PATENT_WEIGHTS)) - _OFFSETS[len(data)]) % 11]
     total = sum(map(mul, data, cycle(_PATENT_WEIGHTS))) - _ZERO * sum(islice(cycle(_PATENT_WEIGHTS), len(data)))
     return _CHECK_CHAR[total % 11]
 
