@@ -5,22 +5,24 @@ decision as the store keeps it (:func:`engine.store.bodies.stored_result`): the 
 explanations, facts and arithmetic in two arrangements. :func:`decision_texts` words and
 encodes each of them once — every criterion's explanation, the facts a claim read, what is
 missing, the earlier awards counted — and lays both texts out from those pieces and from
-what comes from the rule files alone (ids, clauses, labels, quotes, hints), encoded once per
-criterion. The texts are what serialising :func:`~engine.explain.contract.assessment_json`
-(with decision ids) and its stored form gives, byte for byte: the tests hold them to it.
+what comes from the rule files alone (ids, clauses, labels, quotes, hints, the facts a
+criterion reads), encoded once per criterion. The texts are what serialising
+:func:`~engine.explain.contract.assessment_json` (with decision ids) and its stored form
+gives, byte for byte: the tests hold them to it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic_core import to_json
 
 from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, Decision
+from ..money import from_fen
 from ..rulebook import Ruleset
-from ..rulebook.facts import FACTS, plain_value
+from ..rulebook.facts import FACTS, FactSpec, decode_date
 from . import sentences
 from .contract import applicant_json, criterion_static, maximums_json
 from .words import is_zh
@@ -29,6 +31,7 @@ __all__ = ["decision_texts", "encoded"]
 
 # what JSON escapes in a text (and lone surrogates, which UTF-8 cannot carry): else a text is itself, quoted
 _ESCAPED = re.compile('[\x00-\x1f"\\\\\ud800-\udfff]')
+_escaped = _ESCAPED.search
 
 
 def encoded(value: Any) -> str:
@@ -45,22 +48,44 @@ def encoded(value: Any) -> str:
     return to_json(value).decode("utf-8")
 
 
-_FRAGMENTS: dict[tuple[int, str], tuple[Any, str, str, str]] = {}
+def _fact_encoder(spec: FactSpec) -> Callable[[Any], str]:
+    """A fact's value (as the engine holds it, not None) in the application's terms, as JSON."""
+    if spec.type == "date":
+        return lambda value: '"' + decode_date(value) + '"'
+    if spec.type == "money":
+        return lambda value: '"' + str(from_fen(value)) + '"'
+    if spec.type == "bool":
+        return lambda value: "true" if value is True else "false" if value is False else encoded(value)
+    return encoded
 
 
-def _fragments(c: CriterionResult, lang: str) -> tuple[str, str, str]:
-    """A criterion's parts from the rule file alone, as JSON text: its object in the contract
-    up to ``"status":``, the same in the stored decision, and ``,"hint":…``."""
+class _Pieces:
+    """A criterion's parts from the rule file alone, as JSON text."""
+
+    __slots__ = ("criterion", "full", "stored", "hinted", "facts")
+
+    def __init__(self, c: CriterionResult, lang: str) -> None:
+        static, hint, _ = criterion_static(c, lang)
+        self.criterion = c.criterion
+        # its object in the contract up to the status's opening quote
+        self.full = "{" + ",".join(f"{encoded(k)}:{encoded(v)}" for k, v in static.items()) + ',"status":"'
+        # the same in the stored decision
+        self.stored = '{"id":' + encoded(c.id) + ',"clause":' + encoded(c.clause) + ',"status":"'
+        self.hinted = ',"hint":' + encoded(hint) + "}"
+        # each fact it reads, once, in order: (path, its value's encoder, '"path":')
+        seen = dict.fromkeys(c.criterion.facts)
+        self.facts = tuple((p, _fact_encoder(FACTS[p]), encoded(p) + ":") for p in seen)
+
+
+_PIECES: dict[tuple[int, str], _Pieces] = {}
+
+
+def _pieces(c: CriterionResult, lang: str) -> _Pieces:
     key = (id(c.criterion), lang)
-    found = _FRAGMENTS.get(key)
-    if found is not None and found[0] is c.criterion:
-        return found[1], found[2], found[3]
-    static, hint, _ = criterion_static(c, lang)
-    full = "{" + ",".join(f"{encoded(k)}:{encoded(v)}" for k, v in static.items()) + ',"status":'
-    stored = '{"id":' + encoded(c.id) + ',"clause":' + encoded(c.clause) + ',"status":'
-    hinted = ',"hint":' + encoded(hint)
-    _FRAGMENTS[key] = (c.criterion, full, stored, hinted)
-    return full, stored, hinted
+    found = _PIECES.get(key)
+    if found is None or found.criterion is not c.criterion:  # the cache holds the criterion: an id is never reused
+        found = _PIECES[key] = _Pieces(c, lang)
+    return found
 
 
 def _decision(
@@ -72,39 +97,68 @@ def _decision(
     stored_criteria: list[str] = []
     explained: dict[int, str] = {}
     shown: dict[str, str] = {}  # each fact the claim's criteria read, in the application's terms, as JSON
-    claim_facts: dict[str, str] = {}  # those given, in the order first read
+    claim_facts: list[str] = []  # those given, '"path":value', in the order first read
     for c in decision.criteria:
-        full, stored, hinted = _fragments(c, lang)
+        pieces = _pieces(c, lang)
         said = sentences.explanation(c, ruleset, when, lang)
         explained[id(c)] = said
-        common = '"' + c.status + '","explanation":' + encoded(said)
-        fact = c.fact
-        facts: dict[str, None] = {}
-        for path in c.criterion.facts:
-            text = shown.get(path)
-            if text is None:
-                value = plain_value(FACTS[path], fact.get(path))
-                text = shown[path] = encoded(value)
-                if value is not None:
-                    claim_facts[path] = text
-            facts['"' + path + '":' + text] = None
+        said = '"' + said + '"' if not _escaped(said) else to_json(said).decode("utf-8")
+        status = c.status
         missing = encoded(list(c.missing)) if c.missing else "[]"
         tail = ',"review":true' if c.review else ""
         if c.earlier:
             tail += ',"earlier_awards":' + encoded([r.to_json() for r in c.earlier])
-        if line:
-            full_criteria.append(
-                full
-                + common
-                + ',"facts":{'
-                + ",".join(facts)
-                + '},"missing":'
-                + missing
-                + tail
-                + ("" if c.status == MET else hinted)
-                + "}"
+        stored_criteria.append(
+            "".join(
+                (
+                    pieces.stored,
+                    status,
+                    '","explanation":',
+                    said,
+                    ',"missing":' + missing if c.missing else "",
+                    tail,
+                    "}",
+                )
             )
-        stored_criteria.append(stored + common + (',"missing":' + missing if c.missing else "") + tail + "}")
+        )
+        if line:
+            fact = c.fact
+            facts = []
+            for path, spec, key in pieces.facts:
+                text = shown.get(path)
+                if text is None:
+                    value = fact.get(path)
+                    if value is None:
+                        text = "null"
+                    else:
+                        text = spec(value)
+                        claim_facts.append(key + text)
+                    shown[path] = text
+                facts.append(key + text)
+            full_criteria.append(
+                "".join(
+                    (
+                        pieces.full,
+                        status,
+                        '","explanation":',
+                        said,
+                        ',"facts":{',
+                        ",".join(facts),
+                        '},"missing":',
+                        missing,
+                        tail,
+                        "}" if status == MET else pieces.hinted,
+                    )
+                )
+            )
+        else:
+            fact = c.fact
+            for path, spec, key in pieces.facts:
+                if path not in shown:
+                    value = fact.get(path)
+                    shown[path] = ""
+                    if value is not None:
+                        claim_facts.append(key + spec(value))
     amount = decision.amount if decision.amount is not None and decision.outcome != INELIGIBLE else None
     head = (
         '{"claim":'
@@ -138,19 +192,23 @@ def _decision(
         ]
         derived_full = ',"derived":' + encoded(labelled)
         derived_stored = ',"derived":' + encoded({d.id: d.status for d in decision.derived})
-    ident = ',"decision":' + encoded(decision_id) + "}"
-    full_text = head + ',"criteria":[' + ",".join(full_criteria) + "]" + rest + derived_full + ident if line else ""
-    stored_text = (
-        head
-        + rest
-        + ident[:-1]
-        + ',"criteria":['
-        + ",".join(stored_criteria)
-        + '],"facts":{'
-        + ",".join('"' + path + '":' + text for path, text in claim_facts.items())
-        + "}"
-        + derived_stored
-        + "}"
+    ident = ',"decision":' + encoded(decision_id)
+    full_text = (
+        "".join((head, ',"criteria":[', ",".join(full_criteria), "]", rest, derived_full, ident, "}")) if line else ""
+    )
+    stored_text = "".join(
+        (
+            head,
+            rest,
+            ident,
+            ',"criteria":[',
+            ",".join(stored_criteria),
+            '],"facts":{',
+            ",".join(claim_facts),
+            "}",
+            derived_stored,
+            "}",
+        )
     )
     return full_text, stored_text
 
@@ -180,21 +238,14 @@ def decision_texts(
         + encoded(applicant_json(assessment))
     )
     closing = ',"total":' + encoded(str(assessment.total)) + ',"engine":' + encoded(assessment.engine)
-    title = assessment.title.zh if is_zh(lang) else assessment.title.en
-    policy = {"document": assessment.document, "title": title, "in_force": assessment.in_force}
-    full_text = (
-        opening + ',"decisions":[' + ",".join(full) + "]" + about + ',"policy":' + encoded(policy) + closing + "}"
-        if line
-        else ""
-    )
-    stored_text = (
-        opening
-        + about
-        + closing
-        + ',"policy":{"in_force":'
-        + ("true" if assessment.in_force else "false")
-        + '},"decisions":['
-        + ",".join(stored)
-        + "]}"
-    )
+    if line:
+        title = assessment.title.zh if is_zh(lang) else assessment.title.en
+        policy = {"document": assessment.document, "title": title, "in_force": assessment.in_force}
+        full_text = "".join(
+            (opening, ',"decisions":[', ",".join(full), "]", about, ',"policy":', encoded(policy), closing, "}")
+        )
+    else:
+        full_text = ""
+    in_force = ',"policy":{"in_force":' + ("true" if assessment.in_force else "false") + '},"decisions":['
+    stored_text = "".join((opening, about, closing, in_force, ",".join(stored), "]}"))
     return full_text, stored_text

@@ -5,8 +5,8 @@ JSON, each claim with its decision id) and the record the store appends
 (:mod:`engine.store.records` defines its body and index rows). The decision is serialised
 once (:func:`~engine.explain.contract_text.decision_texts`): the record's body and the
 ``--format jsonl`` line are laid out from the same encoded explanations, facts and
-arithmetic; the index rows are read from the evaluation by the one rule of
-:mod:`engine.store.bodies`.
+arithmetic; the index rows are read from the evaluation, as the one rule of
+:mod:`engine.store.bodies` reads them from the body (the tests hold the two equal).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from functools import cached_property
 from typing import Any
 
 from ..evaluation import Assessment
-from ..evaluation.decision import INELIGIBLE
+from ..evaluation.decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW, UNKNOWN
 from ..explain import assessment_json
-from ..explain.contract import maximums_json
 from ..explain.contract_text import decision_texts
 from ..rulebook import Ruleset
 from ..store import NewRecord, decision_id
-from ..store.bodies import decision_body, new_decision_record
-from ..store.records import now
+from ..store.bodies import decision_body
+from ..store.records import DECISION, ONE_OFF, AwardRow, DecisionRow, IndexRows, now
 
 __all__ = ["RecordedDecision", "record_decision", "result_json"]
 
@@ -51,28 +50,39 @@ class RecordedDecision:
         return result_json(self.assessment, self.ruleset)
 
 
-def _indexed(assessment: Assessment, ids: list[str]) -> dict[str, Any]:
-    """What the index rows read of a stored decision (:func:`~engine.store.bodies.stored_result`),
-    taken from the evaluation: the same values, without the words."""
-    applicant: dict[str, Any] = {"name": assessment.applicant_name}
-    if assessment.credit_code:
-        applicant["credit_code"] = assessment.credit_code
-    decisions = []
+def _index(assessment: Assessment, ids: list[str], ruleset_id: str, division: str | None, digest: str) -> IndexRows:
+    """The index rows of the record, read from the evaluation: what
+    :func:`~engine.store.bodies.index_rows_of` reads of its body (the tests hold them equal)."""
+    application, name, code = assessment.application_id, assessment.applicant_name, assessment.credit_code or None
+    submitted = assessment.submitted_on.isoformat()
+    awards, rows = [], []
     for d, ident in zip(assessment.decisions, ids, strict=True):
-        amount = str(d.amount) if d.amount is not None and d.outcome != INELIGIBLE else None
-        one: dict[str, Any] = {
-            "claim": d.claim,
-            "program": d.program,
-            "outcome": d.outcome,
-            "amount": amount,
-            "maximums": maximums_json(d.maximums),
-            "decision": ident,
-            "criteria": [{"id": c.id, "status": c.status} for c in d.criteria],
-        }
-        if d.patent:
-            one["patent"] = d.patent
-        decisions.append(one)
-    return {"applicant": applicant, "submitted_on": assessment.submitted_on.isoformat(), "decisions": decisions}
+        outcome, patent = d.outcome, d.patent or None
+        amount = d.amount if outcome != INELIGIBLE else None
+        if amount is not None and outcome in (ELIGIBLE, NEEDS_REVIEW):
+            source = "decision" if outcome == ELIGIBLE else "pending"
+            awards.append(AwardRow(ident, application, ruleset_id, d.program, patent, code, name, amount, source))
+        kind = ONE_OFF if amount is not None else "maximums" if d.maximums else None
+        open_points = tuple(c.id for c in d.criteria if c.status == UNKNOWN) if outcome == NEEDS_REVIEW else ()
+        rows.append(
+            DecisionRow(
+                ident,
+                application,
+                d.claim,
+                ruleset_id,
+                d.program,
+                outcome,
+                amount,
+                kind,
+                patent,
+                code,
+                name,
+                division,
+                submitted,
+                open_points,
+            )
+        )
+    return IndexRows(digest, tuple(awards), tuple(rows))
 
 
 def record_decision(
@@ -103,6 +113,6 @@ def record_decision(
         stored_json,
         __version__,
     )
-    indexed = _indexed(assessment, ids)
-    record = new_decision_record(assessment.application_id, recorded_at, body, digest, indexed, ruleset.id, division)
+    index = _index(assessment, ids, ruleset.id, division, digest)
+    record = NewRecord(DECISION, assessment.application_id, assessment.application_id, recorded_at, body, index)
     return RecordedDecision(assessment, ruleset, line, record)

@@ -36,7 +36,6 @@ __all__ = [
     "decision_body",
     "decision_rows_of",
     "index_rows_of",
-    "new_decision_record",
     "new_settlement_record",
     "released_by",
     "stored_result",
@@ -208,28 +207,6 @@ def index_rows_of(content: dict[str, Any]) -> IndexRows:
         decisions=tuple(decision_rows_of(content)),
         releases=(released,) if released else (),
     )
-
-
-def new_decision_record(
-    application: str,
-    recorded_at: str,
-    body: str,
-    digest: str,
-    stored: dict[str, Any],
-    ruleset_id: str,
-    division: str | None,
-) -> NewRecord:
-    """A decision record ready to append, its index rows taken from the stored decision
-    and the applicant's division (no second parse of the body)."""
-    head = {
-        "type": DECISION,
-        "application": application,
-        "ruleset": {"id": ruleset_id},
-        "input": {"applicant": {"division": division}, "submitted_on": stored["submitted_on"]},
-        "result": stored,
-    }
-    index = IndexRows(digest, tuple(awards_of(head)), tuple(decision_rows_of(head)))
-    return NewRecord(DECISION, application, application, recorded_at, body, index)
 
 
 def new_settlement_record(content: dict[str, Any]) -> NewRecord:
