@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -320,3 +321,20 @@ def test_successive_commands_in_one_process_record_their_own_criteria(tmp_path: 
                     if got != expected[d["decision"]]:
                         wrong.append((i, d["decision"], got))
     assert wrong == [], f"{len(wrong)} decisions list the wrong criteria, e.g. {wrong[:2]}"
+
+
+def test_a_new_sqlite_store_has_its_page_size_and_an_older_file_keeps_its_own(tmp_path: Path, capsys: Any) -> None:
+    from engine.store.dialects import PAGE_SIZE
+
+    db = tmp_path / "new.db"
+    code, _, err = run(capsys, "screen", *sorted(str(p) for p in SAMPLES.glob("*.yaml")), "--db", db, "--quiet")
+    assert code == 0, err
+    assert query(db, "PRAGMA page_size") == [(PAGE_SIZE,)]
+    older = tmp_path / "older.db"
+    shutil.copy(Path(__file__).parent / "data" / "legacy-store-v1.db", older)
+    before = query(older, "PRAGMA page_size")
+    assert before != [(PAGE_SIZE,)]
+    code, _, err = run(capsys, "screen", *sorted(str(p) for p in SAMPLES.glob("*.yaml")), "--db", older, "--quiet")
+    assert code == 0, err
+    assert query(older, "PRAGMA page_size") == before  # never rewritten
+    assert run(capsys, "verify", "--db", older)[0] == 0
