@@ -48,10 +48,22 @@ def encoded(value: Any) -> str:
     return to_json(value).decode("utf-8")
 
 
+_DATES: dict[int, str] = {}  # a date fact's text by its value: few dates, read again and again
+
+
+def _date(value: int) -> str:
+    text = _DATES.get(value)
+    if text is None:
+        if len(_DATES) > 100_000:
+            _DATES.clear()
+        text = _DATES[value] = '"' + decode_date(value) + '"'
+    return text
+
+
 def _fact_encoder(spec: FactSpec) -> Callable[[Any], str]:
     """A fact's value (as the engine holds it, not None) in the application's terms, as JSON."""
     if spec.type == "date":
-        return lambda value: '"' + decode_date(value) + '"'
+        return _date
     if spec.type == "money":
         return lambda value: '"' + str(from_fen(value)) + '"'
     if spec.type == "bool":
