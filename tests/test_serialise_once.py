@@ -74,7 +74,8 @@ def test_a_record_holds_the_index_rows_its_body_implies() -> None:
         content = json.loads(made.record.body)
         content["input"] = {"applicant": {"division": "410902"}, "submitted_on": assessment.submitted_on.isoformat()}
         assert made.record.index == index_rows_of(content), assessment.application_id
-        assert made.line == to_json(made.result).decode()
+        assert made.line == to_json(result_json(assessment, ruleset)).decode()
+        assert made.result == result_json(assessment, ruleset)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ arithmetic; the index rows are read from the evaluation, as the one rule of
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -46,8 +47,9 @@ class RecordedDecision:
 
     @cached_property
     def result(self) -> dict[str, Any]:
-        """The contract's object itself (zh, with decision ids)."""
-        return result_json(self.assessment, self.ruleset)
+        """The contract's object itself (zh, with decision ids): the line read back, a third of
+        the CPU of wording it again."""
+        return json.loads(self.line)  # type: ignore[no-any-return]
 
 
 def _index(assessment: Assessment, ids: list[str], ruleset_id: str, division: str | None, digest: str) -> IndexRows:
