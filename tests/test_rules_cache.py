@@ -19,7 +19,7 @@ from helpers_store import RULES, SAMPLES
 
 from engine import Rulebook, load_ruleset
 from engine.errors import RuleFileError
-from engine.rulebook import cache, loader
+from engine.rulebook import cache, cache_folder, loader
 from engine.rulebook.cache import CACHE_ENV, cache_dir, load_ruleset_cached
 from engine.rulebook.cache_codec import encode_ruleset, same_ruleset
 from engine.services import check_file
@@ -200,9 +200,9 @@ def read_only(m: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(30, "Read-only file system")
 
-    m.setattr(cache.os, "replace", refuse)
-    m.setattr(cache.Path, "write_bytes", refuse)
-    m.setattr(cache.Path, "mkdir", refuse)
+    m.setattr(cache_folder.os, "replace", refuse)
+    m.setattr(cache_folder.tempfile, "mkstemp", refuse)
+    m.setattr(cache_folder.Path, "mkdir", refuse)
 
 
 def test_a_broken_folder_is_reported_as_by_the_full_load(where: Path, rules: Path) -> None:
@@ -218,7 +218,7 @@ def test_a_broken_folder_is_reported_as_by_the_full_load(where: Path, rules: Pat
 
 
 def test_only_the_newest_entries_are_kept(where: Path, rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(cache_folder, "MAX_ENTRIES", 2)
     versions = []
     for i in range(3):
         (rules / "policy.yaml").write_bytes((rules / "policy.yaml").read_bytes() + f"\n# {i}\n".encode())

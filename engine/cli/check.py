@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
         from ..rulebook import load_rulebook
         from ..services import check_file
 
-        checked = check_file(args.file, with_settings(load_rulebook(args.rules), args))
+        checked = check_file(args.file, with_settings(load_rulebook(args.rules, cached=True), args))
         if args.format == "json":
             print(dumps(checked.json(args.lang), indent=2))
         else:

@@ -50,7 +50,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from ..rulebook.tools.render import WORDS, coverage_text, html
 
     root = _rules_dir(args)
-    rulebook = load_rulebook(root)
+    rulebook = load_rulebook(root, cached=True)
     features = _features(args, root)
     uncovered = 0
     for ruleset in rulebook.rulesets:
@@ -69,7 +69,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     from ..rulebook.tools.pages import programme_pages
     from ..rulebook.tools.render import html, page_text
 
-    rulebook = load_rulebook(_rules_dir(args))
+    rulebook = load_rulebook(_rules_dir(args), cached=True)
     ruleset = rulebook.by_id(args.ruleset) if args.ruleset else rulebook.rulesets[-1]
     pages = programme_pages(ruleset, args.programme, args.lang)
     if args.format == "html":
@@ -102,7 +102,7 @@ def cmd_programmes(args: argparse.Namespace) -> int:
     from ..rulebook.tools.programmes import list_programmes
 
     status = {"zh": {"operative": "可评审", "announced": "已公布、未生效"}, "en": {}}[args.lang]
-    for p in list_programmes(load_rulebook(args.rules), args.lang):
+    for p in list_programmes(load_rulebook(args.rules, cached=True), args.lang):
         code = f"{p.code} " if p.code else ""
         line = f"{p.ruleset}  {code}{p.id}  {p.label}  {p.clause}  {status.get(p.status, p.status)}  {p.in_force}"
         print(line + (f"\n    {p.note}" if p.note else ""))

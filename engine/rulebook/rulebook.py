@@ -123,17 +123,21 @@ def ruleset_folders(folder: str | Path | None = None) -> list[Path]:
     return folders
 
 
-def load_rulebook(folder: str | Path | None = None) -> Rulebook:
+def load_rulebook(folder: str | Path | None = None, *, cached: bool = False) -> Rulebook:
     """Load every ruleset folder (one with a ``policy.yaml``) under ``folder``;
-    every problem in every file is reported at once. A folder whose files are those a cached
-    ruleset was built from is read from the cache (:mod:`~engine.rulebook.cache`)."""
+    every problem in every file is reported at once.
+
+    With ``cached``, a folder whose files are those a cached ruleset was built from is read
+    from the cache (:mod:`~engine.rulebook.cache`): for read-only starts (``check``,
+    ``programmes``, ``rules show``) alone. Without it (the default) every rule file is loaded
+    in full: whatever records, replays, settles, screens or serves a decision loads so."""
     root = Path(folder) if folder is not None else default_rules_dir()
     folders = ruleset_folders(root)
     problems: list[Problem] = []
     rulesets: list[Ruleset] = []
     for path in folders:
         try:
-            rulesets.append(load_ruleset_cached(path))
+            rulesets.append(load_ruleset_cached(path, root) if cached else _load_in_full(path))
         except RuleFileError as exc:
             problems.extend(exc.problems)
     ids = [r.id for r in rulesets]
@@ -142,3 +146,9 @@ def load_rulebook(folder: str | Path | None = None) -> Rulebook:
     if problems:
         raise RuleFileError(problems)
     return Rulebook(tuple(rulesets))
+
+
+def _load_in_full(folder: Path) -> Ruleset:
+    from .loader import load_ruleset  # not imported by a cached start
+
+    return load_ruleset(folder)
