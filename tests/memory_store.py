@@ -29,6 +29,7 @@ from engine.store import (
     User,
     chain_hash,
     settlement_id,
+    stored_decision,
 )
 
 
@@ -84,6 +85,10 @@ class MemoryReader:
 
     def records(self, kind: str | None = None) -> Iterator[StoredRecord]:
         yield from (r for r in list(self.state.records) if kind is None or r.kind == kind)
+
+    def chain(self) -> Iterator[tuple[int, str, str, str, str, bytes, str, str]]:
+        for r in list(self.state.records):
+            yield r.seq, r.kind, r.record_id, r.application, r.recorded_at, r.body.encode(), r.prev, r.hash
 
     def record(self, record_id: str) -> StoredRecord | None:
         return next((r for r in self.state.records if r.record_id == record_id), None)
@@ -151,8 +156,9 @@ class MemoryReader:
     def award_index(self) -> Iterator[tuple[int, AwardRow]]:
         yield from sorted(self.state.awards, key=lambda r: (r[0], r[1].decision_id, r[1].source))
 
-    def decision_index(self) -> Iterator[tuple[int, DecisionRow]]:
-        yield from sorted(self.state.decisions, key=lambda r: (r[0], r[1].claim))
+    def decision_index(self) -> Iterator[tuple[int, tuple[object, ...]]]:
+        for seq, d in sorted(self.state.decisions, key=lambda r: (r[0], r[1].claim)):
+            yield seq, stored_decision(d)
 
     def migrations(self) -> list[Migration]:
         return [Migration("memory", "")]

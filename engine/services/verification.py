@@ -12,15 +12,30 @@ The first record that fails is named.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from ..errors import Problem, UsageError, quoted
 from ..rulebook import ruleset_version
-from ..store import GENESIS, AwardRow, Reader, Store, chain_hash, index_rows_of, input_hash
+from ..store import (
+    GENESIS,
+    AwardRow,
+    DecisionRow,
+    IndexRows,
+    Reader,
+    Store,
+    decision_of_stored,
+    index_rows_of,
+    input_hash,
+    stored_decision,
+)
+from ..store.body_reading import read_body
+from .chain_reading import ChainAhead
 
 __all__ = ["HEAD_DIGITS", "VerifyReport", "verify"]
 
@@ -52,27 +67,28 @@ class _Failed(Exception):
 
 
 class _ByRecord(Generic[T]):
-    """An index stream, taken record by record (its rows come by record seq)."""
+    """An index, taken record by record: its rows ``(seq, row)`` by record seq, every row up
+    to the seq of the record being checked at hand (:class:`ChainAhead`)."""
 
-    def __init__(self, rows: Iterator[tuple[int, T]], name: Any) -> None:
+    def __init__(self, rows: deque[tuple[int, T]]) -> None:
         self.rows = rows
-        self.name = name  # how a stray row is named: row -> record id
-        self.next: tuple[int, T] | None = next(rows, None)
 
-    def take(self, seq: int) -> list[T]:
-        """The rows of record ``seq``; a row of an earlier record left over is a stray."""
-        if self.next is not None and self.next[0] < seq:
-            raise self.stray()
+    def take(self, seq: int, name: Callable[[T], str]) -> list[T]:
+        """The rows of record ``seq``; a row of an earlier record left over is a stray
+        (``name``: the record id a row names)."""
+        rows = self.rows
+        if not rows or rows[0][0] > seq:
+            return []
+        if rows[0][0] < seq:
+            raise _stray(rows[0], name)
         out = []
-        while self.next is not None and self.next[0] == seq:
-            out.append(self.next[1])
-            self.next = next(self.rows, None)
+        while rows and rows[0][0] == seq:
+            out.append(rows.popleft()[1])
         return out
 
-    def stray(self) -> _Failed:
-        assert self.next is not None
-        seq, row = self.next
-        return _Failed(self.name(row), seq, "the indexes hold rows of a record that is not in the log")
+
+def _stray(row: tuple[int, Any], name: Callable[[Any], str]) -> _Failed:
+    return _Failed(name(row[1]), row[0], "the indexes hold rows of a record that is not in the log")
 
 
 def verify(store: Store, *, expect_head: str | None = None) -> VerifyReport:
@@ -128,56 +144,100 @@ def _award_key(row: AwardRow) -> tuple[str, str]:
 
 
 def _walk(view: Reader, report: VerifyReport, noted: str | None) -> None:
-    apps = _ByRecord(((s, (a, h)) for s, a, h in view.application_index()), lambda row: row[0])
-    awards = _ByRecord(view.award_index(), lambda row: row.application)
-    decisions = _ByRecord(view.decision_index(), lambda row: row.application)
-    held_in_index: dict[str, tuple[int, str]] = {}  # pending holds the index keeps: decision -> (seq, record)
-    held_released: dict[str, tuple[int, str]] = {}  # pending holds the index lacks: they must be settled later
+    with ChainAhead(view) as ahead:
+        versions, noted_at = _walk_ahead(ahead, report, noted)
+    _check_archive(view, versions)
+    if noted_at is not None and (noted_at > 0 or report.records == 0):
+        report.after_noted = report.records - noted_at
+
+
+def _walk_ahead(ahead: ChainAhead, report: VerifyReport, noted: str | None) -> tuple[set[str], int | None]:
+    """The chain and the indexes checked record by record: the ruleset versions the log
+    names, and the number of the record whose hash was noted (0: none yet, the noted head
+    being the genesis; None: not found)."""
+    apps, awards, decisions = (_ByRecord(rows) for rows in ahead.indexes)
+    held: dict[str, tuple[int, str]] = {}  # pending holds the index keeps: decision -> (seq, record)
+    released: dict[str, tuple[int, str]] = {}  # pending holds the index lacks: they must be settled later
     versions: set[str] = set()
     prev = GENESIS
     noted_at = 0 if noted == GENESIS else None  # the number of the record whose hash was noted
-    for record in view.records():
+    for (seq, kind, record_id, application, recorded_at, body, record_prev, record_hash), hashed in ahead.chain:
         report.records += 1
-        seq = record.seq
-
-        def fail(reason: str, record_id: str = record.record_id, at: int = seq) -> _Failed:
-            return _Failed(record_id, at, reason)
-
         if seq != report.records:
-            raise fail(f"record {report.records} is missing before it (the chain has a gap)")
-        if record.prev != prev:
-            raise fail("its link to the record before does not match that record's hash")
-        if chain_hash(record.prev, record.body) != record.hash:
-            raise fail("its content does not match its hash (the record was altered)")
+            raise _Failed(record_id, seq, f"record {report.records} is missing before it (the chain has a gap)")
+        if record_prev != prev:
+            raise _Failed(record_id, seq, "its link to the record before does not match that record's hash")
+        if not hashed:
+            raise _Failed(record_id, seq, "its content does not match its hash (the record was altered)")
         try:
-            content = json.loads(record.body)
+            content, given = read_body(body, kind)
         except ValueError:
-            raise fail("its content is not valid JSON") from None
-        if (
-            content.get("type") != record.kind
-            or content.get("application") != record.application
-            or content.get("recorded_at") != record.recorded_at
-        ):
-            raise fail("its columns disagree with its content")
-        if record.kind == "decision":
-            if record.record_id != record.application:
-                raise fail("its id disagrees with its content")
-            if content.get("input_sha256") != input_hash(content.get("input", {})):
-                raise fail("its input does not match the input hash it carries")
-        elif content.get("settlement") != record.record_id:
-            raise fail("its id disagrees with its content")
+            raise _Failed(record_id, seq, "its content is not valid JSON") from None
+        reason = _content_fault(content, given, kind, record_id, application, recorded_at)
+        if reason is not None:
+            raise _Failed(record_id, seq, reason)
         versions.add(content["ruleset"]["version"])
         index = index_rows_of(content)
+        reason = _index_fault(index, seq, application, apps, awards, decisions, held, released)
+        if reason is not None:
+            raise _Failed(record_id, seq, reason)
+        prev = report.head = record_hash
+        if record_hash == noted:
+            noted_at = seq
 
-        expected_apps = [(record.application, index.input_hash)] if index.input_hash is not None else []
-        if apps.take(seq) != expected_apps:
-            raise fail("the applications index disagrees with the log for this application")
+    left_over = ahead.first_left_over()
+    if left_over is not None:
+        number, row = left_over
+        raise _stray(row, _NAMES[number])
+    if released:
+        seq, application = min(released.values())
+        raise _Failed(application, seq, _AWARDS_ALTERED)
+    return versions, noted_at
 
-        for released in index.releases:
-            if released in held_in_index:
-                raise fail("the awards index still holds room for a decision this settlement released")
-            held_released.pop(released, None)
-        actual = awards.take(seq)
+
+def _content_fault(
+    content: dict[str, Any], given: bytes | None, kind: str, record_id: str, application: str, recorded_at: str
+) -> str | None:
+    """What is wrong between a record's columns and its content, if anything."""
+    if (
+        content.get("type") != kind
+        or content.get("application") != application
+        or content.get("recorded_at") != recorded_at
+    ):
+        return "its columns disagree with its content"
+    if kind == "decision":
+        if record_id != application:
+            return "its id disagrees with its content"
+        if not _input_matches(content, given):
+            return "its input does not match the input hash it carries"
+    elif content.get("settlement") != record_id:
+        return "its id disagrees with its content"
+    return None
+
+
+def _index_fault(
+    index: IndexRows,
+    seq: int,
+    application: str,
+    apps: _ByRecord[tuple[str, str]],
+    awards: _ByRecord[AwardRow],
+    decisions: _ByRecord[tuple[Any, ...]],
+    held: dict[str, tuple[int, str]],
+    released: dict[str, tuple[int, str]],
+) -> str | None:
+    """What is wrong between the index rows a record implies and the rows the indexes hold
+    for it, if anything. ``held``/``released``: the pending holds so far that the awards
+    index keeps / lacks (a settlement later must release them), updated."""
+    expected_apps = [(application, index.input_hash)] if index.input_hash is not None else []
+    if apps.take(seq, _NAMES[0]) != expected_apps:
+        return "the applications index disagrees with the log for this application"
+
+    for decision in index.releases:
+        if decision in held:
+            return "the awards index still holds room for a decision this settlement released"
+        released.pop(decision, None)
+    actual = awards.take(seq, _NAMES[1])
+    if actual or index.awards:
         implied_pending = {a.decision_id: a for a in index.awards if a.source == "pending"}
         actual_pending = {a.decision_id: a for a in actual if a.source == "pending"}
         implied_rest = sorted((a for a in index.awards if a.source != "pending"), key=_award_key)
@@ -185,26 +245,54 @@ def _walk(view: Reader, report: VerifyReport, noted: str | None) -> None:
         if implied_rest != actual_rest or any(
             d not in implied_pending or implied_pending[d] != a for d, a in actual_pending.items()
         ):
-            raise fail(_AWARDS_ALTERED)
+            return _AWARDS_ALTERED
         for decision, award in implied_pending.items():
-            (held_in_index if decision in actual_pending else held_released)[decision] = (seq, award.application)
+            (held if decision in actual_pending else released)[decision] = (seq, award.application)
 
-        if decisions.take(seq) != sorted(index.decisions, key=lambda d: d.claim):
-            raise fail("the decision index disagrees with the log for this decision")
-        prev = record.hash
-        report.head = record.hash
-        if record.hash == noted:
-            noted_at = seq
+    implied = index.decisions
+    if len(implied) > 1:
+        implied = tuple(sorted(implied, key=_claim))
+    stored = decisions.take(seq, _NAMES[2])
+    if not (all(map(_reads_back, implied)) and stored == [stored_decision(d) for d in implied]):
+        if [decision_of_stored(values) for values in stored] != list(implied):
+            return "the decision index disagrees with the log for this decision"
+    return None
 
-    for stream in (apps, awards, decisions):
-        if stream.next is not None:
-            raise stream.stray()
-    if held_released:
-        seq, application = min(held_released.values())
-        raise _Failed(application, seq, _AWARDS_ALTERED)
-    _check_archive(view, versions)
-    if noted_at is not None and (noted_at > 0 or report.records == 0):
-        report.after_noted = report.records - noted_at
+
+def _reads_back(row: DecisionRow) -> bool:
+    """Whether a decision row's stored form reads back as the row itself (an amount in whole
+    fen, open criteria without commas): then its stored values are compared, else the rows."""
+    amount = row.amount
+    if amount is not None:
+        if not amount.is_finite() or amount.adjusted() >= 20:
+            return False
+        fen = amount * 100
+        if fen != fen.to_integral_value():
+            return False
+    return all(isinstance(c, str) and c and "," not in c for c in row.open_criteria)
+
+
+# How a stray row of each index is named: by the record id (the application) it names.
+_NAMES: tuple[Callable[[Any], str], ...] = (
+    lambda row: row[0],  # type: ignore[no-any-return]
+    lambda row: row.application,  # type: ignore[no-any-return]
+    lambda row: row[1],  # type: ignore[no-any-return]
+)
+
+
+def _claim(row: DecisionRow) -> int:
+    return row.claim
+
+
+def _input_matches(content: dict[str, Any], given: bytes | None) -> bool:
+    """Whether a decision's input matches the input hash it carries: the input as stored
+    (canonical JSON, hashed as it is), else — an input not stored canonically — its canonical form."""
+    carried = content.get("input_sha256")
+    if given is None:
+        return bool(carried == input_hash(content.get("input", {})))
+    if given[:1] == b"{" and carried == "sha256:" + hashlib.sha256(given).hexdigest():
+        return True
+    return bool(carried == input_hash(json.loads(given.decode("utf-8"))))
 
 
 _AWARDS_ALTERED = "the awards index disagrees with the log (the room used under the limits was altered)"

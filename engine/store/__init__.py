@@ -29,6 +29,8 @@ from .records import (
     record_json,
     settlement_id,
 )
+from .statements import decision_of as decision_of_stored
+from .statements import stored_decision
 
 __all__ = [
     "GENESIS",
@@ -48,6 +50,7 @@ __all__ = [
     "User",
     "chain_hash",
     "decision_id",
+    "decision_of_stored",
     "index_rows_of",
     "input_hash",
     "migrate_store",
@@ -55,6 +58,7 @@ __all__ = [
     "parse_reference",
     "record_json",
     "settlement_id",
+    "stored_decision",
 ]
 
 

@@ -19,8 +19,8 @@ Guarantees every backend gives:
   :class:`~engine.store.errors.ConflictError`: the caller redoes the transaction;
 * **reads never block writers**, and one :meth:`Store.reading` view is one
   consistent snapshot (``verify`` reads the log and the indexes through one);
-* **streams stay flat**: :meth:`Reader.records` and the index streams yield rows
-  as they are read, in chain order.
+* **streams stay flat**: :meth:`Reader.records`, :meth:`Reader.chain` and the index
+  streams yield rows as they are read, in chain order.
 """
 
 from __future__ import annotations
@@ -29,11 +29,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol, TypeAlias
 
 from .records import AwardRow, DecisionRow, NewRecord, StoredRecord
 
+# A record as ``verify`` reads it: (seq, kind, record id, application, recorded at, body as
+# its UTF-8 bytes, prev, hash) — the columns of :class:`StoredRecord`, the body not decoded.
+ChainRow: TypeAlias = tuple[int, str, str, str, str, bytes, str, str]
+
 __all__ = [
+    "ChainRow",
     "DecisionQuery",
     "IndexedDecision",
     "LimitReads",
@@ -159,6 +164,11 @@ class Reader(LimitReads, Protocol):
         """Every record (or every record of one kind) in chain order, streamed."""
         ...
 
+    def chain(self) -> Iterator[ChainRow]:
+        """Every record in chain order, streamed as plain tuples, each body as the UTF-8
+        bytes it is stored as (what ``verify`` hashes and decodes)."""
+        ...
+
     def record(self, record_id: str) -> StoredRecord | None: ...
 
     def records_for(self, application: str) -> list[StoredRecord]:
@@ -189,8 +199,10 @@ class Reader(LimitReads, Protocol):
         """(record seq, award) rows, by record seq then decision id."""
         ...
 
-    def decision_index(self) -> Iterator[tuple[int, DecisionRow]]:
-        """(record seq, decision) rows, by record seq then claim."""
+    def decision_index(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        """(record seq, decision row as stored) rows, by record seq then claim: each row's
+        values as :func:`~engine.store.stored_decision` gives them (read back with
+        :func:`~engine.store.decision_of_stored`). ``verify`` compares the stored values."""
         ...
 
     def migrations(self) -> list[Migration]:

@@ -25,14 +25,15 @@ from sqlalchemy import exc as sa_exc
 
 from .dialects import WRITE, Dialect
 from .overlay import Overlay
-from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow, User
-from .records import GENESIS, AwardRow, DecisionRow, NewRecord, StoredRecord, chain_hash, now
+from .protocol import ChainRow, DecisionQuery, IndexedDecision, Migration, TotalRow, User
+from .records import GENESIS, AwardRow, NewRecord, StoredRecord, chain_hash, now
 from .schema import applications, awards, decisions, migrations, records, ruleset_files
 from .sql_users import UserReads, save_user
 from .statements import (
     AWARD_COLUMNS,
     BY_ENTERPRISE,
     BY_PATENT,
+    CHAIN,
     DECISION_COLUMNS,
     HEAD,
     INPUT_HASHES,
@@ -48,7 +49,9 @@ from .statements import (
     yuan,
 )
 
-__all__ = ["SqlStore"]
+__all__ = ["CHAIN_BATCH", "SqlStore"]
+
+CHAIN_BATCH = 2000  # records fetched at once by verify's walk along the chain (~16 MB of bodies)
 
 
 class _Reads(UserReads):
@@ -95,6 +98,10 @@ class _Reads(UserReads):
             statement = statement.where(records.c.kind == kind)
         for row in self._rows(statement.execution_options(yield_per=500)):
             yield StoredRecord(*row)
+
+    def chain(self) -> Iterator[ChainRow]:
+        for row in self._rows(CHAIN.execution_options(yield_per=CHAIN_BATCH)):
+            yield tuple(row)  # type: ignore[misc]
 
     def record(self, record_id: str) -> StoredRecord | None:
         row = next(self._rows(ONE_RECORD, record_id=record_id), None)
@@ -167,20 +174,20 @@ class _Reads(UserReads):
         statement = select(applications.c.record_seq, applications.c.id, applications.c.input_hash).order_by(
             applications.c.record_seq, applications.c.id
         )
-        for seq, app, digest in self._rows(statement.execution_options(yield_per=1000)):
+        for seq, app, digest in self._rows(statement.execution_options(yield_per=CHAIN_BATCH)):
             yield seq, app, digest
 
     def award_index(self) -> Iterator[tuple[int, AwardRow]]:
         statement = select(*AWARD_COLUMNS).order_by(awards.c.record_seq, awards.c.decision_id, awards.c.source)
-        for row in self._rows(statement.execution_options(yield_per=1000)):
+        for row in self._rows(statement.execution_options(yield_per=CHAIN_BATCH)):
             yield row[0], award_of(row)
 
-    def decision_index(self) -> Iterator[tuple[int, DecisionRow]]:
+    def decision_index(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
         statement = select(decisions.c.record_seq, *DECISION_COLUMNS).order_by(
             decisions.c.record_seq, decisions.c.claim
         )
-        for row in self._rows(statement.execution_options(yield_per=1000)):
-            yield row[0], decision_of(row[1:])
+        for row in self._rows(statement.execution_options(yield_per=CHAIN_BATCH)):
+            yield row[0], tuple(row[1:])
 
     def migrations(self) -> list[Migration]:
         statement = select(migrations.c.name, migrations.c.applied_at).order_by(

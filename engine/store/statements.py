@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, select
 
+from .dialects import Utf8
 from .records import AwardRow, DecisionRow
 from .schema import applications, awards, decisions, records
 
@@ -17,6 +18,7 @@ __all__ = [
     "AWARD_COLUMNS",
     "BY_ENTERPRISE",
     "BY_PATENT",
+    "CHAIN",
     "DECISION_COLUMNS",
     "HEAD",
     "INPUT_HASHES",
@@ -29,6 +31,7 @@ __all__ = [
     "decision_values",
     "held",
     "m2",
+    "stored_decision",
     "yuan",
 ]
 
@@ -72,6 +75,8 @@ DECISION_COLUMNS = (
     decisions.c.submitted_on,
     decisions.c.open_criteria,
 )
+# The chain as verify reads it: every record's columns, its body as stored (UTF-8 bytes)
+CHAIN = select(*(Utf8(c) if c is records.c.body else c for c in RECORD_COLUMNS)).order_by(records.c.seq)
 ONE_RECORD = select(*RECORD_COLUMNS).where(records.c.record_id == bindparam("record_id"))
 HEAD = select(records.c.seq, records.c.hash).order_by(records.c.seq.desc()).limit(1)
 INPUT_HASHES = select(applications.c.id, applications.c.input_hash).where(
@@ -167,6 +172,27 @@ def decision_of(row: Sequence[Any]) -> DecisionRow:
         division,
         day,
         open_points,
+    )
+
+
+def stored_decision(d: DecisionRow) -> tuple[Any, ...]:
+    """A decision index row as the store holds it, in :data:`DECISION_COLUMNS`' order (money
+    in integer fen, the open criteria as ``,a,b,``): what :func:`decision_of` reads back."""
+    return (
+        d.decision_id,
+        d.application,
+        d.claim,
+        d.ruleset_id,
+        d.program,
+        d.outcome,
+        fen(d.amount),
+        d.award_kind,
+        d.patent,
+        d.credit_code,
+        d.applicant,
+        d.division,
+        d.submitted_on,
+        f",{','.join(d.open_criteria)}," if d.open_criteria else "",
     )
 
 

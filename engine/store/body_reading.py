@@ -1,0 +1,98 @@
+"""A record's body read for ``verify``: only the fields its checks and the index rule read.
+
+``verify`` reads every body of a store. Decoding the whole of a decision's body — the
+explanations, the facts, the arithmetic, about 8 KB — into Python objects took most of
+its time, to read some twenty fields. Here msgspec decodes a decision body into a dict
+that holds just the fields :func:`~engine.store.bodies.index_rows_of` and the chain's
+checks read (:data:`_DecisionBody`), and keeps the canonical input as the bytes it is
+stored as, which ``verify`` hashes as they are.
+
+The result answers every question ``verify`` asks exactly as the whole body would: the
+shape lists each field the index rule reads, a later key of the same name wins as in
+:func:`json.loads`, and any body the shape does not fit — not JSON, a field of another
+kind than the format's, a format not in :data:`TRIMMED_FORMATS`, a lone surrogate — is
+decoded whole with :mod:`json`, as before.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypedDict
+
+import msgspec
+
+from .records import DECISION
+
+__all__ = ["TRIMMED_FORMATS", "read_body"]
+
+# The decision body formats the shapes below were listed from (1: no ``format`` key).
+# A body of any other format is decoded whole: a new format may read other fields.
+TRIMMED_FORMATS = (None, 2)
+
+
+class _Criterion(TypedDict, total=False):
+    id: Any
+    status: Any
+
+
+class _Decision(TypedDict, total=False):
+    decision: Any
+    claim: Any
+    program: Any
+    outcome: Any
+    amount: Any
+    maximums: Any
+    patent: Any
+    criteria: list[_Criterion]
+
+
+class _Result(TypedDict, total=False):
+    applicant: Any
+    submitted_on: Any
+    decisions: list[_Decision]
+
+
+class _DecisionBody(TypedDict, total=False):
+    type: Any
+    format: Any
+    application: Any
+    recorded_at: Any
+    input: msgspec.Raw
+    input_sha256: Any
+    ruleset: Any
+    result: _Result
+
+
+class _InputApplicant(TypedDict, total=False):
+    division: Any
+
+
+class _Input(TypedDict, total=False):
+    applicant: _InputApplicant
+    submitted_on: Any
+
+
+_BODY = msgspec.json.Decoder(_DecisionBody)
+_INPUT = msgspec.json.Decoder(_Input)
+
+
+def read_body(body: bytes, kind: str) -> tuple[dict[str, Any], bytes | None]:
+    """A record's content, as verify and :func:`~engine.store.bodies.index_rows_of` read it,
+    and its input as stored (bytes, when it was taken out unread; ``None`` when the body was
+    decoded whole, its ``input`` then decoded in the content). ``kind`` is the record's kind
+    column: a decision's body is read trimmed, any other decoded whole.
+
+    Raises ValueError when the body is not JSON (or not UTF-8)."""
+    if kind == DECISION:
+        try:
+            content: dict[str, Any] = _BODY.decode(body)  # type: ignore[assignment]
+            if content.get("format") in TRIMMED_FORMATS:
+                raw = content.get("input")
+                if raw is None:
+                    return content, None
+                given = bytes(raw)
+                content["input"] = _INPUT.decode(given)
+                return content, given
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            pass
+    return json.loads(body.decode("utf-8")), None

@@ -1,0 +1,208 @@
+"""How `verify` reads a store quickly, and that it still answers as reading every body whole.
+
+`verify` decodes only the fields of a decision's body that its checks and the index rule
+read, hashes the canonical input as stored, and reads the chain and the indexes ahead in
+a thread, in batches. Here: the trimmed reading gives the same index rows as the whole
+body (sample stores of both body formats); a body of a format it was not written for, an
+input stored in another layout and a body with a key given twice are read whole and judged
+as before; every kind of tampering is named the same whatever the batch size; the thread
+is gone when verify returns, whatever it found.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers_store import SAMPLES, execute, query, run
+
+import engine.services.chain_reading
+from engine.store import chain_hash, index_rows_of, input_hash
+from engine.store.body_reading import read_body
+
+LEGACY = Path(__file__).parent / "data" / "legacy-store-v1.db"
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample folder screened into a store, one review settled (a settlement record)."""
+    from helpers_store import run_proc
+
+    db = tmp_path_factory.mktemp("samples") / "store.db"
+    screened = run_proc("screen", SAMPLES, "--db", db, "--format", "jsonl")
+    assert screened.returncode == 0, screened.stderr
+    pending = [
+        r for r in map(json.loads, screened.stdout.splitlines()) if r["decisions"][0]["outcome"] == "needs_review"
+    ]
+    assert pending, "the samples hold a claim awaiting review"
+    decision = pending[0]["decisions"][0]["decision"]
+    settled = run_proc(
+        "settle", decision, "--db", db, "--outcome", "eligible", "--reason", "专利权属已核实", "--reviewer", "审核员"
+    )
+    assert settled.returncode == 0, settled.stderr
+    return db
+
+
+def verify(capsys: Any, db: Path) -> tuple[int, str]:
+    code, out, err = run(capsys, "verify", "--db", db)
+    assert "Traceback" not in out + err
+    return code, out + err
+
+
+def bodies(db: Path) -> list[tuple[str, str]]:
+    return [(kind, body) for kind, body in query(db, "SELECT kind, body FROM records ORDER BY seq")]
+
+
+def rehash(db: Path) -> None:
+    """Rewrite the chain's prev and hash columns to agree with the bodies as they are now
+    (what someone rewriting the whole log would do; only a noted head would show it)."""
+    prev = "0" * 64
+    for seq, body in query(db, "SELECT seq, body FROM records ORDER BY seq"):
+        digest = chain_hash(prev, body)
+        execute(db, "UPDATE records SET prev = ?, hash = ? WHERE seq = ?", (prev, digest, seq))
+        prev = digest
+
+
+def rewrite(db: Path, change: Any) -> None:
+    """Every decision body replaced by ``change(body text)``, then the chain rehashed."""
+    for seq, body in query(db, "SELECT seq, body FROM records WHERE kind = 'decision' ORDER BY seq"):
+        execute(db, "UPDATE records SET body = ? WHERE seq = ?", (change(body), seq))
+    rehash(db)
+
+
+# ------------------------------------------------------------------ the trimmed reading
+
+
+@pytest.mark.parametrize("which", ["samples", "legacy format"])
+def test_the_trimmed_reading_implies_the_same_index_rows_as_the_whole_body(
+    which: str, sample_store: Path, tmp_path: Path
+) -> None:
+    db = sample_store if which == "samples" else shutil.copy(LEGACY, tmp_path / "legacy.db")
+    read = bodies(db)
+    assert {kind for kind, _ in read} == {"decision", "settlement"} or which != "samples"
+    for kind, body in read:
+        whole = json.loads(body)
+        content, given = read_body(body.encode("utf-8"), kind)
+        assert index_rows_of(content) == index_rows_of(whole)
+        for key in ("type", "application", "recorded_at", "ruleset", "input_sha256", "settlement"):
+            assert content.get(key) == whole.get(key)
+        if kind == "decision":
+            assert given is not None and json.loads(given) == whole["input"]
+            assert input_hash(given.decode("utf-8")) == whole["input_sha256"]  # the input as stored hashes to it
+
+
+def test_a_key_given_twice_is_read_as_json_reads_it() -> None:
+    body = b'{"type":"decision","format":2,"type":"settlement","input":{"a":1},"input":{"b":2}}'
+    content, given = read_body(body, "decision")
+    assert content["type"] == "settlement" and given == b'{"b":2}'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"type":"decision","format":3,"input":{"a":1},"result":{"x":[1]}}',  # a later format
+        b'{"type":"decision","format":2,"input":{"a":1},"result":null}',  # not the format's shape
+        b'{"type":"decision","format":2,"amount":NaN}',  # JSON only Python reads
+        b'{"type":"decision","format":2,"name":"\\ud800"}',  # a lone surrogate
+    ],
+)
+def test_a_body_the_trimmed_shape_does_not_fit_is_read_whole(body: bytes) -> None:
+    assert read_body(body, "decision") == (json.loads(body), None)
+
+
+def test_a_body_that_is_not_json_is_refused() -> None:
+    with pytest.raises(ValueError):
+        read_body(b'{"type":"decision",', "decision")
+    with pytest.raises(ValueError):
+        read_body(b'{"type":"\xff"}', "settlement")
+
+
+# ------------------------------------------------------------------ judged as before, through verify
+
+
+def test_a_store_of_a_later_body_format_is_read_whole_and_verifies(
+    sample_store: Path, tmp_path: Path, capsys: Any
+) -> None:
+    db = Path(shutil.copy(sample_store, tmp_path / "later.db"))
+    rewrite(db, lambda body: body.replace('"format":2,', '"format":3,', 1))
+    assert all('"format":3' in body for kind, body in bodies(db) if kind == "decision")
+    code, output = verify(capsys, db)
+    assert code == 0 and output.startswith("intact:"), output
+
+
+def test_an_input_stored_in_another_layout_is_checked_by_its_canonical_form(
+    sample_store: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """An input written with spaces (as an older writer might have) still matches the hash of
+    its canonical form; changed as well, it does not, and its record is named."""
+    db = Path(shutil.copy(sample_store, tmp_path / "spaced.db"))
+
+    def spaced(body: str) -> str:
+        content = json.loads(body)
+        given = json.dumps(content["input"], ensure_ascii=False, indent=1)
+        return body.replace(json.dumps(content["input"], ensure_ascii=False, separators=(",", ":")), given, 1)
+
+    rewrite(db, spaced)
+    assert all('"input":{\n' in body for kind, body in bodies(db) if kind == "decision")
+    code, output = verify(capsys, db)
+    assert code == 0 and output.startswith("intact:"), output
+
+    first = query(db, "SELECT record_id FROM records WHERE kind = 'decision' ORDER BY seq LIMIT 1")[0][0]
+    execute(
+        db,
+        'UPDATE records SET body = replace(body, \'"submitted_on": "\', \'"submitted_on": "1\') WHERE record_id = ?',
+        (first,),
+    )
+    rehash(db)
+    code, output = verify(capsys, db)
+    assert code == 1, output
+    assert output.startswith(f"ALTERED: record {first} (#") and "input does not match the input hash" in output, output
+
+
+# ------------------------------------------------------------------ batches and the reading thread
+
+TAMPERING = {
+    "a body": "UPDATE records SET body = json_set(body, '$.result.total', '9.00') WHERE seq = {seq}",
+    "a hash": "UPDATE records SET hash = printf('%064d', 7) WHERE seq = {seq}",
+    "a record deleted": "DELETE FROM records WHERE seq = {seq}",
+    "an applications row": "UPDATE applications SET input_hash = input_hash || '0' WHERE record_seq = {seq}",
+    "an applications row deleted": "DELETE FROM applications WHERE record_seq = {seq}",
+    "a decision row": "UPDATE decisions SET outcome = outcome || '!' WHERE record_seq = {seq}",
+    "a decision row deleted": "DELETE FROM decisions WHERE record_seq = {seq}",
+    "a decision row of no record": "UPDATE decisions SET record_seq = 100000 + record_seq WHERE record_seq = {seq}",
+    "an awards row of no record": "UPDATE awards SET record_seq = 100000 + record_seq WHERE record_seq = {seq}",
+    "an awards row": "UPDATE awards SET amount_fen = amount_fen + 1 WHERE record_seq = {seq}",
+}
+
+
+@pytest.mark.parametrize("what", TAMPERING)
+def test_every_tampering_is_named_the_same_whatever_the_batch(
+    what: str, sample_store: Path, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each kind of tampering, at a record at a batch's edge and within one, is named the
+    same by batches of one record, of two and of three as by the default."""
+    seqs = [seq for (seq,) in query(sample_store, "SELECT record_seq FROM awards ORDER BY record_seq")]
+    for seq in sorted({seqs[0], seqs[len(seqs) // 2], seqs[-1]}):
+        db = Path(shutil.copy(sample_store, tmp_path / f"{what}-{seq}.db"))
+        changed = execute(db, TAMPERING[what].format(seq=seq))
+        assert changed, (what, seq)
+        answers = set()
+        for batch in (engine.services.chain_reading.BATCH, 1, 2, 3):
+            monkeypatch.setattr(engine.services.chain_reading, "BATCH", batch)
+            answers.add(verify(capsys, db))
+        assert len(answers) == 1, answers
+        code, output = answers.pop()
+        assert code == 1 and output.startswith("ALTERED: record "), output
+
+
+def test_the_reading_thread_is_gone_when_verify_returns(sample_store: Path, tmp_path: Path, capsys: Any) -> None:
+    before = threading.active_count()
+    db = Path(shutil.copy(sample_store, tmp_path / "early.db"))
+    execute(db, "UPDATE records SET hash = printf('%064d', 7) WHERE seq = 1")
+    assert verify(capsys, db)[0] == 1  # stopped at the first record, the thread with batches to hand over
+    assert verify(capsys, sample_store)[0] == 0
+    assert threading.active_count() == before
