@@ -196,7 +196,7 @@ def _walk_ahead(ahead: ChainAhead, report: VerifyReport, noted: str | None) -> t
 
 
 def _content_fault(
-    content: dict[str, Any], given: bytes | None, kind: str, record_id: str, application: str, recorded_at: str
+    content: dict[str, Any], given: memoryview | None, kind: str, record_id: str, application: str, recorded_at: str
 ) -> str | None:
     """What is wrong between a record's columns and its content, if anything."""
     if (
@@ -284,7 +284,7 @@ def _claim(row: DecisionRow) -> int:
     return row.claim
 
 
-def _input_matches(content: dict[str, Any], given: bytes | None) -> bool:
+def _input_matches(content: dict[str, Any], given: memoryview | None) -> bool:
     """Whether a decision's input matches the input hash it carries: the input as stored
     (canonical JSON, hashed as it is), else — an input not stored canonically — its canonical form."""
     carried = content.get("input_sha256")
@@ -292,7 +292,7 @@ def _input_matches(content: dict[str, Any], given: bytes | None) -> bool:
         return bool(carried == input_hash(content.get("input", {})))
     if given[:1] == b"{" and carried == "sha256:" + hashlib.sha256(given).hexdigest():
         return True
-    return bool(carried == input_hash(json.loads(given.decode("utf-8"))))
+    return bool(carried == input_hash(json.loads(bytes(given).decode("utf-8"))))
 
 
 _AWARDS_ALTERED = "the awards index disagrees with the log (the room used under the limits was altered)"

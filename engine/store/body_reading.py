@@ -76,10 +76,10 @@ _BODY = msgspec.json.Decoder(_DecisionBody)
 _INPUT = msgspec.json.Decoder(_Input)
 
 
-def read_body(body: bytes, kind: str) -> tuple[dict[str, Any], bytes | None]:
+def read_body(body: bytes, kind: str) -> tuple[dict[str, Any], memoryview | None]:
     """A record's content, as verify and :func:`~engine.store.bodies.index_rows_of` read it,
-    and its input as stored (bytes, when it was taken out unread; ``None`` when the body was
-    decoded whole, its ``input`` then decoded in the content). ``kind`` is the record's kind
+    and its input as stored (its bytes in the body, when it was taken out unread; ``None``
+    when the body was decoded whole, its ``input`` then decoded in the content). ``kind`` is the record's kind
     column: a decision's body is read trimmed, any other decoded whole.
 
     Raises ValueError when the body is not JSON (or not UTF-8)."""
@@ -90,7 +90,7 @@ def read_body(body: bytes, kind: str) -> tuple[dict[str, Any], bytes | None]:
                 raw = content.get("input")
                 if raw is None:
                     return content, None
-                given = bytes(raw)
+                given = memoryview(raw)
                 content["input"] = _INPUT.decode(given)
                 return content, given
         except (msgspec.DecodeError, msgspec.ValidationError):

@@ -100,8 +100,7 @@ class _Reads(UserReads):
             yield StoredRecord(*row)
 
     def chain(self) -> Iterator[ChainRow]:
-        for row in self._rows(CHAIN.execution_options(yield_per=CHAIN_BATCH)):
-            yield tuple(row)  # type: ignore[misc]
+        yield from self._rows(CHAIN.execution_options(yield_per=CHAIN_BATCH))
 
     def record(self, record_id: str) -> StoredRecord | None:
         row = next(self._rows(ONE_RECORD, record_id=record_id), None)
@@ -187,7 +186,7 @@ class _Reads(UserReads):
             decisions.c.record_seq, decisions.c.claim
         )
         for row in self._rows(statement.execution_options(yield_per=CHAIN_BATCH)):
-            yield row[0], tuple(row[1:])
+            yield row[0], row[1:]
 
     def migrations(self) -> list[Migration]:
         statement = select(migrations.c.name, migrations.c.applied_at).order_by(
