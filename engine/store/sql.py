@@ -51,7 +51,7 @@ from .statements import (
 
 __all__ = ["CHAIN_BATCH", "SqlStore"]
 
-CHAIN_BATCH = 2000  # records fetched at once by verify's walk along the chain (~16 MB of bodies)
+CHAIN_BATCH = 1000  # records fetched at once by verify's walk along the chain (~8 MB of bodies)
 
 
 class _Reads(UserReads):
