@@ -1,19 +1,17 @@
 """How `verify` reads a store quickly, and that it still answers as reading every body whole.
 
 `verify` decodes only the fields of a decision's body that its checks and the index rule
-read, hashes the canonical input as stored, and reads the chain and the indexes ahead in
-a thread, in batches. Here: the trimmed reading gives the same index rows as the whole
+read, hashes the canonical input as stored, and reads the chain and the indexes together,
+in batches. Here: the trimmed reading gives the same index rows as the whole
 body (sample stores of both body formats); a body of a format it was not written for, an
 input stored in another layout and a body with a key given twice are read whole and judged
-as before; every kind of tampering is named the same whatever the batch size; the thread
-is gone when verify returns, whatever it found.
+as before; every kind of tampering is named the same whatever the batch size.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +161,7 @@ def test_an_input_stored_in_another_layout_is_checked_by_its_canonical_form(
     assert output.startswith(f"ALTERED: record {first} (#") and "input does not match the input hash" in output, output
 
 
-# ------------------------------------------------------------------ batches and the reading thread
+# ------------------------------------------------------------------ batches
 
 TAMPERING = {
     "a body": "UPDATE records SET body = json_set(body, '$.result.total', '9.00') WHERE seq = {seq}",
@@ -197,12 +195,3 @@ def test_every_tampering_is_named_the_same_whatever_the_batch(
         assert len(answers) == 1, answers
         code, output = answers.pop()
         assert code == 1 and output.startswith("ALTERED: record "), output
-
-
-def test_the_reading_thread_is_gone_when_verify_returns(sample_store: Path, tmp_path: Path, capsys: Any) -> None:
-    before = threading.active_count()
-    db = Path(shutil.copy(sample_store, tmp_path / "early.db"))
-    execute(db, "UPDATE records SET hash = printf('%064d', 7) WHERE seq = 1")
-    assert verify(capsys, db)[0] == 1  # stopped at the first record, the thread with batches to hand over
-    assert verify(capsys, sample_store)[0] == 0
-    assert threading.active_count() == before
