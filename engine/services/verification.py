@@ -18,6 +18,7 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from ..errors import Problem, UsageError, quoted
@@ -253,23 +254,23 @@ def _index_fault(
     if len(implied) > 1:
         implied = tuple(sorted(implied, key=_claim))
     stored = decisions.take(seq, _NAMES[2])
-    if not (all(map(_reads_back, implied)) and stored == [stored_decision(d) for d in implied]):
+    if stored != [_as_stored(d) for d in implied]:
         if [decision_of_stored(values) for values in stored] != list(implied):
             return "the decision index disagrees with the log for this decision"
     return None
 
 
-def _reads_back(row: DecisionRow) -> bool:
-    """Whether a decision row's stored form reads back as the row itself (an amount in whole
-    fen, open criteria without commas): then its stored values are compared, else the rows."""
+def _as_stored(row: DecisionRow) -> tuple[Any, ...] | None:
+    """A decision row's stored values when they read back as the row itself (an amount in
+    whole fen, open criteria without commas); else None: the rows are then compared instead."""
     amount = row.amount
-    if amount is not None:
-        if not amount.is_finite() or amount.adjusted() >= 20:
-            return False
-        fen = amount * 100
-        if fen != fen.to_integral_value():
-            return False
-    return all(isinstance(c, str) and c and "," not in c for c in row.open_criteria)
+    if amount is not None and (
+        not amount.is_finite() or amount.adjusted() >= 20 or Decimal(int(amount * 100)).scaleb(-2) != amount
+    ):
+        return None
+    if row.open_criteria and not all(isinstance(c, str) and c and "," not in c for c in row.open_criteria):
+        return None
+    return stored_decision(row)
 
 
 # How a stray row of each index is named: by the record id (the application) it names.
