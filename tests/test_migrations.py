@@ -168,3 +168,36 @@ def test_an_archive_from_before_divisions_data_reads_its_place_names_as_it_did_t
     places, problems = gazetteer_from_files([(doc, DivisionsFile.model_validate(doc.data))], format_path)
     assert problems == []
     assert {name: places.resolve(name).code for name in NAMES_BEFORE} == NAMES_BEFORE
+
+
+def test_a_new_database_made_by_another_process_meanwhile_is_taken_as_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two screens into one new PostgreSQL database at once: the one that finds the database
+    missing, then present (the other made it), goes on instead of saying there is no store."""
+    from engine.errors import Problem, StoreError
+    from engine.store import migrate
+
+    answers: list[Any] = [StoreError([Problem("db", None, "", "no such store")]), ("ours", HEAD)]
+    made: list[bool] = []
+
+    def state(engine_: Any, dialect: Any) -> Any:
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    class Dialect:
+        def create_database(self) -> None:
+            made.append(True)
+
+        def after_open(self, engine_: Any) -> None:
+            pass
+
+    monkeypatch.setattr(migrate, "_state", state)
+    monkeypatch.setattr(migrate, "_database_missing", lambda engine_, dialect: False)  # made meanwhile
+    assert migrate.upgrade(None, Dialect(), create=True) == []  # type: ignore[arg-type]
+    assert made == [] and answers == []
+    answers[:] = [StoreError([Problem("db", None, "", "no such store")])]
+    with pytest.raises(StoreError):
+        migrate.upgrade(None, Dialect(), create=False)  # type: ignore[arg-type]

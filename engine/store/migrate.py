@@ -36,9 +36,12 @@ def upgrade(engine: Engine, dialect: Dialect, *, create: bool) -> list[str]:
         state, revision = _state(engine, dialect)
     except StoreError:
         make = getattr(dialect, "create_database", None)
-        if not create or make is None or not _database_missing(engine, dialect):
+        if not create or make is None:
             raise
-        make()
+        if _database_missing(engine, dialect):
+            make()
+        # asked again even when the database was there: another process may have made it since
+        # (two screens into one new database at once); what failed for another reason fails again
         state, revision = _state(engine, dialect)
     if state == "new" and not create:
         raise StoreError(
