@@ -154,3 +154,19 @@ def test_a_claim_awaiting_the_panel_is_told_review_is_the_best_it_can_reach(caps
         assert said in out and not_said not in out, out
     blocked = _check_json(ROOT / "applications" / "p1-utility-model-patent.yaml", capsys)["decisions"][0]
     assert blocked["guidance"]["best_reachable"] == "ineligible"
+
+
+def test_english_guidance_joins_lists_in_english() -> None:
+    """Places and names in an English guidance line are joined with ", " (not the Chinese "、"),
+    and a list fact reads "patentees of record include applicant name"."""
+    rulebook = load_rulebook(ROOT / "rules")
+    lines = [
+        line
+        for sample in SAMPLES
+        for line in check_file(sample, rulebook).text("en").splitlines()
+        if "required:" in line or line.endswith("(of record)")
+    ]
+    assert any("is one of 410900 Puyang City, 410902 Hualong District, " in line for line in lines)
+    assert any("patentees of record include applicant name" in line for line in lines)
+    assert any("inventors 高磊, 马丽" in line for line in lines)
+    assert not [line for line in lines if "、" in line or " includes " in line]

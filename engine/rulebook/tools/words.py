@@ -43,7 +43,7 @@ _OPS = {
         "ne": "is not",
         "in": "is one of",
         "not_in": "is none of",
-        "contains": "includes",
+        "contains": "include",  # both list facts are plural: "inventors include applicant name"
         ("date", "lt"): "is before",
         ("date", "le"): "is on or before",
         ("date", "gt"): "is after",
@@ -89,7 +89,8 @@ def value_words(
     if value is None:
         return "（未填写）" if lang == "zh" else "(not given)"
     if isinstance(value, (list, tuple)):
-        return "、".join(value_words(path, v, lang, kind if kind != "text_list" else "text", places) for v in value)
+        joiner = "、" if lang == "zh" else ", "
+        return joiner.join(value_words(path, v, lang, kind if kind != "text_list" else "text", places) for v in value)
     if kind == "bool" or isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if kind == "date":
