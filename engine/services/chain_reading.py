@@ -88,9 +88,9 @@ class ChainAhead:
         view = self._view
         chain = view.chain()
         streams: tuple[Iterator[Any], ...] = (
-            ((seq, (application, digest)) for seq, application, digest in view.application_index()),
-            view.award_index(),
-            view.decision_index(),
+            ((_seq(seq), (application, digest)) for seq, application, digest in view.application_index()),
+            ((_seq(seq), row) for seq, row in view.award_index()),
+            ((_seq(seq), row) for seq, row in view.decision_index()),
         )
         try:
             pending: list[Any] = [next(s, None) for s in streams]  # each stream's next row, not handed over
@@ -120,9 +120,22 @@ class ChainAhead:
                 stream.close()  # type: ignore[attr-defined]
 
 
+# Where an index row whose record seq is not a whole number (an altered cell) is placed: after
+# every record, where it is named as a row of a record that is not in the log.
+_NO_SEQ = 2**63
+
+
+def _seq(seq: Any) -> int:
+    return seq if type(seq) is int else _NO_SEQ
+
+
 def _hashes(row: ChainRow) -> bool:
     """Whether a record's body hashes, after its ``prev``, to its ``hash`` (see
-    :func:`~engine.store.chain_hash`)."""
+    :func:`~engine.store.chain_hash`). A cell of another kind than the store writes (a blob
+    for a text, a null) does not: the record is named when its turn comes, after the records
+    before it were checked."""
+    if type(row[6]) is not str or type(row[5]) is not bytes:
+        return False
     digest = hashlib.sha256(row[6].encode("utf-8", "surrogatepass") + b"\n")  # checked against the link first
     digest.update(row[5])
     return digest.hexdigest() == row[7]

@@ -4,8 +4,11 @@
 explanations, the facts, the arithmetic, about 8 KB — into Python objects took most of
 its time, to read some twenty fields. Here msgspec decodes a decision body into a dict
 that holds just the fields :func:`~engine.store.bodies.index_rows_of` and the chain's
-checks read (:data:`_DecisionBody`), and keeps the canonical input as the bytes it is
-stored as, which ``verify`` hashes as they are.
+checks read (:data:`_DecisionBody`) and the input whole (``verify`` re-encodes it the way
+records are written and hashes that: an input stored in any other form does not match).
+
+msgspec does not check the UTF-8 of what it skips, so the body is first decoded strictly
+(in C, a few microseconds): a body that is not UTF-8 is refused, as reading it whole refuses it.
 
 The result answers every question ``verify`` asks exactly as the whole body would: the
 shape lists each field the index rule reads, a later key of the same name wins as in
@@ -63,26 +66,26 @@ class _DecisionBody(TypedDict, total=False):
     result: _Result
 
 
-class _InputApplicant(TypedDict, total=False):
-    division: Any
-
-
-class _Input(TypedDict, total=False):
-    applicant: _InputApplicant
-    submitted_on: Any
-
-
 _BODY = msgspec.json.Decoder(_DecisionBody)
-_INPUT = msgspec.json.Decoder(_Input)
+_INPUT = msgspec.json.Decoder()
 
 
-def read_body(body: bytes, kind: str) -> tuple[dict[str, Any], memoryview | None]:
+def read_body(body: bytes, kind: str) -> tuple[Any, memoryview | None]:
     """A record's content, as verify and :func:`~engine.store.bodies.index_rows_of` read it,
     and its input as stored (its bytes in the body, when it was taken out unread; ``None``
     when the body was decoded whole, its ``input`` then decoded in the content). ``kind`` is the record's kind
     column: a decision's body is read trimmed, any other decoded whole.
 
-    Raises ValueError when the body is not JSON (or not UTF-8)."""
+    Raises ValueError when the body is not JSON, not UTF-8 or nested too deep (RecursionError
+    is taken as ValueError); a body that is JSON but not an object is returned as it is."""
+    try:
+        text = body.decode("utf-8")  # strict: the fields msgspec skips are checked too
+        return _read(body, text, kind)
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+
+
+def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None]:
     if kind == DECISION:
         try:
             content: dict[str, Any] = _BODY.decode(body)  # type: ignore[assignment]
@@ -95,4 +98,4 @@ def read_body(body: bytes, kind: str) -> tuple[dict[str, Any], memoryview | None
                 return content, given
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
-    return json.loads(body.decode("utf-8")), None
+    return json.loads(text), None

@@ -196,7 +196,8 @@ class Reader(LimitReads, Protocol):
         ...
 
     def award_index(self) -> Iterator[tuple[int, AwardRow]]:
-        """(record seq, award) rows, by record seq then decision id."""
+        """(record seq, award) rows, by record seq then decision id; an amount or area cell that
+        is not a whole number is kept as read (:func:`~engine.store.statements.award_as_stored`)."""
         ...
 
     def decision_index(self) -> Iterator[tuple[int, tuple[Any, ...]]]:

@@ -40,6 +40,7 @@ from .statements import (
     ONE_RECORD,
     RECORD_COLUMNS,
     RELEASE,
+    award_as_stored,
     award_of,
     award_values,
     decision_of,
@@ -179,7 +180,7 @@ class _Reads(UserReads):
     def award_index(self) -> Iterator[tuple[int, AwardRow]]:
         statement = select(*AWARD_COLUMNS).order_by(awards.c.record_seq, awards.c.decision_id, awards.c.source)
         for row in self._rows(statement.execution_options(yield_per=CHAIN_BATCH)):
-            yield row[0], award_of(row)
+            yield row[0], award_as_stored(row)
 
     def decision_index(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
         statement = select(decisions.c.record_seq, *DECISION_COLUMNS).order_by(

@@ -25,6 +25,7 @@ __all__ = [
     "ONE_RECORD",
     "RECORD_COLUMNS",
     "RELEASE",
+    "award_as_stored",
     "award_of",
     "award_values",
     "decision_of",
@@ -135,6 +136,19 @@ def m2(centi: int | None) -> Decimal | None:
 def award_of(row: Sequence[Any]) -> AwardRow:
     _, decision, app, ruleset, program, patent, code, applicant, fen, source, kind, centi = row
     return AwardRow(decision, app, ruleset, program, patent, code, applicant, yuan(fen), source, kind, m2(centi))
+
+
+def award_as_stored(row: Sequence[Any]) -> AwardRow:
+    """An awards row as :func:`award_of` reads it, for ``verify``: except that an amount or an
+    area that is not a whole number (an altered cell: a fraction, a text, a blob) is kept as
+    read, never rounded or converted: it then equals no amount a record implies."""
+    _, decision, app, ruleset, program, patent, code, applicant, fen, source, kind, centi = row
+    amount = yuan(fen) if type(fen) in _WHOLE else fen
+    housing = m2(centi) if type(centi) in _WHOLE else centi
+    return AwardRow(decision, app, ruleset, program, patent, code, applicant, amount, source, kind, housing)
+
+
+_WHOLE = (int, type(None))
 
 
 def award_values(seq: int, a: AwardRow) -> dict[str, Any]:
