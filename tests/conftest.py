@@ -25,6 +25,14 @@ def _rules_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("SUBSIDY_CACHE_DIR", str(tmp_path_factory.mktemp("rules-cache")))
 
 
+@pytest.fixture
+def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A rulebook cache folder of this test's own (``$SUBSIDY_CACHE_DIR``)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("SUBSIDY_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def web_base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     from helpers_web import build_store

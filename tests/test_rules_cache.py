@@ -28,14 +28,6 @@ RULESET = RULES / "puyang-2022-19"
 
 
 @pytest.fixture
-def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of this test's own."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    return folder
-
-
-@pytest.fixture
 def rules(tmp_path: Path) -> Path:
     """A copy of the shipped ruleset folder, to change."""
     folder = tmp_path / "rules" / "puyang-2022-19"

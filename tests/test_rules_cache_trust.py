@@ -36,14 +36,6 @@ GENUINE, FORGED = b'{"$dec":"500000.00"}', b'{"$dec":"9999999.00"}'
 
 
 @pytest.fixture
-def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache folder of this test's own."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    return folder
-
-
-@pytest.fixture
 def full_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The labels of the full loads that run."""
     runs: list[str] = []
