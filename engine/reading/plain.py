@@ -38,6 +38,7 @@ from pydantic import ValidationError
 from pydantic_core import from_json
 
 from ..model import Application
+from ..privacy import may_hold_format
 from ..yamlio import Located
 from .limits import MAX_CLAIMS, MAX_NUMBER_DIGITS
 from .validate import check_claims
@@ -129,6 +130,7 @@ def plain_application(data: bytes, rulebook: Rulebook, file: str, line: int) -> 
         len(data) > PLAIN_BYTES
         or b"\\" in data
         or _has_control(data)  # a control character is refused by the careful way, with its field
+        or may_hold_format(data)  # and so is a format character (U+200B, U+202E…)
         or len({id(r.divisions) for r in rulebook.rulesets}) != 1
         or (b'" ' in data and _SPACED_KEY.search(data))  # (no other white space: it is a control character)
     ):

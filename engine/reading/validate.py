@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import ApplicationError, InvalidValueError, Problem, quoted
 from ..model import Application
 from ..model.values import parse_date
-from ..privacy import CONTROLS
+from ..privacy import BIDI, CONTROLS, FORMATS
 from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
 from .limits import MAX_CLAIMS, MAX_PROBLEMS
@@ -265,7 +266,9 @@ _LINE_BREAK = "\r\n"  # a line break as Windows writes it: text, unlike a carria
 
 def _controls(doc: Located) -> list[Problem]:
     """A problem for every key or text holding a control character (tab and line breaks are
-    text): nothing read may set a terminal's title, clear it, or hide in a record."""
+    text) or a format character (invisible: U+200B, U+00AD, U+FEFF, the bidirectional
+    controls…): nothing read may set a terminal's title, clear it, hide in a record, split an
+    ID number so that it is not seen as one, or reorder what a line shows."""
     problems: list[Problem] = []
     stack: list[tuple[Any, tuple[Any, ...]]] = [(doc.data, ())]
     while stack:
@@ -273,25 +276,47 @@ def _controls(doc: Located) -> list[Problem]:
         if isinstance(value, dict):
             for key, item in value.items():
                 where = loc + (key,)
-                if isinstance(key, str) and _has_control(key):
+                if isinstance(key, str) and _refused(key):
                     problems.append(_control_problem(doc, where, key, "a field name"))
                 else:
                     stack.append((item, where))
         elif isinstance(value, list):
             stack.extend((item, loc + (i,)) for i, item in enumerate(value))
-        elif isinstance(value, str) and _has_control(value):
+        elif isinstance(value, str) and _refused(value):
             problems.append(_control_problem(doc, loc, value, "a text"))
     return problems
 
 
-def _has_control(text: str) -> bool:
-    return bool(CONTROLS.search(text.replace(_LINE_BREAK, "\n")))
+def _refused(text: str) -> re.Match[str] | None:
+    """The first control or format character of ``text`` (a Windows line break is text)."""
+    plain = text.replace(_LINE_BREAK, "\n")
+    return CONTROLS.search(plain) or FORMATS.search(plain)
 
 
 def _control_problem(doc: Located, loc: tuple[Any, ...], text: str, what: str) -> Problem:
-    found = CONTROLS.search(text.replace(_LINE_BREAK, "\n"))
+    found = _refused(text)
     assert found is not None
-    code = ord(found.group())
+    char = found.group()
+    code = ord(char)
+    if FORMATS.fullmatch(char):
+        name = unicodedata.name(char, "")
+        said = f"U+{code:04X} ({name})" if name else f"U+{code:04X}"
+        if BIDI.fullmatch(char):
+            return Problem(
+                doc.file,
+                doc.line_of(loc),
+                shown_path(loc),
+                f"{what} holding the bidirectional control {said}; text may hold no invisible format characters",
+                "remove it: it reorders what follows it on the line, so the text would not read as it was typed",
+            )
+        return Problem(
+            doc.file,
+            doc.line_of(loc),
+            shown_path(loc),
+            f"{what} holding the invisible format character {said}; text may hold no invisible format characters",
+            "remove it (it often comes with text copied from a web page or a document): "
+            "unseen, it splits a name or a number into something else than it shows",
+        )
     kind = "half of a surrogate pair" if 0xD800 <= code <= 0xDFFF else "control character"
     return Problem(
         doc.file,

@@ -49,7 +49,8 @@ def _refused(store: Store, message: str, hint: str | None = None, code: str | No
 
 def _one_line(field: str, text: str) -> None:
     """A reason or a reviewer is one line of text: a control character (a line break among
-    them) would forge what a record shows. Raise UsageError."""
+    them) would forge what a record shows, a format character (U+200B, U+202E…) hide or
+    reorder it. Raise UsageError."""
     bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:
         raise UsageError(
@@ -60,6 +61,20 @@ def _one_line(field: str, text: str) -> None:
                     "",
                     f"a settlement's {field} is one line of text; it holds the control character U+{ord(bad):04X}",
                     "write it on one line, without line breaks, tabs or other control characters",
+                )
+            ]
+        )
+    hidden = next((ch for ch in text if unicodedata.category(ch) == "Cf"), None)
+    if hidden is not None:
+        raise UsageError(
+            [
+                Problem(
+                    "",
+                    None,
+                    "",
+                    f"a settlement's {field} may hold no invisible format character; it holds "
+                    f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')})",
+                    "remove it: unseen, it splits or reorders what the record shows (copied text often carries one)",
                 )
             ]
         )
