@@ -26,6 +26,7 @@ from typing import Any
 
 __all__ = [
     "BIDI",
+    "BYTE_ORDER_MARK",
     "CONTROLS",
     "FORMATS",
     "escape_controls",
@@ -51,6 +52,10 @@ FORMATS = re.compile(f"[{_FORMAT_CLASS}]")
 """Format characters (Unicode category Cf, as of Unicode 14): invisible, yet they split what they stand in
 (U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+2060 WORD JOINER, U+FEFF…) or reorder a line
 (the bidirectional controls, :data:`BIDI`). Never written raw to an output."""
+
+BYTE_ORDER_MARK = "\ufeff"
+"""U+FEFF starting a text is a byte-order mark (a CSV starts with one, for Excel), written as it
+is; anywhere else it is a format character like the others."""
 
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """The bidirectional controls among :data:`FORMATS`: a right-to-left override (U+202E) shows
@@ -215,6 +220,8 @@ def escape_controls(text: str) -> str:
 
 
 def _escaped(text: str) -> str:
+    if text.startswith(BYTE_ORDER_MARK):  # it starts a CSV for Excel: no text, nothing to hide
+        return BYTE_ORDER_MARK + _ESCAPED.sub(_escape, text[1:])
     return _ESCAPED.sub(_escape, text)
 
 

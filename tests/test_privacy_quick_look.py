@@ -56,6 +56,8 @@ def _careful_way(text: str) -> str:
     plain = unicodedata.normalize("NFKC", text) if re.search("[\uff10-\uff19]", text) else text
     if _ID_SHAPE.sub(_masked, plain) != plain:  # NFKC only where it shows an ID number to mask
         text = _ID_SHAPE.sub(_masked, plain)
+    if text.startswith("\ufeff"):  # a byte-order mark starting a text stays
+        return "\ufeff" + "".join(_escaped(ch) for ch in text[1:])
     return "".join(_escaped(ch) for ch in text)
 
 
@@ -126,6 +128,7 @@ texts = st.lists(st.one_of(pieces, st.text(max_size=6)), max_size=24).map("".joi
 @example("ＩＤ" + WIDE_ID)
 @example("abc" + ID[:6] + "\u200b" + ID[6:] + "def")
 @example("\u202e" + ID[::-1])
+@example("\ufeffsection,program\n\ufeff")
 @example(ID[:6] + "\u00ad" + ID[6:14] + "\u2060" + ID[14:] + "\U000e0001")
 def test_shown_is_what_the_careful_way_makes(text: str) -> None:
     assert shown(text) == _careful_way(text)
