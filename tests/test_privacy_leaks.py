@@ -278,3 +278,19 @@ def test_a_settlement_reason_holds_no_format_character(
     )
     code, out, _ = run(capsys, "show", f"{APP_B}/1", "--format", "json", "--db", db)
     assert (code, json.loads(out)["settlements"]) == (0, [])  # nothing recorded
+
+
+def test_the_self_check_form_refuses_a_format_character_and_masks_after_letters(web: Web) -> None:
+    from test_web_pages import SELF_CHECK
+
+    client = web.client()
+    split = SELF_CHECK | {"applicant.name": f"濮阳市{ID[:6]}\u2060{ID[6:]}科技有限公司", "csrf": csrf(client)}
+    refused = client.post("/check", data=split)
+    assert refused.status_code == 422
+    assert "含有不可见的格式字符" in refused.text and "U+2060" in refused.text
+    assert "\u2060" not in refused.text and ID not in refused.text
+    named = f"濮阳市ID{ID}科技有限公司"
+    glued = SELF_CHECK | {"applicant.name": named, "claims[1].patent.holder": named, "csrf": csrf(client)}
+    checked = client.post("/check", data=glued)
+    assert checked.status_code == 200
+    assert ID not in checked.text and f"ID{MASKED}" in checked.text
