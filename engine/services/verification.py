@@ -12,6 +12,7 @@ The first record that fails is named.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import deque
 from collections.abc import Callable
@@ -33,7 +34,10 @@ from ..store import (
     input_hash,
     stored_decision,
 )
-from ..store.body_reading import read_body
+from ..store.bodies import awards_of
+from ..store.body_reading import read_record
+from ..store.records import DECISION
+from ..store.stored_index import stored_decisions_of
 from .chain_reading import ChainAhead
 
 __all__ = ["HEAD_DIGITS", "VerifyReport", "verify"]
@@ -169,17 +173,17 @@ def _walk_ahead(ahead: ChainAhead, report: VerifyReport, noted: str | None) -> t
         if not hashed:
             raise _Failed(record_id, seq, "its content does not match its hash (the record was altered)")
         try:
-            content, _ = read_body(body, kind)
+            content, given, canonical = read_record(body, kind)
         except ValueError:
             raise _Failed(record_id, seq, "its content is not valid JSON") from None
         if type(content) is not dict:
             raise _Failed(record_id, seq, "its content is not a record (a JSON object)")
         try:
-            reason = _content_fault(content, kind, record_id, application, recorded_at)
+            reason = _content_fault(content, kind, record_id, application, recorded_at, given if canonical else None)
             if reason is None:
                 versions.add(content["ruleset"]["version"])
-                index = index_rows_of(content)
-                reason = _index_fault(index, seq, application, apps, awards, decisions, held, released)
+                index, stored = _implied(content)
+                reason = _index_fault(content, index, stored, seq, application, apps, awards, decisions, held, released)
         except _ODD_VALUE:
             # a value of a kind no record holds (a list for a text, a blob in an index...): read as
             # an alteration of this record, as the records before it were found intact
@@ -201,9 +205,15 @@ def _walk_ahead(ahead: ChainAhead, report: VerifyReport, noted: str | None) -> t
 
 
 def _content_fault(
-    content: dict[str, Any], kind: str, record_id: str, application: str, recorded_at: str
+    content: dict[str, Any],
+    kind: str,
+    record_id: str,
+    application: str,
+    recorded_at: str,
+    canonical: memoryview | None,
 ) -> str | None:
-    """What is wrong between a record's columns and its content, if anything."""
+    """What is wrong between a record's columns and its content, if anything. ``canonical``:
+    the input's bytes in the body when they are its canonical form, hashed as they are."""
     if (
         content.get("type") != kind
         or content.get("application") != application
@@ -213,15 +223,32 @@ def _content_fault(
     if kind == "decision":
         if record_id != application:
             return "its id disagrees with its content"
-        if content.get("input_sha256") != input_hash(content.get("input", {})):
+        digest = (
+            "sha256:" + hashlib.sha256(canonical).hexdigest()
+            if canonical is not None
+            else input_hash(content.get("input", {}))
+        )
+        if content.get("input_sha256") != digest:
             return "its input does not match the input hash it carries"
     elif content.get("settlement") != record_id:
         return "its id disagrees with its content"
     return None
 
 
+def _implied(content: dict[str, Any]) -> tuple[IndexRows, list[tuple[Any, ...]] | None]:
+    """The index rows a record implies (:func:`index_rows_of`) and its decision rows as stored
+    (:func:`stored_decisions_of`). When they can be laid out as stored straight from the body,
+    the decision rows are not built (``decisions`` empty) until a difference needs them."""
+    stored = stored_decisions_of(content) if content.get("type") == DECISION else None
+    if stored is None:
+        return index_rows_of(content), None
+    return IndexRows(input_hash=content.get("input_sha256"), awards=tuple(awards_of(content))), stored
+
+
 def _index_fault(
+    content: dict[str, Any],
     index: IndexRows,
+    stored_form: list[tuple[Any, ...]] | None,
     seq: int,
     application: str,
     apps: _ByRecord[tuple[str, str]],
@@ -254,10 +281,12 @@ def _index_fault(
         for decision, award in implied_pending.items():
             (held if decision in actual_pending else released)[decision] = (seq, award.application)
 
-    implied = index.decisions
+    stored = decisions.take(seq, _NAMES[2])
+    if stored_form is not None and stored == stored_form:
+        return None
+    implied = index.decisions if stored_form is None else index_rows_of(content).decisions
     if len(implied) > 1:
         implied = tuple(sorted(implied, key=_claim))
-    stored = decisions.take(seq, _NAMES[2])
     if stored != [_as_stored(d) for d in implied]:
         if not all(type(values[_AMOUNT_FEN]) in _WHOLE for values in stored) or [
             decision_of_stored(values) for values in stored

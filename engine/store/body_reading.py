@@ -20,13 +20,14 @@ decoded whole with :mod:`json`, as before.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, TypedDict
 
 import msgspec
 
 from .records import DECISION
 
-__all__ = ["TRIMMED_FORMATS", "read_body"]
+__all__ = ["TRIMMED_FORMATS", "read_body", "read_record"]
 
 # The decision body formats the shapes below were listed from (1: no ``format`` key).
 # A body of any other format is decoded whole: a new format may read other fields.
@@ -68,6 +69,10 @@ class _DecisionBody(TypedDict, total=False):
 
 _BODY = msgspec.json.Decoder(_DecisionBody)
 _INPUT = msgspec.json.Decoder()
+# The input decoded with its fractions as Decimal: encoded again, a fraction comes out as a JSON
+# string, so an input holding one never matches its bytes and is decoded again by ``_INPUT``.
+_INPUT_EXACT = msgspec.json.Decoder(float_hook=Decimal)
+_ENCODE = msgspec.json.Encoder().encode
 
 
 def read_body(body: bytes, kind: str) -> tuple[Any, memoryview | None]:
@@ -78,6 +83,23 @@ def read_body(body: bytes, kind: str) -> tuple[Any, memoryview | None]:
 
     Raises ValueError when the body is not JSON, not UTF-8 or nested too deep (RecursionError
     is taken as ValueError); a body that is JSON but not an object is returned as it is."""
+    content, given, _ = read_record(body, kind)
+    return content, given
+
+
+def read_record(body: bytes, kind: str) -> tuple[Any, memoryview | None, bool]:
+    """:func:`read_body`, and whether the input as stored is its canonical form: the bytes
+    :func:`~engine.store.records.record_json` writes for it (then its hash is the hash of those
+    bytes as they are, with no second encoding). False says nothing against the input: its
+    canonical form must then be written again to be hashed (``input_hash`` of the content's
+    ``input``), which decides.
+
+    The test is that msgspec encodes the input decoded back to the same bytes: for the JSON
+    values an input holds (objects, arrays, texts, whole numbers, true, false, null) msgspec
+    and ``record_json`` (pydantic-core) write the same bytes, which a property test holds
+    (``tests/test_verify_input_bytes.py``); a fraction is decoded as a Decimal, which msgspec
+    writes as a text, so an input with a fraction is never taken as canonical here. Only an
+    object is (``input_hash`` takes a text as already canonical)."""
     try:
         text = body.decode("utf-8")  # strict: the fields msgspec skips are checked too
         return _read(body, text, kind)
@@ -85,17 +107,29 @@ def read_body(body: bytes, kind: str) -> tuple[Any, memoryview | None]:
         raise ValueError("nested too deep") from None
 
 
-def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None]:
+def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None, bool]:
     if kind == DECISION:
         try:
             content: dict[str, Any] = _BODY.decode(body)  # type: ignore[assignment]
             if content.get("format") in TRIMMED_FORMATS:
                 raw = content.get("input")
                 if raw is None:
-                    return content, None
+                    return content, None, False
                 given = memoryview(raw)
+                stored = bytes(given)
+                value = _INPUT_EXACT.decode(stored)
+                if type(value) is dict and _encoded(value) == stored:
+                    content["input"] = value
+                    return content, given, True
                 content["input"] = _INPUT.decode(given)
-                return content, given
+                return content, given, False
         except (msgspec.DecodeError, msgspec.ValidationError):
             pass
-    return json.loads(text), None
+    return json.loads(text), None, False
+
+
+def _encoded(value: dict[str, Any]) -> bytes | None:
+    try:
+        return _ENCODE(value)
+    except (RecursionError, TypeError, ValueError):  # none expected of a value msgspec decoded
+        return None
