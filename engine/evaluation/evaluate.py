@@ -23,24 +23,20 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from ..model import Application, Claim
+from ..money import to_fen
 from ..rulebook import Program, Rulebook, Ruleset
-from ..rulebook.facts import FACTS, application_field
 from ..rulebook.ruleset import Period
 from ..rulebook.sizes import computed_facts
-from .award import award_terms, used_by
+from .award import used_by
+from .deciding import decide, frozen
 from .decision import (
-    ELIGIBLE,
     INELIGIBLE,
     NEEDS_REVIEW,
-    NOT_MET,
-    UNKNOWN,
     Assessment,
     AwardRef,
-    CriterionResult,
     Decision,
-    DerivedResult,
 )
-from .facts import LedgerView, application_part, build_fact
+from .facts import application_part, claim_fact
 
 __all__ = ["EmptyLedger", "Evaluator", "Ledger", "evaluate"]
 
@@ -200,8 +196,7 @@ def _ask(p: _Pending, number: int, claim: Claim) -> _Asked:
         patent_refs = p.overlay.patent(program.id, patent)
     cap_key = app.applicant.credit_code if program.award.cap_per else None
     cap_refs = p.overlay.enterprise(program.id, cap_key) if cap_key else ()
-    view = LedgerView(already_awarded=bool(patent_refs), awarded_total=used_by(cap_refs))
-    fact = build_fact(p.part, claim, view)
+    fact = claim_fact(p.part, claim, bool(patent_refs), to_fen(used_by(cap_refs)) if cap_refs else 0)
     computed_facts(ruleset, fact, app.submitted_on)  # e.g. the size class, from its dated table
     return _Asked(p, number, claim, program, fact, patent, patent_refs, cap_key, cap_refs)
 
@@ -210,7 +205,7 @@ def _conclude(a: _Asked, verdicts: dict[tuple[str, str], str]) -> None:
     """A claim's decision from its verdicts; what it is granted (or holds, awaiting review)
     uses room under the limits for the claims after it."""
     p, program, number = a.pending, a.program, a.number
-    decision = _decide(p.app, p.ruleset, program, p.period, a, verdicts)
+    decision = decide(p.ruleset, program, p.period, p.app.submitted_on, a, verdicts)
     p.decisions.append(decision)
     if decision.outcome != INELIGIBLE:
         ref = AwardRef(decision.amount or ZERO, claim=number, pending=decision.outcome == NEEDS_REVIEW)
@@ -222,127 +217,25 @@ def _conclude(a: _Asked, verdicts: dict[tuple[str, str], str]) -> None:
 
 def _assessment(p: _Pending, backend: str) -> Assessment:
     app, ruleset, applicant = p.app, p.ruleset, p.app.applicant
-    return Assessment(
-        application_id=app.id,
-        submitted_on=app.submitted_on,
-        applicant_type=applicant.type,
-        applicant_name=applicant.name,
-        credit_code=applicant.credit_code,
-        id_number=applicant.id_number,
-        ruleset_id=ruleset.id,
-        ruleset_version=ruleset.version,
-        document=ruleset.policy.document,
-        title=ruleset.policy.title,
-        in_force=ruleset.in_force(app.submitted_on),
-        decisions=tuple(p.decisions),
-        engine=backend,
+    return frozen(
+        Assessment,
+        {
+            "application_id": app.id,
+            "submitted_on": app.submitted_on,
+            "applicant_type": applicant.type,
+            "applicant_name": applicant.name,
+            "credit_code": applicant.credit_code,
+            "id_number": applicant.id_number,
+            "ruleset_id": ruleset.id,
+            "ruleset_version": ruleset.version,
+            "document": ruleset.policy.document,
+            "title": ruleset.policy.title,
+            "in_force": ruleset.in_force(app.submitted_on),
+            "decisions": tuple(p.decisions),
+            "engine": backend,
+            "notes": (),
+        },
     )
-
-
-def _decide(
-    app: Application,
-    ruleset: Ruleset,
-    program: Program,
-    period: Period,
-    a: _Asked,
-    verdicts: dict[tuple[str, str], str],
-) -> Decision:
-    fact, number, claim = a.fact, a.number, a.claim
-    patent_refs, cap_refs = a.patent_refs, a.cap_refs
-    criteria = []
-    limits = ((), patent_refs, cap_refs)
-    statuses = set()
-    all_missing: list[str] = []
-    for criterion, key, reviewable, limit in _steps(ruleset, program.id, period):
-        status = verdicts[key]
-        review = reviewable and status == NOT_MET
-        if review:
-            status = UNKNOWN
-        missing: tuple[str, ...] = ()
-        if status == UNKNOWN and not review:
-            missing = _missing(fact, criterion.facts, number)
-            for m in missing:
-                if m not in all_missing:
-                    all_missing.append(m)
-        statuses.add(status)
-        criteria.append(CriterionResult(criterion, status, fact, missing, review, limits[limit]))
-    derived = tuple(
-        DerivedResult(d, ruleset.derived[d].label, ruleset.derived[d].source, verdicts[("derived", d)])
-        for d in program.derived
-    )
-    if NOT_MET in statuses:
-        outcome = INELIGIBLE
-    elif UNKNOWN in statuses:
-        outcome = NEEDS_REVIEW
-    else:
-        outcome = ELIGIBLE
-
-    if outcome == INELIGIBLE:
-        amount, maximums, arithmetic = None, None, None
-    else:
-        base = getattr(claim, program.award.base or "", None) if program.award.base else None
-        terms = award_terms(ruleset, program, app.submitted_on, base, cap_refs)
-        amount, maximums, arithmetic = terms.amount, terms.maximums, terms.arithmetic
-    return Decision(
-        claim=number,
-        program=program.id,
-        program_code=program.code,
-        program_label=program.label,
-        clause=program.clause,
-        quote=program.quote,
-        outcome=outcome,
-        amount=amount,
-        maximums=maximums,
-        criteria=tuple(criteria),
-        derived=derived,
-        missing=tuple(all_missing),
-        arithmetic=arithmetic,
-        patent=a.patent,
-        cap_key=a.cap_key,
-    )
-
-
-_STEPS: dict[tuple[int, str, int], tuple[Any, ...]] = {}
-_LIMITS = {"once_per": 1, "cap": 2}  # which awards a limit counts: none, the patent's, the enterprise's
-
-
-def _steps(ruleset: Ruleset, program: str, period: Period) -> tuple[tuple[Any, tuple[str, str], bool, Any], ...]:
-    """Per criterion in force: the criterion, its verdict key, whether a failure calls for review,
-    the awards its limit counts (:data:`_LIMITS`; worked out once per ruleset, programme and period)."""
-    key = (id(ruleset), program, period.index)
-    found = _STEPS.get(key)
-    if found is None or found[0] is not ruleset:
-        steps = tuple(
-            (c, ("criterion", c.id), c.on_fail == "needs_review", _LIMITS.get(c.limit or "", 0))
-            for c in ruleset.active_criteria(program, period)
-        )
-        found = (ruleset, steps)
-        _STEPS[key] = found
-    return found[1]  # type: ignore[no-any-return]
-
-
-def _missing(fact: dict[str, Any], paths: tuple[str, ...], claim_no: int) -> tuple[str, ...]:
-    """The application fields whose absence left a criterion open, named at the
-    highest level that is absent (``claims[1].industrialization`` rather than
-    each of its fields)."""
-    out: list[str] = []
-    for path in paths:
-        spec = FACTS[path]
-        if spec.scope == "ledger" or path in fact:
-            continue
-        field_path = application_field(path, claim_no)
-        if field_path is None:
-            continue
-        if spec.source is None:
-            parts = path.split(".")
-            for i in range(1, len(parts)):
-                if ".".join(parts[:i]) not in fact:
-                    drop = len(parts) - i
-                    field_path = ".".join(field_path.split(".")[:-drop])
-                    break
-        if field_path not in out:
-            out.append(field_path)
-    return tuple(out)
 
 
 _DEFAULT: dict[tuple[int, str], Evaluator] = {}

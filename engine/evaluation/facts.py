@@ -14,10 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..model import Application, Claim
+from ..model.identifiers import legal_form
 from ..money import to_fen
 from ..rulebook.facts import encode_date
 
-__all__ = ["LedgerView", "application_part", "build_fact"]
+__all__ = ["LedgerView", "application_part", "build_fact", "claim_fact"]
 
 
 @dataclass(frozen=True)
@@ -49,19 +50,34 @@ SECTIONS = ("patent", "patent.high_value", "industrialization", "seller", "enter
 def application_part(app: Application) -> dict[str, Any]:
     """The application-wide part of every claim's fact (computed once)."""
     a = app.applicant
-    out: dict[str, Any] = {"submitted_on": encode_date(app.submitted_on), "applicant": True}
-    _put(out, "applicant.type", a.type)
-    _put(out, "applicant.name", a.name)
-    _put(out, "applicant.category", a.credit_category)
-    _put(out, "applicant.form", a.legal_form)
-    _put(out, "applicant.division", a.division)
-    _put(out, "applicant.infringement_record", a.infringement_record)
+    when = app.submitted_on
+    out: dict[str, Any] = {
+        "submitted_on": when.year * 10000 + when.month * 100 + when.day,
+        "applicant": True,
+        "applicant.type": a.type,
+        "applicant.name": a.name,
+    }
+    category = a.credit_category
+    if category is not None:
+        out["applicant.category"] = category
+    form = "individual" if a.type == "individual" else legal_form(category) if category else None
+    if form is not None:
+        out["applicant.form"] = form
+    if a.division is not None:
+        out["applicant.division"] = a.division
+    out["applicant.infringement_record"] = a.infringement_record
     return out
 
 
 def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> dict[str, Any]:
     """One claim as a flat fact ``{dotted.path: encoded value}``; absent facts are left out."""
-    fact: dict[str, Any] = dict(app_part)
+    return claim_fact(app_part, claim, ledger.already_awarded, to_fen(ledger.awarded_total))
+
+
+def claim_fact(app_part: dict[str, Any], claim: Claim, already_awarded: bool, awarded_fen: int) -> dict[str, Any]:
+    """:func:`build_fact` given the ledger's two facts as they are encoded (``awarded_fen``:
+    integer fen)."""
+    fact: dict[str, Any] = app_part.copy()
     fact["program"] = claim.program
     p = claim.patent
     if p is not None:
@@ -117,24 +133,24 @@ def build_fact(app_part: dict[str, Any], claim: Claim, ledger: LedgerView) -> di
         _put(fact, "pledge_loan.lender", loan.lender)
         _put(fact, "pledge_loan.amount", loan.amount)
         _put(fact, "pledge_loan.pledge_registered", loan.pledge_registered)
-    for key in _CLAIM_FACTS:
+    for key, money in _CLAIM_FACTS:
         value = getattr(claim, key)
         if value is not None:
-            fact[key] = to_fen(value) if isinstance(value, Decimal) else value
-    fact["ledger.already_awarded"] = ledger.already_awarded
-    fact["ledger.awarded_total"] = to_fen(ledger.awarded_total)
+            fact[key] = to_fen(value) if money else value
+    fact["ledger.already_awarded"] = already_awarded
+    fact["ledger.awarded_total"] = awarded_fen
     return fact
 
 
-_CLAIM_FACTS = (
-    "technology_from_outside_puyang",
-    "deal",
-    "related_party",
-    "transaction_amount",
-    "contract_registered",
-    "implemented",
-    "owns_ip",
-    "transformed_in_puyang",
-    "benefits",
-    "interest_paid",
+_CLAIM_FACTS = (  # the claim's own facts, each with whether it is money (encoded as integer fen)
+    ("technology_from_outside_puyang", False),
+    ("deal", False),
+    ("related_party", False),
+    ("transaction_amount", True),
+    ("contract_registered", False),
+    ("implemented", False),
+    ("owns_ip", False),
+    ("transformed_in_puyang", False),
+    ("benefits", False),
+    ("interest_paid", True),
 )

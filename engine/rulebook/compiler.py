@@ -53,7 +53,6 @@ from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
 from .durable_errors import RETURN_CODES, describe
-from .facts import nested, nesting
 from .patterns import derived_key
 from .plan import SEEN, Item, ProgramPlan, RuleKey, compile_program
 from .ruleset import Period, Ruleset
@@ -90,10 +89,22 @@ class _EngineProgram:
     def __init__(self, name: str, plan: ProgramPlan, facts: tuple[str, ...]) -> None:
         self.name = name
         self.plan = plan
-        self.facts = nesting(facts)
+        self.facts = facts
         # what each rule's firing says: ((kind, item), status), looked up by rule name
         self.verdict_of = {rule: ((key.kind, key.item), key.status) for rule, key in plan.meaning.items()}
-        self._stages: dict[tuple[Item, ...], tuple[frozenset[Item], tuple[tuple[Item, str], ...]]] = {}
+        # per period index, per stage: the items the stage decides (as a set) and its derived
+        # conditions, each with its name in the next stage's fact
+        self.stages = {
+            index: tuple(
+                (
+                    frozenset(items),
+                    tuple((item, derived_key(item[1])[len("derived_.") :]) for item in items if item[0] == "derived"),
+                )
+                for items in stages
+            )
+            for index, stages in plan.stages.items()
+        }
+        self._items = {frozenset(items): items for stages in plan.stages.values() for items in stages}
         text = json.dumps(_capped(plan.definition), ensure_ascii=False, sort_keys=True)
         try:
             self.handle = _core.create_ruleset(name, text)
@@ -103,23 +114,15 @@ class _EngineProgram:
             ) from None
 
     def project(self, fact: dict[str, Any]) -> dict[str, Any]:
-        """Only the facts this programme's rules read, nested as the engine matches them."""
-        return nested(fact, self.facts)
+        """Only the facts this programme's rules read, as a new claim message (``kind_``)."""
+        get = fact.get
+        message = {path: value for path in self.facts if (value := get(path)) is not None}
+        message["kind_"] = "claim"
+        return message
 
-    def _stage(self, items: tuple[Item, ...]) -> tuple[frozenset[Item], tuple[tuple[Item, str], ...]]:
-        found = self._stages.get(items)
-        if found is None:
-            derived = tuple((item, derived_key(item[1])[len("derived_.") :]) for item in items if item[0] == "derived")
-            found = self._stages[items] = (frozenset(items), derived)
-        return found
-
-    def expected(self, items: tuple[Item, ...]) -> frozenset[Item]:
-        """The items a stage decides, as a set."""
-        return self._stage(items)[0]
-
-    def derived_in(self, items: tuple[Item, ...]) -> tuple[tuple[Item, str], ...]:
-        """The derived conditions a stage decides, each with its name in the next stage's fact."""
-        return self._stage(items)[1]
+    def items_of(self, expected: frozenset[Item]) -> tuple[Item, ...]:
+        """The items of a stage, in the order of the rule files, from their set."""
+        return self._items[expected]
 
 
 class CompiledRuleset:
@@ -149,27 +152,38 @@ class CompiledRuleset:
             by_program.setdefault(fact["program"], []).append(i)
         for program, members in by_program.items():
             engine = self.programs[program]
-            stages = {i: engine.plan.stages[claims[i][1].index] for i in members}
-            bases = {i: engine.project(claims[i][0]) for i in members}
-            derived: dict[int, dict[str, str]] = {}
-            stage, todo = 0, members
+            # per claim: its stages (what each decides), its fact as the engine is shown it, and
+            # the verdicts of derived conditions that later stages read
+            todo: list[tuple[int, Any, dict[str, Any], dict[str, str]]] = [
+                (i, engine.stages[claims[i][1].index], engine.project(claims[i][0]), {}) for i in members
+            ]
+            stage = 0
             while todo:
-                messages = []
-                for i in todo:
-                    message = dict(bases[i], kind_="claim", stage_=stage)
-                    if i in derived:
-                        message["derived_"] = dict(derived[i])
-                    messages.append(message)
                 for start in range(0, len(todo), SESSION_FACTS):
-                    members_now = todo[start : start + SESSION_FACTS]
-                    asked = [stages[i][stage] for i in members_now]
-                    fired = _fire_all(engine.handle, messages[start : start + SESSION_FACTS])
-                    for i, items, found in zip(members_now, asked, _read_session(fired, engine, asked), strict=True):
-                        out[i].update(found)
-                        for slot, key in engine.derived_in(items):
-                            derived.setdefault(i, {})[key] = found[slot]
+                    now = todo[start : start + SESSION_FACTS]
+                    messages = []
+                    for _, _, base, derived in now:
+                        if stage == 0:
+                            message = base
+                        else:  # sid and id come last again (see _FRAME_END)
+                            message = {k: v for k, v in base.items() if k != "sid" and k != "id"}
+                            if derived:
+                                message["derived_"] = derived.copy()
+                        message["stage_"] = stage
+                        messages.append(message)
+                    asked = [stages[stage] for _, stages, _, _ in now]
+                    fired = _fire_all(engine.handle, messages)
+                    for (i, _, _, derived), (_, decides), found in zip(
+                        now, asked, _read_session(fired, engine, asked), strict=True
+                    ):
+                        if stage == 0:
+                            out[i] = found
+                        else:
+                            out[i].update(found)
+                        for slot, key in decides:  # what the next stages read
+                            derived[key] = found[slot]
                 stage += 1
-                todo = [i for i in todo if stage < len(stages[i])]
+                todo = [claim for claim in todo if stage < len(claim[1])]
         return out
 
 
@@ -218,12 +232,13 @@ def _fire_all(handle: int, messages: list[dict[str, Any]]) -> dict[str, list[int
 
 
 def _read_session(
-    fired: dict[str, list[int]], engine: _EngineProgram, asked: list[tuple[Item, ...]]
+    fired: dict[str, list[int]], engine: _EngineProgram, asked: list[tuple[frozenset[Item], Any]]
 ) -> list[dict[Item, str]]:
     """The verdicts of one session, for each of its facts (``asked``: the items each fact's
-    stage decides); anything but one verdict per expected item is a fault."""
+    stage decides, as a set, first of each pair); anything but one verdict per expected item
+    is a fault."""
     out: list[dict[Item, str]] = [{} for _ in asked]
-    seen = set(fired.get(SEEN, ()))
+    seen = fired.get(SEEN, ())
     verdict_of = engine.verdict_of
     for name, numbers in fired.items():
         if name == SEEN:
@@ -236,19 +251,21 @@ def _read_session(
         slot, status = found
         for number in numbers:
             # an $or whose branches both hold fires its rule once per branch: same verdict
-            earlier = out[number].setdefault(slot, status)
+            verdicts = out[number]
+            earlier = verdicts.setdefault(slot, status)
             if earlier != status:
                 raise EngineInconsistencyError(
                     f"{slot[0]} '{slot[1]}' got two verdicts: {earlier} and {status}",
                     {"fired": _names(fired, number)},
                 )
-    for number, (found_now, items) in enumerate(zip(out, asked, strict=True)):
-        if number not in seen:
-            raise EngineInconsistencyError(
-                "the catch-all rule did not fire: the claim was not evaluated", {"fired": _names(fired, number)}
-            )
-        if found_now.keys() != engine.expected(items):
-            _check(found_now, engine, items, _names(fired, number))
+    if len(set(seen)) != len(out):  # the facts are numbered 0, 1, … in the session
+        number = min(set(range(len(out))) - set(seen))
+        raise EngineInconsistencyError(
+            "the catch-all rule did not fire: the claim was not evaluated", {"fired": _names(fired, number)}
+        )
+    for number, (found_now, (expected, _)) in enumerate(zip(out, asked, strict=True)):
+        if found_now.keys() != expected:
+            _check(found_now, engine, engine.items_of(expected), _names(fired, number))
     return out
 
 

@@ -28,8 +28,6 @@ __all__ = [
     "application_field",
     "decode_date",
     "encode_date",
-    "nested",
-    "nesting",
 ]
 
 FactType = Literal["date", "bool", "money", "count", "text", "enum", "division", "text_list", "category"]
@@ -288,27 +286,6 @@ def encode_date(value: date) -> int:
 def decode_date(value: int) -> str:
     text = f"{value:08d}"
     return f"{text[:4]}-{text[4:6]}-{text[6:]}"
-
-
-def nested(fact: dict[str, Any], paths: tuple[tuple[str, tuple[str, ...], str], ...]) -> dict[str, Any]:
-    """The nested form of some facts, as the inference engine matches dotted paths; ``paths``:
-    each path with the objects it lies within and its own name (:func:`nesting`)."""
-    out: dict[str, Any] = {}
-    get = fact.get
-    for path, within, name in paths:
-        value = get(path)
-        if value is None:
-            continue
-        node = out
-        for part in within:
-            node = node.setdefault(part, {})
-        node[name] = value
-    return out
-
-
-def nesting(paths: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...], str], ...]:
-    """The dotted ``paths`` split once for :func:`nested`."""
-    return tuple((path, tuple(path.split(".")[:-1]), path.split(".")[-1]) for path in paths)
 
 
 def application_field(path: str, claim_no: int) -> str | None:
