@@ -475,9 +475,12 @@ def test_a_reworded_explanation_replays_as_the_same_decision(store: Path, capsys
     exits 0 and reports the wording change apart; show prints today's words or, on request,
     the words the applicant was given."""
     import engine.explain.sentences
+    from engine.explain.prepared import Prepared
 
     said = engine.explain.sentences.explanation
     monkeypatch.setattr(engine.explain.sentences, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
+    words = Prepared.words  # a criterion's words as every face words them, memoised
+    monkeypatch.setattr(Prepared, "words", lambda self, fact: words(self, fact) + "（新措辞）")
     code, output = replay(capsys, store)
     assert code == 0, output
     assert "5 reproduced, 0 differ; wording changed in 5 of them, the decisions the same" in output

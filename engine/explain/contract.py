@@ -12,11 +12,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, Decision
+from ..evaluation.decision import INELIGIBLE, MET, NOT_MET, Assessment, Decision
 from ..model import identifiers
 from ..rulebook import Ruleset
-from ..rulebook.facts import FACTS, FactSpec, plain_value
+from ..rulebook.facts import FactSpec, plain_value
 from . import sentences
+from .prepared import Wording, criterion_static, plain_of, wording
 from .words import is_zh
 
 __all__ = ["applicant_json", "assessment_json", "criterion_static", "decision_json", "maximums_json"]
@@ -28,40 +29,6 @@ def maximums_json(maximums: dict[str, Decimal] | None) -> dict[str, str] | None:
     return {k: (f"{v.normalize():f}" if k == "housing_m2" else str(v)) for k, v in maximums.items()}
 
 
-_STATIC: dict[tuple[int, str], tuple[Any, dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
-
-
-def criterion_static(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
-    """The parts of a criterion's JSON that come from the rule file alone (built once per
-    criterion; the cache holds the criterion itself, so an id is never reused under it)."""
-    key = (id(c.criterion), lang)
-    entry = _STATIC.get(key)
-    if entry is not None and entry[0] is c.criterion:
-        return entry[1], entry[2], entry[3]
-    zh = is_zh(lang)
-    item: dict[str, Any] = {
-        "id": c.id,
-        "clause": c.clause,
-        "label": c.label.zh if zh else c.label.en,
-        "quote": c.quote,
-    }
-    if c.code:
-        item["code"] = c.code
-    if c.kind != "criterion":
-        item["kind"] = c.kind
-    if c.discretionary:
-        item["discretionary"] = True
-    if c.interpretation is not None:
-        item["interpretation"] = c.interpretation.zh if zh else c.interpretation.en
-    specs = tuple((path, FACTS[path]) for path in c.criterion.facts)
-    hint = c.hint.zh if zh else c.hint.en
-    _STATIC[key] = (c.criterion, item, hint, specs)
-    return item, hint, specs
-
-
-_PLAIN: dict[tuple[int, str], tuple[Any, dict[str, Any], str, tuple[tuple[str, Any], ...]]] = {}
-
-
 def _plain_of(spec: FactSpec) -> Callable[[Any], Any] | None:
     """How an encoded value of this fact reads in the application's own terms (None: as it is)."""
     if spec.type in ("date", "money"):
@@ -69,38 +36,24 @@ def _plain_of(spec: FactSpec) -> Callable[[Any], Any] | None:
     return None
 
 
-def _prepared(c: CriterionResult, lang: str) -> tuple[dict[str, Any], str, tuple[tuple[str, Any], ...]]:
-    """:func:`criterion_static`, with each fact's conversion to plain terms chosen once."""
-    key = (id(c.criterion), lang)
-    entry = _PLAIN.get(key)
-    if entry is not None and entry[0] is c.criterion:
-        return entry[1], entry[2], entry[3]
-    item, hint, specs = criterion_static(c, lang)
-    plains = tuple((path, _plain_of(spec)) for path, spec in specs)
-    _PLAIN[key] = (c.criterion, item, hint, plains)
-    return item, hint, plains
-
-
-def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> dict[str, Any]:
-    zh = is_zh(lang)
+def _criteria_as_worded(decision: Decision, ruleset: Ruleset, when: date, lang: str) -> tuple[list[Any], str]:
+    """A decision's criteria in the contract, and its summary, each worded afresh by
+    :func:`sentences.explanation`: the way :func:`_criteria` is held to (tests only)."""
     criteria = []
-    explanations: dict[int, str] = {}
-    plain: dict[str, Any] = {}  # each converted fact in the application's own terms, once per claim
-    explanation = sentences.explanation
     for c in decision.criteria:
-        static, hint, plains = _prepared(c, lang)
-        said = explanation(c, ruleset, when, lang)
-        explanations[id(c)] = said
-        fact = c.fact
+        static, hint, specs = criterion_static(c, lang)
         facts = {}
-        for path, convert in plains:
-            value = fact.get(path)
-            if convert is not None and value is not None:
-                value = plain.get(path)
-                if value is None:
-                    value = plain[path] = convert(fact[path])
-            facts[path] = value
-        item = {**static, "status": c.status, "explanation": said, "facts": facts, "missing": list(c.missing)}
+        for path, spec in specs:
+            convert = _plain_of(spec)
+            value = c.fact.get(path)
+            facts[path] = convert(value) if convert is not None and value is not None else value
+        item = {
+            **static,
+            "status": c.status,
+            "explanation": sentences.explanation(c, ruleset, when, lang),
+            "facts": facts,
+            "missing": list(c.missing),
+        }
         if c.review:
             item["review"] = True
         if c.earlier:
@@ -108,6 +61,68 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         if c.status != MET:
             item["hint"] = hint
         criteria.append(item)
+    return criteria, sentences.decision_summary(decision, ruleset, when, lang)
+
+
+def _criteria(decision: Decision, wording: Wording) -> tuple[list[Any], str]:
+    """A decision's criteria in the contract, and its summary, from each criterion prepared
+    (:mod:`engine.explain.prepared`): its words memoised, its object laid out in one pass."""
+    criteria = []
+    failed: dict[int, str] = {}  # the words of each criterion not met, for the summary
+    prepared, gap = wording.prepared, wording.missing
+    for c in decision.criteria:
+        criterion, status, fact, missing = c.criterion, c.status, c.fact, c.missing
+        p = prepared.get((id(criterion), status, c.review))
+        if p is None or p.criterion is not criterion:
+            p = wording.of(c)
+        earlier = c.earlier
+        if earlier and status != MET:
+            said = wording.said(c, p)
+        else:
+            said = p.words(fact)
+            if missing:
+                said += gap(missing)
+            elif p.unset:
+                said += p.unset
+        if status == NOT_MET:
+            failed[id(c)] = said
+        facts = {path: fact.get(path) for path in p.paths}
+        for path, table, spec in p.converts:
+            value = facts[path]
+            if value is not None:
+                shown = table.get(value)
+                facts[path] = shown if shown is not None else plain_of(table, spec, value)
+        if earlier:
+            item = p.head.copy()
+            item["explanation"] = said
+            item["facts"] = facts
+            item["missing"] = list(missing)
+            item.update(p.review)
+            item["earlier_awards"] = [r.to_json() for r in earlier]
+            item.update(p.hint)
+        else:
+            item = p.item.copy()  # every key in place: set in order, no dict grown
+            item["explanation"] = said
+            item["facts"] = facts
+            item["missing"] = list(missing) if missing else []
+        criteria.append(item)
+    return criteria, sentences.summary(decision, wording.lang, lambda c: failed[id(c)], wording.base)
+
+
+def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str, *, cache: bool = True) -> dict[str, Any]:
+    """One claim's decision in the contract. ``cache=False`` words every criterion afresh,
+    the way the memoised words are held to (tests)."""
+    return _decision_json(decision, ruleset, when, lang, wording(ruleset, lang, when) if cache else None)
+
+
+def _decision_json(
+    decision: Decision, ruleset: Ruleset, when: date, lang: str, words: Wording | None
+) -> dict[str, Any]:
+    zh = is_zh(lang)
+    if words is not None:
+        criteria, summary = _criteria(decision, words)
+    else:
+        criteria, summary = _criteria_as_worded(decision, ruleset, when, lang)
     out: dict[str, Any] = {
         "claim": decision.claim,
         "program": decision.program,
@@ -116,7 +131,7 @@ def decision_json(decision: Decision, ruleset: Ruleset, when: date, lang: str) -
         "maximums": maximums_json(decision.maximums),
         "criteria": criteria,
         "missing": list(decision.missing),
-        "summary": sentences.decision_summary(decision, ruleset, when, lang, explanations),
+        "summary": summary,
         "clause": decision.clause,
     }
     if decision.patent:
@@ -139,13 +154,17 @@ def applicant_json(assessment: Assessment) -> dict[str, Any]:
     return out
 
 
-def assessment_json(assessment: Assessment, ruleset: Ruleset, lang: str = "zh") -> dict[str, Any]:
-    """The contract's decision object for one application (plus additive fields)."""
+def assessment_json(
+    assessment: Assessment, ruleset: Ruleset, lang: str = "zh", *, cache: bool = True
+) -> dict[str, Any]:
+    """The contract's decision object for one application (plus additive fields).
+    ``cache=False``: every explanation worded afresh (the reference the tests hold it to)."""
     when = assessment.submitted_on
+    words = wording(ruleset, lang, when) if cache else None
     return {
         "application": assessment.application_id,
         "ruleset": {"id": assessment.ruleset_id, "version": assessment.ruleset_version},
-        "decisions": [decision_json(d, ruleset, when, lang) for d in assessment.decisions],
+        "decisions": [_decision_json(d, ruleset, when, lang, words) for d in assessment.decisions],
         "submitted_on": when.isoformat(),
         "applicant": applicant_json(assessment),
         "policy": {

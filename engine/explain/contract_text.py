@@ -24,7 +24,8 @@ from ..money import from_fen
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS, FactSpec, decode_date
 from . import sentences
-from .contract import applicant_json, criterion_static, maximums_json
+from .contract import applicant_json, maximums_json
+from .prepared import Wording, criterion_static, wording
 from .words import is_zh
 
 __all__ = ["decision_texts", "encoded"]
@@ -100,11 +101,8 @@ def _pieces(c: CriterionResult, lang: str) -> _Pieces:
     return found
 
 
-def _decision(
-    decision: Decision, decision_id: str, assessment: Assessment, ruleset: Ruleset, lang: str, line: bool
-) -> tuple[str, str]:
+def _decision(decision: Decision, decision_id: str, words: Wording, lang: str, line: bool) -> tuple[str, str]:
     """One claim's decision in the contract (when ``line``; else ""), and as stored."""
-    when = assessment.submitted_on
     full_criteria: list[str] = []
     stored_criteria: list[str] = []
     explained: dict[int, str] = {}
@@ -112,7 +110,7 @@ def _decision(
     claim_facts: list[str] = []  # those given, '"path":value', in the order first read
     for c in decision.criteria:
         pieces = _pieces(c, lang)
-        said = sentences.explanation(c, ruleset, when, lang)
+        said = words.said(c)
         explained[id(c)] = said
         said = '"' + said + '"' if not _escaped(said) else to_json(said).decode("utf-8")
         status = c.status
@@ -188,7 +186,7 @@ def _decision(
         ',"missing":'
         + encoded(list(decision.missing))
         + ',"summary":'
-        + encoded(sentences.decision_summary(decision, ruleset, when, lang, explained))
+        + encoded(sentences.summary(decision, lang, lambda c: explained[id(c)], words.base))
         + ',"clause":'
         + encoded(decision.clause)
     )
@@ -233,8 +231,9 @@ def decision_texts(
     JSON text; with ``line=False`` only the second (the first is "")."""
     full: list[str] = []
     stored: list[str] = []
+    words = wording(ruleset, lang, assessment.submitted_on)
     for decision, decision_id in zip(assessment.decisions, decision_ids, strict=True):
-        one, other = _decision(decision, decision_id, assessment, ruleset, lang, line)
+        one, other = _decision(decision, decision_id, words, lang, line)
         full.append(one)
         stored.append(other)
     opening = (

@@ -22,7 +22,7 @@ from ..rulebook.conditions import UNSET
 from ..rulebook.facts import FACTS
 from .words import SELF_CHECK_NOTE, is_zh, missing_words, ref_text, show_param, value_shower
 
-__all__ = ["arithmetic_line", "closing_lines", "criterion_explanation", "decision_summary", "explanation"]
+__all__ = ["arithmetic_line", "closing_lines", "criterion_explanation", "decision_summary", "explanation", "summary"]
 
 _HOLE = re.compile(r"\{([^{}]+)\}")
 
@@ -192,18 +192,26 @@ def arithmetic_line(decision: Decision, lang: str) -> str | None:
 def decision_summary(
     decision: Decision, ruleset: Ruleset, when: date, lang: str, explained: dict[int, str] | None = None
 ) -> str:
-    """The one sentence a decision opens with."""
-    zh = is_zh(lang)
+    """The one sentence a decision opens with (``explained``: criteria's explanations already
+    made, by the id of their result)."""
     done = explained or {}
+    return summary(
+        decision,
+        lang,
+        lambda c: done.get(id(c)) or explanation(c, ruleset, when, lang),
+        lambda c: explanation(c, ruleset, when, lang, with_missing=False),
+    )
 
-    def criterion_explanation(c: CriterionResult, ruleset: Ruleset, when: date, lang: str) -> str:
-        return done.get(id(c)) or explanation(c, ruleset, when, lang)
 
+def summary(
+    decision: Decision, lang: str, said: Callable[[CriterionResult], str], base: Callable[[CriterionResult], str]
+) -> str:
+    """:func:`decision_summary` from a criterion's explanation (``said``) and its explanation
+    without the fields missing (``base``)."""
+    zh = is_zh(lang)
     if decision.outcome == INELIGIBLE:
         reasons = [
-            f"{criterion_explanation(c, ruleset, when, lang)}（{c.clause}）"
-            if zh
-            else f"{criterion_explanation(c, ruleset, when, lang)} ({c.clause})"
+            f"{said(c)}（{c.clause}）" if zh else f"{said(c)} ({c.clause})"
             for c in decision.criteria
             if c.status == NOT_MET
         ]
@@ -216,7 +224,7 @@ def decision_summary(
                 label = c.label.zh if zh else c.label.en
                 reasons.append(f"“{label}”须由评审小组认定" if zh else f"“{label}” is for the review panel to judge")
             else:
-                reasons.append(explanation(c, ruleset, when, lang, with_missing=False))
+                reasons.append(base(c))
         rest = len(open_points) < len(decision.criteria)
         tail = ("其余条件均已满足。" if zh else " All other criteria are met.") if rest else ""
         gap = missing_words(decision.missing, lang)  # named once, for the whole claim
