@@ -25,7 +25,9 @@ durable_rules 2.0.28 is measured to be safe:
 * each programme of each ruleset version is registered as its own engine
   ruleset, ``<id>@sha256:…/<programme>``, so versions live side by side in one
   process and a claim only meets its own programme's rules;
-* the engine is shown only the facts the programme's rules read.
+* the engine is shown only the facts the programme's rules read, flat and under short names
+  (``_0``, ``_1``, … checked to hash apart): it parses every fact and copies it into every agenda
+  entry of a rule it fires, so the long dotted names were much of its work.
 
 A derived condition (is the patent high-value? which category?) is decided
 by its own rules. A criterion that names one is compiled with the reference
@@ -76,11 +78,83 @@ do, and memory stays flat over a million claims (``tests/test_engine_envelope.py
 _FRAME_END = re.compile(r'"id":(\d+)\}\}[,\]]')
 
 
-def _capped(definition: dict[str, Any]) -> dict[str, Any]:
-    """The rules as registered: each delivers every fact it matched in a session in one agenda
-    entry (``cap``), so a session of :data:`SESSION_FACTS` claims costs one round trip per rule
-    that fired rather than one per firing."""
-    return {name: {**rule, "cap": SESSION_FACTS} for name, rule in definition.items()}
+def _fnv1(name: str) -> int:
+    """The 32-bit hash by which durable_rules' C core tells a fact's properties apart
+    (``fnv1Hash32`` of the property's name; names here are ASCII)."""
+    value = 2166136261
+    for byte in name.encode("utf-8"):
+        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
+    return value
+
+
+_OWN = ("kind_", "stage_", "sid", "id")  # properties of every message, under their own names
+
+
+def _short_names(definition: dict[str, Any], facts: tuple[str, ...]) -> dict[str, str]:
+    """A short property name for every fact the rules read (``_0``, ``_1``, …), each checked to
+    hash apart from the others and from :data:`_OWN`: the engine parses every message, and copies
+    it into every agenda entry of a rule it fires, so the names are a good part of its work."""
+    names = dict.fromkeys(facts)
+    for rule in definition.values():
+        for pattern in rule.get("all", ()):
+            for value in pattern.values():
+                _names_in(value, names)
+    taken = {_fnv1(name) for name in _OWN}
+    out: dict[str, str] = {}
+    counter = itertools.count()
+    for name in names:
+        if name in _OWN:
+            continue
+        short = f"_{next(counter):x}"
+        while _fnv1(short) in taken:
+            short = f"_{next(counter):x}"
+        taken.add(_fnv1(short))
+        out[name] = short
+    return out
+
+
+def _names_in(node: Any, names: dict[str, None]) -> None:
+    """The fact names a pattern reads: every key that is not an operator, and ``$m``'s operand."""
+    if isinstance(node, list):
+        for item in node:
+            _names_in(item, names)
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$m" and isinstance(value, str):
+                names.setdefault(value)
+            else:
+                if not key.startswith("$"):
+                    names.setdefault(key)
+                _names_in(value, names)
+
+
+def _renamed(node: Any, short: dict[str, str]) -> Any:
+    """A pattern reading the facts under their short names (:func:`_short_names`); values stay."""
+    if isinstance(node, list):
+        return [_renamed(item, short) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "$m" and isinstance(value, str):
+            out[key] = short.get(value, value)
+        else:
+            out[short.get(key, key)] = _renamed(value, short)
+    return out
+
+
+def _registered(definition: dict[str, Any], short: dict[str, str]) -> dict[str, Any]:
+    """The rules as registered: reading the facts under their short names, and each delivering
+    every fact it matched in a session in one agenda entry (``cap``), so a session of
+    :data:`SESSION_FACTS` claims costs one round trip per rule that fired rather than one per
+    firing."""
+    out: dict[str, Any] = {}
+    for name, rule in definition.items():
+        rule = dict(rule, cap=SESSION_FACTS)
+        if "all" in rule:
+            rule["all"] = [{alias: _renamed(p, short) for alias, p in pattern.items()} for pattern in rule["all"]]
+        out[name] = rule
+    return out
 
 
 class _EngineProgram:
@@ -89,7 +163,8 @@ class _EngineProgram:
     def __init__(self, name: str, plan: ProgramPlan, facts: tuple[str, ...]) -> None:
         self.name = name
         self.plan = plan
-        self.facts = facts
+        self.short = _short_names(plan.definition, facts)
+        self.facts = tuple((path, self.short[path]) for path in facts)
         # what each rule's firing says: ((kind, item), status), looked up by rule name
         self.verdict_of = {rule: ((key.kind, key.item), key.status) for rule, key in plan.meaning.items()}
         # per period index, per stage: the items the stage decides (as a set) and its derived
@@ -98,14 +173,18 @@ class _EngineProgram:
             index: tuple(
                 (
                     frozenset(items),
-                    tuple((item, derived_key(item[1])[len("derived_.") :]) for item in items if item[0] == "derived"),
+                    tuple(
+                        (item, self.short[key])
+                        for item in items
+                        if item[0] == "derived" and (key := derived_key(item[1])) in self.short
+                    ),
                 )
                 for items in stages
             )
             for index, stages in plan.stages.items()
         }
         self._items = {frozenset(items): items for stages in plan.stages.values() for items in stages}
-        text = json.dumps(_capped(plan.definition), ensure_ascii=False, sort_keys=True)
+        text = json.dumps(_registered(plan.definition, self.short), ensure_ascii=False, sort_keys=True)
         try:
             self.handle = _core.create_ruleset(name, text)
         except Exception as exc:  # durable raises bare Exceptions with codes only
@@ -114,9 +193,10 @@ class _EngineProgram:
             ) from None
 
     def project(self, fact: dict[str, Any]) -> dict[str, Any]:
-        """Only the facts this programme's rules read, as a new claim message (``kind_``)."""
+        """Only the facts this programme's rules read, under their short names, as a new claim
+        message (``kind_``)."""
         get = fact.get
-        message = {path: value for path in self.facts if (value := get(path)) is not None}
+        message = {short: value for path, short in self.facts if (value := get(path)) is not None}
         message["kind_"] = "claim"
         return message
 
@@ -167,8 +247,7 @@ class CompiledRuleset:
                             message = base
                         else:  # sid and id come last again (see _FRAME_END)
                             message = {k: v for k, v in base.items() if k != "sid" and k != "id"}
-                            if derived:
-                                message["derived_"] = derived.copy()
+                            message.update(derived)
                         message["stage_"] = stage
                         messages.append(message)
                     asked = [stages[stage] for _, stages, _, _ in now]
