@@ -139,7 +139,7 @@ def _renamed(node: Any, short: dict[str, str]) -> Any:
         if key == "$m" and isinstance(value, str):
             out[key] = short.get(value, value)
         else:
-            out[short.get(key, key)] = _renamed(value, short)
+            out[short[key] if key in short else key] = _renamed(value, short)
     return out
 
 
