@@ -11,7 +11,8 @@ process), through the same functions ``subsidy screen`` calls:
 * facts     — each claim made the engine's fact (projected as the engine reads it)
 * engine    — the verdicts of the compiled rules, in batched durable_rules sessions
 * decide    — the rest of deciding: statuses, outcome, award arithmetic, the ledger
-* explain   — every criterion's explanation and each decision's summary, in words
+* explain   — every criterion's explanation and each decision's summary, in words, as
+  recording words them (prepared once, memoised by the values shown: :mod:`engine.explain.prepared`)
 * serialise — the decision laid out as the record's body and the ``--format jsonl`` line
   (:func:`engine.services.recording.record_decision` less the words), and its index rows
 * store     — the records appended, chained and indexed in a new SQLite store, 500 a transaction
@@ -41,7 +42,8 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
     """CPU seconds per application of each stage, for the ``n`` records of ``batch``."""
     from engine import Evaluator, load_rulebook, open_store
     from engine.evaluation.facts import LedgerView, application_part, build_fact
-    from engine.explain.sentences import decision_summary, explanation
+    from engine.explain import prepared
+    from engine.explain.sentences import summary
     from engine.reading import Entry, LineReader, iter_sources, read_validated
     from engine.rulebook.compiler import compile_ruleset
     from engine.rulebook.sizes import computed_facts
@@ -118,12 +120,14 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
 
     def words() -> None:
         for assessment, ruleset in zip(assessments, rulesets, strict=True):
-            when = assessment.submitted_on
+            worded = prepared.wording(ruleset, "zh", assessment.submitted_on)
             for decision in assessment.decisions:
-                said = {id(c): explanation(c, ruleset, when, "zh") for c in decision.criteria}
-                decision_summary(decision, ruleset, when, "zh", said)
+                said = {id(c): worded.said(c) for c in decision.criteria}
+                summary(decision, "zh", lambda c, said=said: said[id(c)], worded.base)  # type: ignore[misc]
 
+    prepared.forget()  # words memoised over this batch only, as a screening of it would
     seconds["explain"], _ = _timed(words)
+    prepared.forget()  # and worded again, as recording words them
 
     def serialise() -> list[Any]:
         out = []

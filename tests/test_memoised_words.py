@@ -10,15 +10,19 @@ small enough to be emptied and given up on, and parameters that change between p
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic_core import to_json
 
 from engine import Evaluator, load_rulebook
 from engine.explain import assessment_json, prepared
 from engine.explain.contract_text import decision_texts
+from engine.explain.words import value_shower
 from engine.generate import generate_many
 from engine.reading import application_from_data
 from engine.store import decision_id, record_json
@@ -59,7 +63,7 @@ def _same_as_worded_afresh(assessments: list[Any], rulebook: Any, lang: str) -> 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_memoised_explanations_read_as_worded_afresh(lang: str) -> None:
-    prepared._WORDINGS.clear()
+    prepared.forget()
     _same_as_worded_afresh(ASSESSMENTS, RULEBOOK, lang)  # memo cold
     _same_as_worded_afresh(ASSESSMENTS, RULEBOOK, lang)  # memo warm
     statuses = {c.status for a in ASSESSMENTS for d in a.decisions for c in d.criteria}
@@ -72,12 +76,12 @@ def test_memoised_explanations_read_as_worded_afresh(lang: str) -> None:
 
 def test_a_memo_emptied_or_given_up_still_words_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prepared, "MEMO_SIZE", 4)
-    prepared._WORDINGS.clear()
+    prepared.forget()
     _same_as_worded_afresh(ASSESSMENTS, RULEBOOK, "zh")
     kept = [p for w in prepared._WORDINGS.values() for p in w.prepared.values() if p.constant is None]
     assert any(p.memo is None for p in kept), "no memo was given up"
     assert any(p.memo for p in kept), "every memo was given up"
-    prepared._WORDINGS.clear()
+    prepared.forget()
 
 
 def test_the_parameters_in_force_are_those_of_each_application_s_period(tmp_path: Path) -> None:
@@ -101,3 +105,48 @@ def test_the_parameters_in_force_are_those_of_each_application_s_period(tmp_path
         _same_as_worded_afresh(assessments, rulebook, lang)
     worded = " ".join(to_json(assessment_json(a, ruleset)).decode() for a in assessments)
     assert "上限 200,000.00 元" in worded and "上限 300,000.00 元" in worded
+
+
+def _without_a_template(text: str, last: bool) -> str:
+    """Rule-file text with, in each ``explain`` of two or more one-line templates, the first
+    (or the ``last``) left out: that status is then said by the criterion's label and facts."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        out.append(lines[i])
+        i += 1
+        if lines[i - 1].strip() != "explain:":
+            continue
+        block = []
+        while i < len(lines) and re.match(r"\s+(met|not_met|unknown): \{zh:", lines[i]):
+            block.append(lines[i])
+            i += 1
+        out.extend((block[:-1] if last else block[1:]) if len(block) >= 2 else block)
+    return "".join(out)
+
+
+def test_criteria_said_by_their_label_and_facts_read_alike(tmp_path: Path) -> None:
+    rules = copy_rules(tmp_path)
+    for path in sorted((rules / RULESET_DIR).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(_without_a_template(text, last=path.name.startswith("p")), encoding="utf-8")
+    rulebook = load_rulebook(rules)
+    assessments = _assessments(rulebook, 300, 47)
+    prepared.forget()
+    for lang in ("zh", "en"):
+        _same_as_worded_afresh(assessments, rulebook, lang)
+    labelled = {
+        c.status
+        for a in assessments
+        for d in a.decisions
+        for c in d.criteria
+        if getattr(c.criterion.explain, c.status) is None
+    }
+    assert labelled == {"met", "not_met", "unknown"}
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\r\n\u3000\x0b")))
+def test_a_text_fact_is_shown_on_one_line(text: str) -> None:
+    for lang in ("zh", "en"):
+        assert value_shower("applicant.name", lang)(text) == re.sub(r"\s*[\r\n]+\s*", " ", text)

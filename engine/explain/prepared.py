@@ -26,10 +26,11 @@ from ..evaluation.decision import MET, NOT_MET, UNKNOWN, CriterionResult
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
 from ..rulebook.facts import FACTS, FactSpec, plain_value
-from .sentences import _HOLE, explanation
+from . import sentences
+from .sentences import _HOLE
 from .words import is_zh, missing_words, show_param, value_shower
 
-__all__ = ["MEMO_SIZE", "Prepared", "Wording", "criterion_static", "plain_of", "wording"]
+__all__ = ["MEMO_SIZE", "Prepared", "Wording", "criterion_static", "forget", "plain_of", "wording"]
 
 MEMO_SIZE = 2048
 """Texts a prepared criterion keeps; when full it is emptied, or given up when fewer than
@@ -274,7 +275,7 @@ class Wording:
     def base(self, c: CriterionResult, prepared: Prepared | None = None) -> str:
         """``c``'s explanation without the fields missing (a summary names them once)."""
         if c.earlier and c.status != MET:
-            return explanation(c, self.ruleset, self.when, self.lang, with_missing=False)
+            return sentences.explanation(c, self.ruleset, self.when, self.lang, with_missing=False)
         p = prepared or self.of(c)
         text = p.words(c.fact)
         return text + p.unset if p.unset and not c.missing else text
@@ -282,7 +283,7 @@ class Wording:
     def said(self, c: CriterionResult, prepared: Prepared | None = None) -> str:
         """``c``'s explanation: :func:`engine.explain.sentences.explanation`, memoised."""
         if c.earlier and c.status != MET:
-            return explanation(c, self.ruleset, self.when, self.lang)
+            return sentences.explanation(c, self.ruleset, self.when, self.lang)
         p = prepared or self.of(c)
         text = p.words(c.fact)
         missing = c.missing
@@ -292,15 +293,28 @@ class Wording:
 
 
 _WORDINGS: dict[tuple[int, str, int], Wording] = {}
+_BY_DAY: dict[tuple[int, str, date], Wording] = {}  # the wording of each day's period, found once
+
+
+def forget() -> None:
+    """Drop every prepared wording and its memos (the next explanation prepares them again)."""
+    _WORDINGS.clear()
+    _BY_DAY.clear()
 
 
 def wording(ruleset: Ruleset, lang: str, when: date) -> Wording:
     """The criteria of ``ruleset`` prepared for ``lang`` and the parameter period of ``when``."""
-    period = ruleset.period_of(when).index
-    key = (id(ruleset), lang, period)
+    day = (id(ruleset), lang, when)
+    found = _BY_DAY.get(day)
+    if found is not None and found.ruleset is ruleset:
+        return found
+    key = (id(ruleset), lang, ruleset.period_of(when).index)
     found = _WORDINGS.get(key)
     if found is None or found.ruleset is not ruleset:
         if len(_WORDINGS) >= _WORDINGS_KEPT:
             del _WORDINGS[next(iter(_WORDINGS))]
         found = _WORDINGS[key] = Wording(ruleset, lang, when)
+    if len(_BY_DAY) >= MEMO_SIZE:
+        _BY_DAY.clear()
+    _BY_DAY[day] = found
     return found

@@ -102,56 +102,72 @@ def value_shower(path: str, lang: str, places: Gazetteer | None = None) -> Calla
 
 
 def _shower(path: str, lang: str, places: Gazetteer | None) -> Callable[[Any], str]:
+    """One function of the value per type (absent included): a sentence shows a few values each."""
     zh = is_zh(lang)
     absent = "（未提供）" if zh else "(not given)"
     spec = FACTS[path]
-    shown: Callable[[Any], str]
+    show: Callable[[Any], str]
     if spec.type == "date":
-        shown = decode_date
+
+        def show(value: Any) -> str:
+            if value is None:
+                return absent
+            text = _DAYS.get(value)
+            if text is None:
+                if len(_DAYS) >= 100_000:
+                    _DAYS.clear()
+                text = _DAYS[value] = decode_date(value)
+            return text
+
     elif spec.type == "money":
 
-        def shown(value: Any) -> str:
-            return format_yuan(from_fen(value))
+        def show(value: Any) -> str:
+            return absent if value is None else format_yuan(from_fen(value))
 
     elif spec.type == "bool":
         yes, no = ("是", "否") if zh else ("yes", "no")
 
-        def shown(value: Any) -> str:
-            return yes if value else no
+        def show(value: Any) -> str:
+            return absent if value is None else yes if value else no
 
     elif spec.type == "enum":
 
-        def shown(value: Any) -> str:
+        def show(value: Any) -> str:
+            if value is None:
+                return absent
             labels = VALUE_LABELS.get(value) or ENUM_LABELS.get(value)
             return labels[0 if zh else 1] if labels else str(value)
 
     elif spec.type == "division":
 
-        def shown(value: Any) -> str:
-            return show_division(value, lang, places)
+        def show(value: Any) -> str:
+            return absent if value is None else show_division(value, lang, places)
 
     elif path == "seller.country":
 
-        def shown(value: Any) -> str:
-            return country_name(value, lang)
+        def show(value: Any) -> str:
+            return absent if value is None else country_name(value, lang)
 
     elif spec.type == "text_list":
         joiner = "、" if zh else ", "
 
-        def shown(value: Any) -> str:
-            return joiner.join(value)
+        def show(value: Any) -> str:
+            return absent if value is None else joiner.join(value)
 
     else:
 
-        def shown(value: Any) -> str:
-            return _LINE_BREAKS.sub(" ", str(value))  # a statement over several lines, shown on the sentence's one
-
-    def show(value: Any) -> str:
-        return absent if value is None else shown(value)
+        def show(value: Any) -> str:
+            if value is None:
+                return absent
+            text = value if type(value) is str else str(value)
+            if "\n" in text or "\r" in text:  # a statement over several lines, shown on the sentence's one
+                return _LINE_BREAKS.sub(" ", text)
+            return text
 
     return show
 
 
+_DAYS: dict[int, str] = {}  # a date fact's text by its encoded value: the same few days, shown again and again
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
