@@ -75,7 +75,7 @@ _PLAIN: dict[str, dict[int, str]] = {"date": {}, "money": {}}
 """Each date's and amount's plain form by its encoded value (the same few are read again and
 again), for :attr:`Prepared.converts`; a table is emptied past :data:`_PLAIN_KEPT` values."""
 
-_PLAIN_KEPT = 100_000
+_PLAIN_KEPT = 20_000
 
 
 def plain_of(table: dict[int, str], spec: FactSpec, value: int) -> str:
