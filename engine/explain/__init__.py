@@ -3,6 +3,7 @@
 =================  ===========================================================
 ``words``          fact values, divisions, parameters, outcomes as people read them
 ``sentences``      a criterion's explanation, an amount's arithmetic, a summary
+``prepared``       each criterion's words and contract parts prepared once, memoised
 ``contract``       the contract's decision object (``check --format json``)
 ``text``           a decision as text (``check``, ``screen``)
 ``recorded``       a recorded decision with its settlements (``show``)
