@@ -87,10 +87,13 @@ class ChainAhead:
     def _read(self) -> Iterator[list[list[Any]]]:
         view = self._view
         chain = view.chain()
-        streams: tuple[Iterator[Any], ...] = (
-            ((_seq(seq), (application, digest)) for seq, application, digest in view.application_index()),
-            ((_seq(seq), row) for seq, row in view.award_index()),
-            ((_seq(seq), row) for seq, row in view.decision_index()),
+        streams: tuple[Iterator[Any], ...] = (  # a seq that is not a whole number placed last (see _NO_SEQ)
+            (
+                (seq if type(seq) is int else _NO_SEQ, (application, digest))
+                for seq, application, digest in view.application_index()
+            ),
+            ((seq if type(seq) is int else _NO_SEQ, row) for seq, row in view.award_index()),
+            ((seq if type(seq) is int else _NO_SEQ, row) for seq, row in view.decision_index()),
         )
         try:
             pending: list[Any] = [next(s, None) for s in streams]  # each stream's next row, not handed over
@@ -123,10 +126,6 @@ class ChainAhead:
 # Where an index row whose record seq is not a whole number (an altered cell) is placed: after
 # every record, where it is named as a row of a record that is not in the log.
 _NO_SEQ = 2**63
-
-
-def _seq(seq: Any) -> int:
-    return seq if type(seq) is int else _NO_SEQ
 
 
 def _hashes(row: ChainRow) -> bool:

@@ -26,7 +26,6 @@ from ..store import (
     GENESIS,
     AwardRow,
     DecisionRow,
-    IndexRows,
     Reader,
     Store,
     decision_of_stored,
@@ -182,8 +181,8 @@ def _walk_ahead(ahead: ChainAhead, report: VerifyReport, noted: str | None) -> t
             reason = _content_fault(content, kind, record_id, application, recorded_at, given if canonical else None)
             if reason is None:
                 versions.add(content["ruleset"]["version"])
-                index, stored = _implied(content)
-                reason = _index_fault(content, index, stored, seq, application, apps, awards, decisions, held, released)
+                stored = stored_decisions_of(content) if kind == DECISION else None
+                reason = _index_fault(content, stored, seq, application, apps, awards, decisions, held, released)
         except _ODD_VALUE:
             # a value of a kind no record holds (a list for a text, a blob in an index...): read as
             # an alteration of this record, as the records before it were found intact
@@ -235,19 +234,8 @@ def _content_fault(
     return None
 
 
-def _implied(content: dict[str, Any]) -> tuple[IndexRows, list[tuple[Any, ...]] | None]:
-    """The index rows a record implies (:func:`index_rows_of`) and its decision rows as stored
-    (:func:`stored_decisions_of`). When they can be laid out as stored straight from the body,
-    the decision rows are not built (``decisions`` empty) until a difference needs them."""
-    stored = stored_decisions_of(content) if content.get("type") == DECISION else None
-    if stored is None:
-        return index_rows_of(content), None
-    return IndexRows(input_hash=content.get("input_sha256"), awards=tuple(awards_of(content))), stored
-
-
 def _index_fault(
     content: dict[str, Any],
-    index: IndexRows,
     stored_form: list[tuple[Any, ...]] | None,
     seq: int,
     application: str,
@@ -259,20 +247,27 @@ def _index_fault(
 ) -> str | None:
     """What is wrong between the index rows a record implies and the rows the indexes hold
     for it, if anything. ``held``/``released``: the pending holds so far that the awards
-    index keeps / lacks (a settlement later must release them), updated."""
-    expected_apps = [(application, index.input_hash)] if index.input_hash is not None else []
-    if apps.take(seq, _NAMES[0]) != expected_apps:
+    index keeps / lacks (a settlement later must release them), updated. ``stored_form``: the
+    record's decision rows laid out as stored (:func:`stored_decisions_of`), when they could be;
+    then the decision rows are built (:func:`index_rows_of`) only if they differ, to say how."""
+    if stored_form is None:
+        index = index_rows_of(content)
+        digest, implied_awards, releases = index.input_hash, index.awards, index.releases
+    else:  # a decision, as index_rows_of reads one: no release
+        index = None
+        digest, implied_awards, releases = content.get("input_sha256"), tuple(awards_of(content)), ()
+    if apps.take(seq, _NAMES[0]) != ([(application, digest)] if digest is not None else []):
         return "the applications index disagrees with the log for this application"
 
-    for decision in index.releases:
+    for decision in releases:
         if decision in held:
             return "the awards index still holds room for a decision this settlement released"
         released.pop(decision, None)
     actual = awards.take(seq, _NAMES[1])
-    if actual or index.awards:
-        implied_pending = {a.decision_id: a for a in index.awards if a.source == "pending"}
+    if actual or implied_awards:
+        implied_pending = {a.decision_id: a for a in implied_awards if a.source == "pending"}
         actual_pending = {a.decision_id: a for a in actual if a.source == "pending"}
-        implied_rest = sorted((a for a in index.awards if a.source != "pending"), key=_award_key)
+        implied_rest = sorted((a for a in implied_awards if a.source != "pending"), key=_award_key)
         actual_rest = sorted((a for a in actual if a.source != "pending"), key=_award_key)
         if implied_rest != actual_rest or any(
             d not in implied_pending or implied_pending[d] != a for d, a in actual_pending.items()
@@ -284,7 +279,7 @@ def _index_fault(
     stored = decisions.take(seq, _NAMES[2])
     if stored_form is not None and stored == stored_form:
         return None
-    implied = index.decisions if stored_form is None else index_rows_of(content).decisions
+    implied = (index or index_rows_of(content)).decisions
     if len(implied) > 1:
         implied = tuple(sorted(implied, key=_claim))
     if stored != [_as_stored(d) for d in implied]:
