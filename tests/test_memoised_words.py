@@ -84,6 +84,16 @@ def test_a_memo_emptied_or_given_up_still_words_alike(monkeypatch: pytest.Monkey
     prepared.forget()
 
 
+def test_wordings_past_the_limit_are_dropped_and_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prepared, "_WORDINGS_KEPT", 1)
+    prepared.forget()
+    for lang in ("zh", "en", "zh"):  # each language's wording drops the other's
+        _same_as_worded_afresh(ASSESSMENTS[:60], RULEBOOK, lang)
+        assert len(prepared._WORDINGS) == 1
+        assert set(map(id, prepared._BY_DAY.values())) <= set(map(id, prepared._WORDINGS.values()))
+    prepared.forget()
+
+
 def test_the_parameters_in_force_are_those_of_each_application_s_period(tmp_path: Path) -> None:
     rules = copy_rules(tmp_path)
     params = rules / RULESET_DIR / "parameters.yaml"

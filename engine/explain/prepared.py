@@ -312,7 +312,8 @@ def wording(ruleset: Ruleset, lang: str, when: date) -> Wording:
     found = _WORDINGS.get(key)
     if found is None or found.ruleset is not ruleset:
         if len(_WORDINGS) >= _WORDINGS_KEPT:
-            del _WORDINGS[next(iter(_WORDINGS))]
+            _WORDINGS.pop(next(iter(_WORDINGS)), None)  # the oldest; another thread may have dropped it
+            _BY_DAY.clear()  # which holds no wording dropped
         found = _WORDINGS[key] = Wording(ruleset, lang, when)
     if len(_BY_DAY) >= MEMO_SIZE:
         _BY_DAY.clear()
