@@ -84,9 +84,10 @@ def decide(
             else:  # pragma: no cover - the engines give met, not met or unknown
                 missing = ()
             append(CriterionResult(criterion, status, fact, missing, False, limits[limit]))
+    # a derived condition's result holds nothing of the claim: one frozen record per verdict, shared
     derived = tuple(
-        frozen(DerivedResult, {"id": d, "label": label, "source": source, "status": verdicts[key]})
-        for d, label, source, key in derived_steps
+        made.get(verdicts[key]) or DerivedResult(d, label, source, verdicts[key])
+        for d, label, source, key, made in derived_steps
     )
     outcome = INELIGIBLE if failed else NEEDS_REVIEW if unsettled else ELIGIBLE
     if outcome == INELIGIBLE:
@@ -127,19 +128,16 @@ def frozen(cls: type[_T], fields: dict[str, Any]) -> _T:
 
 
 _Step = tuple[Any, tuple[str, str], bool, int]
-_PLANS: dict[
-    tuple[int, str, int], tuple[Ruleset, tuple[_Step, ...], tuple[tuple[str, Any, Any, tuple[str, str]], ...]]
-] = {}
+_DerivedStep = tuple[str, Any, Any, tuple[str, str], dict[str, DerivedResult]]
+_PLANS: dict[tuple[int, str, int], tuple[Ruleset, tuple[_Step, ...], tuple[_DerivedStep, ...]]] = {}
 _LIMITS = {"once_per": 1, "cap": 2}  # which awards a limit counts: none, the patent's, the enterprise's
 
 
-def _plan(
-    ruleset: Ruleset, program: Program, period: Period
-) -> tuple[tuple[_Step, ...], tuple[tuple[str, Any, Any, tuple[str, str]], ...]]:
+def _plan(ruleset: Ruleset, program: Program, period: Period) -> tuple[tuple[_Step, ...], tuple[_DerivedStep, ...]]:
     """What deciding a claim of ``program`` in ``period`` walks, worked out once per ruleset,
     programme and period: per criterion in force, the criterion, its verdict key, whether a
     failure calls for review and the awards its limit counts (:data:`_LIMITS`); per derived
-    condition, its id, label, source and verdict key."""
+    condition, its id, label, source, verdict key and its result for each verdict."""
     key = (id(ruleset), program.id, period.index)
     found = _PLANS.get(key)
     if found is None or found[0] is not ruleset:
@@ -147,10 +145,12 @@ def _plan(
             (c, ("criterion", c.id), c.on_fail == "needs_review", _LIMITS.get(c.limit or "", 0))
             for c in ruleset.active_criteria(program.id, period)
         )
-        derived = tuple(
-            (d, ruleset.derived[d].label, ruleset.derived[d].source, ("derived", d)) for d in program.derived
-        )
-        found = (ruleset, steps, derived)
+        derived = []
+        for d in program.derived:
+            label, source = ruleset.derived[d].label, ruleset.derived[d].source
+            made = {status: DerivedResult(d, label, source, status) for status in (MET, NOT_MET, UNKNOWN)}
+            derived.append((d, label, source, ("derived", d), made))
+        found = (ruleset, steps, tuple(derived))
         _PLANS[key] = found
     return found[1], found[2]
 
