@@ -10,9 +10,12 @@ keeping the first 6 characters (the division) and the last 4 (:func:`mask_id_num
   settlement's reason): :func:`mask_id_numbers`, every run of characters shaped like an
   18-character ID number (a division, a real birth date, a sequence, a check character),
   wherever it was typed; :func:`masked` does it to every text (and key) of data as well;
-* text about to reach a terminal or a file: :func:`shown`, ID numbers masked and control
-  characters written out (``\\u001b``), so that no output sets a terminal's title, clears
-  it or forges a line.
+* text about to reach a terminal or a file: :func:`shown`, ID numbers masked and control and
+  invisible characters written out (``\\u001b``, ``\\u200b``), so that no output sets a
+  terminal's title, clears it, forges or reorders a line.
+
+An ID number is found however it is typed: full-width (``４１０９…``, ``…１０６Ｘ``), split by
+invisible characters (:data:`FORMATS`), in groups parted by spaces, hyphens or dots.
 
 Nothing here raises.
 """
@@ -29,6 +32,7 @@ __all__ = [
     "BYTE_ORDER_MARK",
     "CONTROLS",
     "FORMATS",
+    "INVISIBLE_RANGES",
     "escape_controls",
     "mask_id_number",
     "mask_id_numbers",
@@ -37,38 +41,94 @@ __all__ = [
     "shown",
 ]
 
-# The 18 characters of an ID number: 6 digits of division (provinces are 11-83), the birth date
-# YYYYMMDD, 3 of sequence, a check character; "~" stands where format characters may split it.
-_ID_PARTS = (
-    r"[1-8]~[0-9]~[0-9]~[0-9]~[0-9]~[0-9]~(?:1~8|1~9|2~0)~[0-9]~[0-9]~(?:0~[1-9]|1~[0-2])"
-    r"~(?:0~[1-9]|[12]~[0-9]|3~[01])~[0-9]~[0-9]~[0-9]~[0-9Xx]"
+# Every character drawn as nothing: Unicode's format characters (General_Category Cf) and its
+# Default_Ignorable_Code_Point property, as of Unicode 15.1, first and last code point of each
+# range. Sources: UnicodeData.txt (Cf) and DerivedCoreProperties.txt (Default_Ignorable_Code_Point),
+# Unicode 15.1.0. Written out rather than asked of ``unicodedata``, whose answer depends on the
+# Python running (3.11 has Unicode 14, where U+13439-1343F are not yet Cf; 3.12 has 15.0).
+INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
+    # Cf
+    (0x00AD, 0x00AD),  # SOFT HYPHEN
+    (0x0600, 0x0605),  # ARABIC NUMBER SIGN..ARABIC NUMBER MARK ABOVE
+    (0x061C, 0x061C),  # ARABIC LETTER MARK
+    (0x06DD, 0x06DD),  # ARABIC END OF AYAH
+    (0x070F, 0x070F),  # SYRIAC ABBREVIATION MARK
+    (0x0890, 0x0891),  # ARABIC POUND MARK ABOVE..ARABIC PIASTRE MARK ABOVE
+    (0x08E2, 0x08E2),  # ARABIC DISPUTED END OF AYAH
+    (0x180E, 0x180E),  # MONGOLIAN VOWEL SEPARATOR
+    (0x200B, 0x200F),  # ZERO WIDTH SPACE..RIGHT-TO-LEFT MARK
+    (0x202A, 0x202E),  # LEFT-TO-RIGHT EMBEDDING..RIGHT-TO-LEFT OVERRIDE
+    (0x2060, 0x2064),  # WORD JOINER..INVISIBLE PLUS
+    (0x2066, 0x206F),  # LEFT-TO-RIGHT ISOLATE..NOMINAL DIGIT SHAPES
+    (0xFEFF, 0xFEFF),  # ZERO WIDTH NO-BREAK SPACE (byte-order mark)
+    (0xFFF9, 0xFFFB),  # INTERLINEAR ANNOTATION ANCHOR..TERMINATOR
+    (0x110BD, 0x110BD),  # KAITHI NUMBER SIGN
+    (0x110CD, 0x110CD),  # KAITHI NUMBER SIGN ABOVE
+    (0x13430, 0x1343F),  # EGYPTIAN HIEROGLYPH VERTICAL JOINER..END WALLED ENCLOSURE (1343x: Unicode 15)
+    (0x1BCA0, 0x1BCA3),  # SHORTHAND FORMAT LETTER OVERLAP..UP STEP
+    (0x1D173, 0x1D17A),  # MUSICAL SYMBOL BEGIN BEAM..END PHRASE
+    (0xE0001, 0xE0001),  # LANGUAGE TAG
+    (0xE0020, 0xE007F),  # TAG SPACE..CANCEL TAG
+    # Default_Ignorable_Code_Point that is not Cf
+    (0x034F, 0x034F),  # COMBINING GRAPHEME JOINER (Mn)
+    (0x115F, 0x1160),  # HANGUL CHOSEONG FILLER..JUNGSEONG FILLER (Lo)
+    (0x17B4, 0x17B5),  # KHMER VOWEL INHERENT AQ..AA (Mn)
+    (0x180B, 0x180D),  # MONGOLIAN FREE VARIATION SELECTOR ONE..THREE (Mn)
+    (0x180F, 0x180F),  # MONGOLIAN FREE VARIATION SELECTOR FOUR (Mn)
+    (0x2065, 0x2065),  # reserved
+    (0x3164, 0x3164),  # HANGUL FILLER (Lo)
+    (0xFE00, 0xFE0F),  # VARIATION SELECTOR-1..16 (Mn)
+    (0xFFA0, 0xFFA0),  # HALFWIDTH HANGUL FILLER (Lo)
+    (0xFFF0, 0xFFF8),  # reserved
+    (0xE0000, 0xE0000),  # reserved
+    (0xE0002, 0xE001F),  # reserved
+    (0xE0080, 0xE00FF),  # reserved
+    (0xE0100, 0xE01EF),  # VARIATION SELECTOR-17..256 (Mn)
+    (0xE01F0, 0xE0FFF),  # reserved
 )
-_FORMAT_CLASS = (
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
-)
+"""Invisible characters: ``(first, last)`` code points of Unicode 15.1's format characters
+(Cf) and default-ignorable code points (the module's notes name the sources)."""
+
+_FORMAT_CLASS = "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in INVISIBLE_RANGES)
 FORMATS = re.compile(f"[{_FORMAT_CLASS}]")
-"""Format characters (Unicode category Cf, as of Unicode 14): invisible, yet they split what they stand in
-(U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+2060 WORD JOINER, U+FEFF…) or reorder a line
-(the bidirectional controls, :data:`BIDI`). Never written raw to an output."""
+"""Invisible characters (:data:`INVISIBLE_RANGES`): drawn as nothing, yet they split what they
+stand in (U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, U+034F COMBINING GRAPHEME JOINER, U+FE0F
+VARIATION SELECTOR-16, U+3164 HANGUL FILLER, U+FEFF…) or reorder a line (the bidirectional
+controls, :data:`BIDI`). Refused in what is read, seen through in an ID number, never written
+raw to an output."""
 
 BYTE_ORDER_MARK = "\ufeff"
-"""U+FEFF starting a text is a byte-order mark (a CSV starts with one, for Excel), written as it
-is; anywhere else it is a format character like the others."""
+"""U+FEFF starting a document (a CSV starts with one, for Excel) is a byte-order mark, written
+as it is by whatever writes the document; inside a text it is a format character like the others."""
 
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """The bidirectional controls among :data:`FORMATS`: a right-to-left override (U+202E) shows
 what follows it reversed, so a line can read as something else than it holds."""
 
+# The 18 characters of an ID number: 6 digits of division (provinces are 11-83), the birth date
+# YYYYMMDD, 3 of sequence, a check character; "~" stands where invisible characters may split it,
+# "%" where the groups written 6-8-4 may be parted by a space, an ideographic space, a hyphen or
+# a dot (410902 19690517 7253).
+_ID_PARTS = (
+    r"[1-8]~[0-9]~[0-9]~[0-9]~[0-9]~[0-9]~%(?:1~8|1~9|2~0)~[0-9]~[0-9]~(?:0~[1-9]|1~[0-2])"
+    r"~(?:0~[1-9]|[12]~[0-9]|3~[01])~%[0-9]~[0-9]~[0-9]~[0-9Xx]"
+)
+_SEPARATOR = "[ \u3000.\\-]"
+_SEPARATORS = re.compile(_SEPARATOR)
+
 # Two digits on either side of an ID shape make a longer number, never an ID number; a Latin
 # letter right before or after one may be a word typed against it (ID410902…) or a code made of
-# letters and digits (a credit code, a hash): the shape is then masked only when it is an ID
-# number in full (:func:`_whole_id_number`).
-_ID_SHAPE = re.compile("(?<![0-9])" + _ID_PARTS.replace("~", "") + "(?![0-9])")
-_ID_SHAPE_SPLIT = re.compile("(?<![0-9])" + _ID_PARTS.replace("~", f"[{_FORMAT_CLASS}]*") + "(?![0-9])")
+# letters and digits (a credit code, a hash), and groups parted by separators may be an amount
+# or a phone number: the shape is then masked only when it is an ID number in full
+# (:func:`_whole_id_number`). So is one that is a credit code in full (:func:`_credit_code`).
+_ID_SHAPE = re.compile("(?<![0-9])" + _ID_PARTS.replace("%", f"{_SEPARATOR}?").replace("~", "") + "(?![0-9])")
+_ID_SHAPE_SPLIT = re.compile(
+    "(?<![0-9])" + _ID_PARTS.replace("%", f"(?:{_SEPARATOR}~)?").replace("~", f"[{_FORMAT_CLASS}]*") + "(?![0-9])"
+)
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_WIDE_DIGITS = re.compile("[\uff10-\uff19]")
+_WIDE = re.compile("[\uff10-\uff19\uff38\uff58]")
+"""Full-width digits and Ｘ ｘ: a text holding one is read character by character as NFKC makes
+it (circled numbers, ⑲, become digits too) when looking for an ID number."""
 
 # GB/T 2260 province-level codes, and 83 (residence permits of Taiwan residents)
 _PROVINCES = frozenset(
@@ -85,45 +145,63 @@ _ESCAPED = re.compile(f"[{CONTROLS.pattern[1:-1]}{_FORMAT_CLASS}]")
 
 # Quick looks before the patterns above, which Python's ``re`` tries at every position of a
 # text (a decision line of 5 KB: ~150 µs each). In the text's UTF-8 bytes (lone surrogates
-# passed through), by ``bytes.translate``, substring searches and a pattern with a literal first
+# passed through), by ``bytes.translate``, substring searches and patterns with a literal first
 # byte, all in C (~12 µs):
-# an ID number needs 17 ASCII digits in a row once full-width digits (U+FF10-FF19, UTF-8
-# ``EF BC 90-99``) are read as digits, or a format character to split it; a control character is
-# a byte 00-08, 0B-1F or 7F, or a character led by C2 (U+0080-00BF, C1 among them) or ED
-# (U+D000-DFFF, surrogates among them); a format character is U+00AD (``C2 AD``), a character
-# led by D8, DB, DC (U+0600-073F), E0, E1 (U+0800-1FFF), F0 or F3 (beyond U+FFFF), or one of
-# U+200B-200F, U+202A-202E, U+2060-206F (``E2 80 8B-8F``, ``E2 80 AA-AE``, ``E2 81 A0-AF``),
-# U+FEFF and U+FFF9-FFFB (``EF BB BF``, ``EF BF B9-BB``).
+# an ID number needs 17 ASCII digits in a row, or 6, 8 and 3 parted by a space, a dot, a hyphen
+# (read as 03) or an ideographic space (``E3 80 80``) — once a text with a full-width digit or
+# Ｘ (U+FF10-FF19, FF38, FF58: ``EF BC 90-99``, ``EF BC B8``, ``EF BD 98``) or an invisible
+# character has been sent the careful way —; a control character is a byte 00-08, 0B-1F or 7F,
+# or a character led by C2 (U+0080-00BF, C1 among them) or ED (U+D000-DFFF, surrogates among
+# them); an invisible character is U+00AD (``C2 AD``), a character led by CD (U+0340-037F), D8,
+# DB, DC (U+0600-073F), E0, E1 (U+0800-1FFF), F0 or F3 (beyond U+FFFF), or one of U+200B-200F,
+# U+202A-202E, U+2060-206F (``E2 80 8B-8F``, ``E2 80 AA-AE``, ``E2 81 A0-AF``), U+3164
+# (``E3 85 A4``), U+FE00-FE0F (``EF B8 80-8F``), U+FEFF (``EF BB BF``), U+FFA0 (``EF BE A0``) and
+# U+FFF0-FFFB (``EF BF B0-BB``).
 # A text the quick look passes holds none of them; one it stops goes through the patterns.
 _CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"\x7f\xc2\xed"
-_FORMAT_LEADS = b"\xd8\xdb\xdc\xe0\xe1\xf0\xf3"
+_FORMAT_LEADS = b"\xcd\xd8\xdb\xdc\xe0\xe1\xf0\xf3"
 _LOOK = bytes.maketrans(
-    b"123456789" + _CONTROL_BYTES + _FORMAT_LEADS + b"\xe2\xef",
-    b"0" * 9 + b"\x00" * len(_CONTROL_BYTES) + b"\x01" * len(_FORMAT_LEADS) + b"\x02\x02",
+    b"123456789 .-" + _CONTROL_BYTES + _FORMAT_LEADS + b"\xe2\xef",
+    b"0" * 9 + b"\x03" * 3 + b"\x00" * len(_CONTROL_BYTES) + b"\x01" * len(_FORMAT_LEADS) + b"\x02\x02",
 )
 _SEVENTEEN_DIGITS = b"0" * 17
-# after E2 or EF (both read as 02; the rest of a character is left as it is): a format
-# character or a full-width digit, and a few characters of neither (U+2F10-2F19, U+2EFF,
+_SEPARATED_DIGITS = re.compile(rb"000000(?:\x03|\xe3\x80\x80)?00000000(?:\x03|\xe3\x80\x80)?000")
+_HANGUL_FILLER = "\u3164".encode()
+# after E2 or EF (both read as 02; the rest of a character is left as it is): an invisible
+# character or a full-width digit or Ｘ, and a few characters of neither (U+2F10-2F19, U+2EFF,
 # U+2FF9-2FFB, U+F00B-F00F…), which only send a text the careful way
 _FORMAT_OR_WIDE_DIGIT = re.compile(
-    rb"\x02(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xaf]|\xbc[\x90-\x99]|\xbb\xbf|\xbf[\xb9-\xbb])"
+    rb"\x02(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xaf]|\xbc[\x90-\x99\xb8]|\xbd\x98|\xb8[\x80-\x8f]"
+    rb"|\xbb\xbf|\xbe\xa0|\xbf[\xb0-\xbb])"
 )
 
 
 def _quick_look(text: str) -> tuple[bool, bool]:
-    """(whether ``text`` may hold an ID number, whether it may hold a control or a format
+    """(whether ``text`` may hold an ID number, whether it may hold a control or an invisible
     character)."""
     data = text.encode("utf-8", "surrogatepass")
     looked = data.translate(_LOOK)
-    odd = b"\x01" in looked or (b"\x02" in looked and _FORMAT_OR_WIDE_DIGIT.search(looked) is not None)
+    odd = (
+        b"\x01" in looked
+        or (b"\x02" in looked and _FORMAT_OR_WIDE_DIGIT.search(looked) is not None)
+        or (b"\xe3" in data and _HANGUL_FILLER in data)
+    )
     return (
-        len(text) >= 18 and (odd or _SEVENTEEN_DIGITS in looked or (b"\xc2" in data and b"\xc2\xad" in data)),
+        odd  # NFKC may make a short text longer (⑲: 19)
+        or (
+            len(text) >= 18
+            and (
+                _SEVENTEEN_DIGITS in looked
+                or (b"\xc2" in data and b"\xc2\xad" in data)
+                or (b"00000000" in looked and _SEPARATED_DIGITS.search(looked) is not None)
+            )
+        ),
         odd or b"\x00" in looked,
     )
 
 
 def may_hold_format(data: bytes) -> bool:
-    """Whether UTF-8 ``data`` may hold a format character (:data:`FORMATS`); False only when
+    """Whether UTF-8 ``data`` may hold an invisible character (:data:`FORMATS`); False only when
     it holds none (the quick look of :func:`shown`, for a reader deciding whether to look
     closer)."""
     looked = data.translate(_LOOK)
@@ -131,6 +209,7 @@ def may_hold_format(data: bytes) -> bool:
         b"\x01" in looked
         or (b"\xc2" in data and b"\xc2\xad" in data)
         or (b"\x02" in looked and _FORMAT_OR_WIDE_DIGIT.search(looked) is not None)
+        or (b"\xe3" in data and _HANGUL_FILLER in data)
     )
 
 
@@ -168,11 +247,12 @@ def mask_id_number(value: str) -> str:
 
 
 def mask_id_numbers(text: str) -> str:
-    """``text`` with every ID number in it masked (full-width digits read as digits; format
-    characters inside one go with it).
+    """``text`` with every ID number in it masked (full-width digits and Ｘ read as ASCII;
+    invisible characters inside one go with it); the rest of ``text`` as it was.
 
-    An ID shape with a Latin letter right before or after it is masked when it is an ID
-    number in full (province, real birth date, check character); codes of letters and digits
+    An ID shape with a Latin letter right before or after it, or written in groups 6-8-4
+    parted by spaces, hyphens or dots, is masked when it is an ID number in full (province,
+    real birth date, check character); codes of letters and digits, amounts and phone numbers
     stay as they are.
 
     >>> mask_id_numbers("check character should be R, got 5 (410902197804154305)")
@@ -181,6 +261,8 @@ def mask_id_numbers(text: str) -> str:
     'ZL201912256873.4, 91410902MA44P5T29U, 1500000.00'
     >>> mask_id_numbers("濮阳市华瑞ID410902196905177253公司")
     '濮阳市华瑞ID410902********7253公司'
+    >>> mask_id_numbers("身份证 410902 19690517 7253，已核实")
+    '身份证 410902********7253，已核实'
     """
     if not _quick_look(text)[0]:
         return text
@@ -188,26 +270,66 @@ def mask_id_numbers(text: str) -> str:
 
 
 def _masked_id_numbers(text: str) -> str:
-    """The careful way: full-width digits read as ASCII (the whole text made NFKC, when it
-    holds an ID number so written), format characters seen through, every ID shape masked."""
-    plain = unicodedata.normalize("NFKC", text) if _WIDE_DIGITS.search(text) else text
+    """The careful way: every ID shape masked, invisible characters seen through; in a text
+    holding a full-width digit or Ｘ, each character read as NFKC makes it (４: 4, ⑲: 19) while
+    looking. Only the characters of an ID number change: the rest stays as typed."""
+    owner: list[int] | None = None
+    plain = text
+    if _WIDE.search(text):
+        pieces = [ch if ch.isascii() else unicodedata.normalize("NFKC", ch) for ch in text]
+        plain = "".join(pieces)
+        owner = [i for i, piece in enumerate(pieces) for _ in piece]  # the character each comes from
     shape = _ID_SHAPE_SPLIT if FORMATS.search(plain) else _ID_SHAPE
-    found = shape.sub(_mask_match, plain)
-    return text if found == plain else found
+    parts: list[str] = []
+    done = 0
+    for match in shape.finditer(plain):
+        masked = _mask_of(match)
+        if masked is None:
+            continue
+        start, end = match.span()
+        if owner is not None:
+            start, end = owner[start], owner[end - 1] + 1
+        parts += (text[done:start], masked)
+        done = end
+    if not parts:
+        return text
+    parts.append(text[done:])
+    return "".join(parts)
 
 
-def _mask_match(match: re.Match[str]) -> str:
+def _mask_of(match: re.Match[str]) -> str | None:
+    """The masked form of an ID shape, or None when it is left as it is."""
     found, text, start, end = match.group(), match.string, match.start(), match.end()
     digits = FORMATS.sub("", found)  # what splits an ID number goes with it
-    if (start > 0 and text[start - 1] in _LATIN) or (end < len(text) and text[end] in _LATIN):
-        if not _whole_id_number(digits):
-            return found
+    parted = _SEPARATORS.search(digits) is not None
+    if parted:
+        digits = _SEPARATORS.sub("", digits)
+    if not _whole_id_number(digits):
+        beside = (start > 0 and text[start - 1] in _LATIN) or (end < len(text) and text[end] in _LATIN)
+        if parted or beside or _credit_code(digits):
+            return None
     return mask_id_number(digits)
 
 
+def _credit_code(shape: str) -> bool:
+    """Whether 18 ID-shaped characters are a credit code in full, its check character being the
+    GB 32100 one (ISO 7064 MOD 31-3: weights 3^i mod 31): the code of an institution registered in
+    a division whose code ends in 18-20 (121101…) can have an ID number's shape. An ID number in
+    full is masked all the same. (Checked here: the model's own check quotes the code in its
+    errors, whose messages are masked by this module.)"""
+    total = sum(_CREDIT_VALUE[ch] * w for ch, w in zip(shape[:17], _CREDIT_WEIGHTS, strict=True))
+    return shape[17].upper() == _CREDIT_ALPHABET[-total % 31]
+
+
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_VALUE = {ch: value for value, ch in enumerate(_CREDIT_ALPHABET)}
+_CREDIT_WEIGHTS = tuple(3**i % 31 for i in range(17))
+
+
 def escape_controls(text: str) -> str:
-    r"""``text`` with every control character but tab and line feed, and every format character
-    (:data:`FORMATS`), written out as ``\uXXXX`` (a form that stays valid inside JSON text).
+    r"""``text`` with every control character but tab and line feed, and every invisible
+    character (:data:`FORMATS`, a byte-order mark among them), written out as ``\uXXXX`` (a
+    form that stays valid inside JSON text).
 
     >>> escape_controls("刘\x1b]0;x\x07志刚\tok\n")
     '刘\\u001b]0;x\\u0007志刚\tok\n'
@@ -220,8 +342,6 @@ def escape_controls(text: str) -> str:
 
 
 def _escaped(text: str) -> str:
-    if text.startswith(BYTE_ORDER_MARK):  # it starts a CSV for Excel: no text, nothing to hide
-        return BYTE_ORDER_MARK + _ESCAPED.sub(_escape, text[1:])
     return _ESCAPED.sub(_escape, text)
 
 
@@ -234,8 +354,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def shown(text: str) -> str:
-    r"""``text`` as it may be written out: ID numbers masked, control and format characters
-    escaped.
+    r"""``text`` as it may be written out: ID numbers masked, control and invisible characters
+    escaped (a document's own byte-order mark is its writer's to add).
 
     >>> shown("王敏 410902196905177253\x1b[2J")
     '王敏 410902********7253\\u001b[2J'
@@ -244,7 +364,7 @@ def shown(text: str) -> str:
     """
     id_number, odd = _quick_look(text)
     if id_number:
-        text = _masked_id_numbers(text)  # NFKC and masking bring no control or format character in
+        text = _masked_id_numbers(text)  # masking brings no control or invisible character in
     return _escaped(text) if odd else text
 
 

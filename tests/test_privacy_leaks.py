@@ -64,7 +64,8 @@ def _stated(statement: str) -> Any:
 BESIDE_LETTERS = {
     "ID-in-a-name": (_named(f"濮阳市华瑞ID{ID}公司"), f"濮阳市华瑞ID{MASKED}公司"),
     "abc-in-a-name": (_named(f"吴海涛abc{ID}"), f"吴海涛abc{MASKED}"),
-    "full-width-in-a-statement": (_stated(f"身份证ＩＤ{WIDE_ID}，技术在濮阳实现产业化"), f"ID{MASKED}"),
+    # only the ID number's characters change: the rest stays as typed, full-width
+    "full-width-in-a-statement": (_stated(f"身份证ＩＤ{WIDE_ID}，技术在濮阳实现产业化"), f"ＩＤ{MASKED}，技术"),
     "letters-after": (_stated(f"证件{ID}abc，技术在濮阳实现产业化"), f"{MASKED}abc"),
 }
 

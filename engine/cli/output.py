@@ -2,9 +2,11 @@
 
 Every command's standard output and error pass through :class:`ShownStream` while it runs
 (:func:`shown_streams`): whatever a text came from — an application, a settlement's reason,
-a record kept from before, a file's name — no ID number is written whole and no control
-character raw (a terminal's title, a cleared screen, a forged line). A progress bar drawn on
-a terminal writes to :attr:`ShownStream.raw`, the stream underneath.
+a record kept from before, a file's name — no ID number is written whole and no control or
+invisible character raw (a terminal's title, a cleared screen, a forged or reordered line); a
+byte-order mark only as the first character a stream writes (a CSV document's own, for
+Excel). A progress bar drawn on a terminal writes to :attr:`ShownStream.raw`, the stream
+underneath.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from ..privacy import shown
+from ..privacy import BYTE_ORDER_MARK, shown
 
 __all__ = ["ShownStream", "raw_stream", "shown_streams"]
 
@@ -25,8 +27,14 @@ class ShownStream:
 
     def __init__(self, raw: TextIO) -> None:
         self.raw = raw
+        self.started = False
 
     def write(self, text: str) -> int:
+        if not self.started and text:
+            self.started = True
+            if text.startswith(BYTE_ORDER_MARK):  # it starts the document (a CSV, for Excel)
+                self.raw.write(BYTE_ORDER_MARK + shown(text[1:]))
+                return len(text)
         self.raw.write(shown(text))
         return len(text)
 

@@ -20,6 +20,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "MAX_RECORD_BYTES",
     "MAX_SHOWN_CHARS",
+    "MAX_SHOWN_FIELD_CHARS",
     "MAX_TEXT_CHARS",
     "MAX_VALUES",
 ]
@@ -51,3 +52,8 @@ MAX_PROBLEMS = 20
 
 MAX_SHOWN_CHARS = SHOWN_CHARS
 """Characters of a wrong value quoted back in a message (60); the rest is cut."""
+
+MAX_SHOWN_FIELD_CHARS = 200
+"""Characters of a field path named in a message (the longest real one has about 50): a
+longer one is cut there and ends with "…" (a key of 19,000 invisible characters, each written
+out as ``\\u202e``, once made a message line of 114 KB)."""

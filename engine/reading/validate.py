@@ -23,13 +23,14 @@ from ..model.values import parse_date
 from ..privacy import BIDI, CONTROLS, FORMATS
 from ..rulebook import Rulebook, Ruleset
 from ..yamlio import Located
-from .limits import MAX_CLAIMS, MAX_PROBLEMS
+from .limits import MAX_CLAIMS, MAX_PROBLEMS, MAX_SHOWN_FIELD_CHARS
 
 __all__ = ["application_from_data", "bounded", "check_claims", "shown_path"]
 
 
 def shown_path(loc: tuple[Any, ...]) -> str:
-    """A field path as shown to people: claims numbered from 1.
+    """A field path as shown to people: claims numbered from 1; cut short past
+    :data:`~engine.reading.limits.MAX_SHOWN_FIELD_CHARS` characters (ending with "…").
 
     >>> shown_path(("claims", 0, "patent", "number"))
     'claims[1].patent.number'
@@ -41,7 +42,7 @@ def shown_path(loc: tuple[Any, ...]) -> str:
             out += f"[{shown}]"
         else:
             out += ("." if out else "") + str(part)
-    return out
+    return out if len(out) <= MAX_SHOWN_FIELD_CHARS else out[:MAX_SHOWN_FIELD_CHARS] + "…"
 
 
 def _suggest(word: str, choices: list[str]) -> str | None:

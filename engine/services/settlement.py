@@ -23,6 +23,7 @@ from ..errors import InvalidValueError, Problem, StoreError, UsageError, quoted
 from ..evaluation.award import award_terms, cap_room
 from ..evaluation.decision import ELIGIBLE, INELIGIBLE, NEEDS_REVIEW
 from ..money import format_yuan, parse_money
+from ..privacy import CONTROLS, FORMATS
 from ..rulebook import Program, Ruleset
 from ..store import Store, StoredRecord, Transaction, parse_reference, settlement_id
 from ..store.bodies import new_settlement_record
@@ -49,8 +50,9 @@ def _refused(store: Store, message: str, hint: str | None = None, code: str | No
 
 def _one_line(field: str, text: str) -> None:
     """A reason or a reviewer is one line of text: a control character (a line break among
-    them) would forge what a record shows, a format character (U+200B, U+202E…) hide or
-    reorder it. Raise UsageError."""
+    them) would forge what a record shows, an invisible character (U+200B, U+202E, U+FE0F…)
+    hide or reorder it, and the half of a surrogate pair (a byte of a command line that is not
+    UTF-8) cannot be recorded. Raise UsageError."""
     bad = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
     if bad is not None:
         raise UsageError(
@@ -64,8 +66,23 @@ def _one_line(field: str, text: str) -> None:
                 )
             ]
         )
-    hidden = next((ch for ch in text if unicodedata.category(ch) == "Cf"), None)
+    half = CONTROLS.search(text)  # what is left of them: a surrogate
+    if half is not None:
+        raise UsageError(
+            [
+                Problem(
+                    "",
+                    None,
+                    "",
+                    f"a settlement's {field} holds the half of a surrogate pair U+{ord(half.group()):04X}, "
+                    "no character of any text",
+                    "write it again as UTF-8 text (a byte that is not UTF-8 was given)",
+                )
+            ]
+        )
+    hidden = FORMATS.search(text)
     if hidden is not None:
+        char = hidden.group()
         raise UsageError(
             [
                 Problem(
@@ -73,7 +90,7 @@ def _one_line(field: str, text: str) -> None:
                     None,
                     "",
                     f"a settlement's {field} may hold no invisible format character; it holds "
-                    f"U+{ord(hidden):04X} ({unicodedata.name(hidden, 'unnamed')})",
+                    f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})",
                     "remove it: unseen, it splits or reorders what the record shows (copied text often carries one)",
                 )
             ]
