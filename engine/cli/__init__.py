@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from ..errors import EngineError, InputError, IntegrityError
 from ..privacy import mask_id_numbers
 from .output import shown_streams
-from .parser import build_parser, parser_for
+from .parser import build_parser, not_utf8, parser_for
 
 __all__ = ["build_parser", "main"]
 
@@ -31,7 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     process_ends = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = parser_for(argv).parse_args(argv)
+    parser = parser_for(argv)
+    args = parser.parse_args(argv)
+    undecodable = not_utf8(parser, args)
+    if undecodable is not None:
+        print(f"error: {undecodable}", file=sys.stderr)
+        return 2
     args.process_ends = process_ends
     try:
         return int(args.func(args))

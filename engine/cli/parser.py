@@ -13,12 +13,13 @@ rule tools' modules. ``--help``, an unknown command or none at all builds every 
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from importlib import import_module
 
 from .. import __version__
 
-__all__ = ["COMMANDS", "COMMAND_GROUPS", "build_parser", "command_named", "parser_for"]
+__all__ = ["COMMANDS", "COMMAND_GROUPS", "PATH_ARGUMENTS", "build_parser", "command_named", "not_utf8", "parser_for"]
 
 # The command groups, in the order `subsidy --help` lists them: the registration point.
 COMMAND_GROUPS = (
@@ -52,6 +53,14 @@ COMMANDS = {
 }
 """Each command and the group that adds it (``tests/test_cli_options.py`` holds this table to
 what the groups add)."""
+
+PATH_ARGUMENTS = frozenset(
+    {"rules", "file", "paths", "db", "source", "target", "dir", "features", "path", "impact_rules"}
+)
+"""The arguments (their ``dest``) naming a file, a folder or a store: a name the system gave
+may hold bytes that are not UTF-8 (Python reads them as lone surrogates, ``\\udcff``), and the
+file is still opened by them. Every other argument is text — an id, a reason, a name — that
+a record, a message or a query holds: it must be UTF-8 (:func:`not_utf8`)."""
 
 _RULES_OPTION = ("--r", "--ru", "--rul", "--rule", "--rules")  # argparse takes any unique prefix
 
@@ -98,3 +107,40 @@ def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The parser for this command line: only the named command's group, else every group."""
     command = command_named(argv)
     return build_parser((COMMANDS[command],) if command else COMMAND_GROUPS)
+
+
+def not_utf8(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """What is wrong with the first text argument of ``args`` holding bytes that are not UTF-8
+    (a lone surrogate), naming the argument; None when every one is text."""
+    for dest, value in vars(args).items():
+        if dest in PATH_ARGUMENTS:
+            continue
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and _SURROGATE.search(text):
+                written = _SURROGATE.sub(_byte_written, text[:80])
+                return (
+                    f"argument {_argument_named(parser, dest)}: '{written}' is not UTF-8 text; "
+                    "give it in UTF-8 (a byte of another encoding, or a broken character, was given)"
+                )
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _byte_written(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"  # a byte, as Python read it
+
+
+def _argument_named(parser: argparse.ArgumentParser, dest: str) -> str:
+    """How the command line names the argument ``dest`` (``--reason``, ``DECISION_ID``)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found = _argument_named(sub, dest)
+                if found != dest:
+                    return found
+        elif action.dest == dest:
+            return action.option_strings[-1] if action.option_strings else str(action.metavar or dest)
+    return dest

@@ -26,8 +26,9 @@ from dataclasses import replace
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..errors import UsageError
+from ..errors import Problem, UsageError
 from ..model import identifiers
+from ..privacy import CONTROLS, FORMATS
 from ..store import Reader, Store, User
 from ..store.records import now
 
@@ -75,6 +76,27 @@ def _name(value: str) -> str:
     return name
 
 
+def _plain_name(value: str) -> None:
+    """A new user name holds no control character, invisible character (U+200B, U+202E,
+    U+FE0F…) or half of a surrogate pair: a reviewer's name is recorded in every settlement
+    they make, where none may stand. Raise UsageError."""
+    found = CONTROLS.search(value) or FORMATS.search(value)
+    if found is not None:
+        char = found.group()
+        said = f"U+{ord(char):04X}" + (f" ({unicodedata.name(char)})" if unicodedata.name(char, "") else "")
+        raise UsageError(
+            [
+                Problem(
+                    "",
+                    None,
+                    "",
+                    f"a user name may hold no control or invisible character; it holds {said}",
+                    "type the name again: unseen, such a character makes it another name than it shows",
+                )
+            ]
+        )
+
+
 def add_user(store: Store, name: str, role: str, password: str, credit_code: str | None = None) -> User:
     """Add a user (or replace the one of that name, keeping no old token and ending its
     page sessions).
@@ -82,6 +104,7 @@ def add_user(store: Store, name: str, role: str, password: str, credit_code: str
     ``role``: reviewer, auditor or enterprise; an enterprise account needs the credit
     code it is bound to (validated per GB 32100), the others take none. Raises
     UsageError for a bad name, role, password or credit code."""
+    _plain_name(name)
     name = _name(name)
     if role not in ROLES:
         raise UsageError(f"a role is one of {', '.join(ROLES)}; got {role!r}")

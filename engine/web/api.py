@@ -9,6 +9,7 @@ else takes a user's API token (``Authorization: Bearer sbt_…``, from
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,12 +23,13 @@ from pydantic import BaseModel, Field
 
 from ..errors import UsageError
 from ..model import Application
+from ..privacy import escape_controls
 from ..reading import read_upload
 from ..services import ScreenResult, ScreenSummary, check, history, replay, report, screen, settle, show, verify
 from ..services.accounts import user_for_token
 from ..store import User
 from .desk import can_read
-from .errors import WebError
+from .errors import WebError, problem_body
 from .security import require
 from .views import masked
 
@@ -119,9 +121,7 @@ def _screened(event: ScreenResult, prefix: str) -> dict[str, Any]:
         "application": event.application,
         "decision": masked(event.output) if event.status == "recorded" else None,
         "record_hash": event.record_hash,
-        "problems": [
-            {"field": p.path or None, "line": p.line, "message": p.message, "hint": p.hint} for p in event.problems
-        ],
+        "problems": [problem_body(p) for p in event.problems],
     }
 
 
@@ -202,9 +202,30 @@ class SettleRequest(BaseModel):
     housing_m2: str | None = Field(None, max_length=20)
 
 
+def _encodable(field: str, text: str) -> str:
+    """``text`` when it can be looked up and recorded; a 422 naming ``field`` when it holds the
+    half of a surrogate pair (a JSON ``\\ud800`` escape standing alone), which no store or
+    output can encode."""
+    half = _HALF.search(text)
+    if half is not None:
+        raise WebError(
+            422,
+            f"{field} holds the half of a surrogate pair U+{ord(half.group()):04X}, no character of any text: "
+            f"'{escape_controls(text[:200])}'",
+            field=field,
+            hint="send the text as it was typed: a character beyond U+FFFF is written as both halves (\\ud83d\\ude00)",
+        )
+    return text
+
+
+_HALF = re.compile("[\ud800-\udfff]")
+
+
 @router.post("/settlements", summary="Record a reviewer's settlement, exactly as `subsidy settle` does")
 def api_settle(request: Request, body: SettleRequest, user: CurrentUser) -> Response:
     user = require(user, "reviewer")
+    for field in ("decision", "reason", "amount", "housing_m2"):
+        _encodable(field, getattr(body, field) or "")
     done = settle(
         request.app.state.store, body.decision, body.outcome, body.reason, user.name, body.amount, body.housing_m2
     )
@@ -218,7 +239,7 @@ class ReplayRequest(BaseModel):
 @router.post("/replay", summary="Evaluate recorded decisions again and compare them field by field")
 def api_replay(request: Request, body: ReplayRequest, user: CurrentUser) -> Response:
     require(user, "auditor")
-    ids = [i[:200] for i in body.ids]
+    ids = [_encodable(f"ids[{n}]", i[:200]) for n, i in enumerate(body.ids)]
     out = []
     decisions = differ = 0  # a decision per claim: a record holds one or more
     for done in replay(request.app.state.store, ids, workers=0, detail=True):

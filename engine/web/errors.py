@@ -28,8 +28,9 @@ from ..errors import (
     StoreError,
     UsageError,
 )
+from ..privacy import escape_controls
 
-__all__ = ["ERROR_CODES", "WebError", "error_body", "from_engine_error", "internal_error"]
+__all__ = ["ERROR_CODES", "WebError", "error_body", "from_engine_error", "internal_error", "problem_body"]
 
 log = logging.getLogger("engine.web")
 
@@ -87,19 +88,34 @@ def error_body(
     hint: str | None = None,
     problems: list[Problem] | None = None,
 ) -> dict[str, Any]:
-    """The JSON body of every API error (see the module's notes)."""
+    """The JSON body of every API error (see the module's notes); its texts quote what was
+    sent, so every control or invisible character in them is written out (``\\udc00``,
+    ``\\u202e``: :func:`~engine.privacy.escape_controls`)."""
     return {
         "error": {
             "status": status,
             "code": code,
-            "message": message,
-            "field": field,
-            "hint": hint,
-            "problems": [
-                {"field": p.path or None, "line": p.line, "message": p.message, "hint": p.hint} for p in problems or []
-            ],
+            "message": escape_controls(message),
+            "field": _escaped(field),
+            "hint": _escaped(hint),
+            "problems": [problem_body(p) for p in problems or []],
         }
     }
+
+
+def problem_body(problem: Problem) -> dict[str, Any]:
+    """One problem as the API shows it: field, line, message, hint (their control and
+    invisible characters written out)."""
+    return {
+        "field": _escaped(problem.path or None),
+        "line": problem.line,
+        "message": escape_controls(problem.message),
+        "hint": _escaped(problem.hint),
+    }
+
+
+def _escaped(text: str | None) -> str | None:
+    return None if text is None else escape_controls(text)
 
 
 def from_engine_error(exc: EngineError) -> WebError:
