@@ -82,9 +82,7 @@ INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
     (0xFFF0, 0xFFF8),  # reserved
     (0xE0000, 0xE0000),  # reserved
     (0xE0002, 0xE001F),  # reserved
-    (0xE0080, 0xE00FF),  # reserved
-    (0xE0100, 0xE01EF),  # VARIATION SELECTOR-17..256 (Mn)
-    (0xE01F0, 0xE0FFF),  # reserved
+    (0xE0080, 0xE0FFF),  # reserved, VARIATION SELECTOR-17..256 (E0100-E01EF, Mn), reserved
 )
 """Invisible characters: ``(first, last)`` code points of Unicode 15.1's format characters
 (Cf) and default-ignorable code points (the module's notes name the sources)."""
@@ -107,8 +105,8 @@ what follows it reversed, so a line can read as something else than it holds."""
 
 # The 18 characters of an ID number: 6 digits of division (provinces are 11-83), the birth date
 # YYYYMMDD, 3 of sequence, a check character; "~" stands where invisible characters may split it,
-# "%" where the groups written 6-8-4 may be parted by a space, an ideographic space, a hyphen or
-# a dot (410902 19690517 7253).
+# "%" where the groups written 6-8-4 may be parted, both by one space, ideographic space, hyphen
+# or dot (410902 19690517 7253).
 _ID_PARTS = (
     r"[1-8]~[0-9]~[0-9]~[0-9]~[0-9]~[0-9]~%(?:1~8|1~9|2~0)~[0-9]~[0-9]~(?:0~[1-9]|1~[0-2])"
     r"~(?:0~[1-9]|[12]~[0-9]|3~[01])~%[0-9]~[0-9]~[0-9]~[0-9Xx]"
@@ -121,14 +119,18 @@ _SEPARATORS = re.compile(_SEPARATOR)
 # letters and digits (a credit code, a hash), and groups parted by separators may be an amount
 # or a phone number: the shape is then masked only when it is an ID number in full
 # (:func:`_whole_id_number`). So is one that is a credit code in full (:func:`_credit_code`).
-_ID_SHAPE = re.compile("(?<![0-9])" + _ID_PARTS.replace("%", f"{_SEPARATOR}?").replace("~", "") + "(?![0-9])")
+_ID_SHAPE = re.compile(
+    "(?<![0-9])"
+    + _ID_PARTS.replace("%", f"({_SEPARATOR})?", 1).replace("%", "(?(1)\\1)").replace("~", "")
+    + "(?![0-9])"
+)
 _ID_SHAPE_SPLIT = re.compile(
-    "(?<![0-9])" + _ID_PARTS.replace("%", f"(?:{_SEPARATOR}~)?").replace("~", f"[{_FORMAT_CLASS}]*") + "(?![0-9])"
+    "(?<![0-9])"
+    + _ID_PARTS.replace("%", f"(?:({_SEPARATOR})~)?", 1).replace("%", "(?(1)\\1~)").replace("~", f"[{_FORMAT_CLASS}]*")
+    + "(?![0-9])"
 )
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-_WIDE = re.compile("[\uff10-\uff19\uff38\uff58]")
-"""Full-width digits and Ｘ ｘ: a text holding one is read character by character as NFKC makes
-it (circled numbers, ⑲, become digits too) when looking for an ID number."""
+_WIDE = re.compile("[\uff10-\uff19\uff38\uff58]")  # full-width digits, Ｘ, ｘ: the text is then read as NFKC
 
 # GB/T 2260 province-level codes, and 83 (residence permits of Taiwan residents)
 _PROVINCES = frozenset(
@@ -147,26 +149,28 @@ _ESCAPED = re.compile(f"[{CONTROLS.pattern[1:-1]}{_FORMAT_CLASS}]")
 # text (a decision line of 5 KB: ~150 µs each). In the text's UTF-8 bytes (lone surrogates
 # passed through), by ``bytes.translate``, substring searches and patterns with a literal first
 # byte, all in C (~12 µs):
-# an ID number needs 17 ASCII digits in a row, or 6, 8 and 3 parted by a space, a dot, a hyphen
-# (read as 03) or an ideographic space (``E3 80 80``) — once a text with a full-width digit or
-# Ｘ (U+FF10-FF19, FF38, FF58: ``EF BC 90-99``, ``EF BC B8``, ``EF BD 98``) or an invisible
-# character has been sent the careful way —; a control character is a byte 00-08, 0B-1F or 7F,
-# or a character led by C2 (U+0080-00BF, C1 among them) or ED (U+D000-DFFF, surrogates among
-# them); an invisible character is U+00AD (``C2 AD``), a character led by CD (U+0340-037F), D8,
-# DB, DC (U+0600-073F), E0, E1 (U+0800-1FFF), F0 or F3 (beyond U+FFFF), or one of U+200B-200F,
-# U+202A-202E, U+2060-206F (``E2 80 8B-8F``, ``E2 80 AA-AE``, ``E2 81 A0-AF``), U+3164
-# (``E3 85 A4``), U+FE00-FE0F (``EF B8 80-8F``), U+FEFF (``EF BB BF``), U+FFA0 (``EF BE A0``) and
-# U+FFF0-FFFB (``EF BF B0-BB``).
+# an ID number needs 17 ASCII digits, dots or hyphens in a row (all read as 0), or 8 digits
+# between two spaces (read as 03) or two ideographic spaces (``E3 80 80``) — once a text with a
+# full-width digit or Ｘ (U+FF10-FF19, FF38, FF58: ``EF BC 90-99``, ``EF BC B8``, ``EF BD 98``)
+# or an invisible character has been sent the careful way —; a control character is a byte
+# 00-08, 0B-1F or 7F, or a character led by C2 (U+0080-00BF, C1 among them) or ED
+# (U+D000-DFFF, surrogates among them); an invisible character is U+00AD (``C2 AD``), a
+# character led by CD (U+0340-037F), D8, DB, DC (U+0600-073F), E0, E1 (U+0800-1FFF), F0 or F3
+# (beyond U+FFFF), or one of U+200B-200F, U+202A-202E, U+2060-206F (``E2 80 8B-8F``,
+# ``E2 80 AA-AE``, ``E2 81 A0-AF``), U+FE00-FE0F (``EF B8 80-8F``), U+FEFF (``EF BB BF``),
+# U+FFA0 (``EF BE A0``), U+FFF0-FFFB (``EF BF B0-BB``) and U+3164 (looked for in the text
+# itself: ``E3`` leads most Chinese punctuation).
 # A text the quick look passes holds none of them; one it stops goes through the patterns.
 _CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"\x7f\xc2\xed"
 _FORMAT_LEADS = b"\xcd\xd8\xdb\xdc\xe0\xe1\xf0\xf3"
 _LOOK = bytes.maketrans(
-    b"123456789 .-" + _CONTROL_BYTES + _FORMAT_LEADS + b"\xe2\xef",
-    b"0" * 9 + b"\x03" * 3 + b"\x00" * len(_CONTROL_BYTES) + b"\x01" * len(_FORMAT_LEADS) + b"\x02\x02",
+    b"123456789.- " + _CONTROL_BYTES + _FORMAT_LEADS + b"\xe2\xef",
+    b"0" * 11 + b"\x03" + b"\x00" * len(_CONTROL_BYTES) + b"\x01" * len(_FORMAT_LEADS) + b"\x02\x02",
 )
 _SEVENTEEN_DIGITS = b"0" * 17
-_SEPARATED_DIGITS = re.compile(rb"000000(?:\x03|\xe3\x80\x80)?00000000(?:\x03|\xe3\x80\x80)?000")
-_HANGUL_FILLER = "\u3164".encode()
+_SPACED_DIGITS = b"\x03" + b"0" * 8 + b"\x03"
+_WIDE_SPACED_DIGITS = b"\x80\x80" + b"0" * 8 + b"\xe3\x80\x80"
+_HANGUL_FILLER = "\u3164"
 # after E2 or EF (both read as 02; the rest of a character is left as it is): an invisible
 # character or a full-width digit or Ｘ, and a few characters of neither (U+2F10-2F19, U+2EFF,
 # U+2FF9-2FFB, U+F00B-F00F…), which only send a text the careful way
@@ -184,7 +188,7 @@ def _quick_look(text: str) -> tuple[bool, bool]:
     odd = (
         b"\x01" in looked
         or (b"\x02" in looked and _FORMAT_OR_WIDE_DIGIT.search(looked) is not None)
-        or (b"\xe3" in data and _HANGUL_FILLER in data)
+        or _HANGUL_FILLER in text
     )
     return (
         odd  # NFKC may make a short text longer (⑲: 19)
@@ -193,7 +197,8 @@ def _quick_look(text: str) -> tuple[bool, bool]:
             and (
                 _SEVENTEEN_DIGITS in looked
                 or (b"\xc2" in data and b"\xc2\xad" in data)
-                or (b"00000000" in looked and _SEPARATED_DIGITS.search(looked) is not None)
+                or _SPACED_DIGITS in looked
+                or _WIDE_SPACED_DIGITS in looked
             )
         ),
         odd or b"\x00" in looked,
@@ -209,7 +214,7 @@ def may_hold_format(data: bytes) -> bool:
         b"\x01" in looked
         or (b"\xc2" in data and b"\xc2\xad" in data)
         or (b"\x02" in looked and _FORMAT_OR_WIDE_DIGIT.search(looked) is not None)
-        or (b"\xe3" in data and _HANGUL_FILLER in data)
+        or (b"\xe3" in data and b"\xe3\x85\xa4" in data)  # U+3164
     )
 
 
@@ -251,7 +256,7 @@ def mask_id_numbers(text: str) -> str:
     invisible characters inside one go with it); the rest of ``text`` as it was.
 
     An ID shape with a Latin letter right before or after it, or written in groups 6-8-4
-    parted by spaces, hyphens or dots, is masked when it is an ID number in full (province,
+    parted by spaces, hyphens or dots (the same both times), is masked when it is an ID number in full (province,
     real birth date, check character); codes of letters and digits, amounts and phone numbers
     stay as they are.
 

@@ -197,7 +197,6 @@ TYPED = {
     "ideographic-spaces": (f"身份证{ID[:6]}\u3000{ID[6:14]}\u3000{ID[14:]}", f"身份证{MASKED}"),
     "hyphens": (f"身份证{ID[:6]}-{ID[6:14]}-{ID[14:]}", f"身份证{MASKED}"),
     "dots": (f"身份证{ID[:6]}.{ID[6:14]}.{ID[14:]}", f"身份证{MASKED}"),
-    "one-space": (f"证件 {ID[:6]} {ID[6:]}", f"证件 {MASKED}"),
     # only the ID number's own characters change: full-width punctuation, ㎡ and Ⅲ stay as typed
     "rest-as-typed": (
         "身份证４１０９０２１９６９０５１７７２５３，技术（濮阳）：面积１２０㎡，Ⅲ期",
@@ -237,7 +236,8 @@ def test_parted_groups_that_are_no_id_number_stay_as_they_are(
     """Amounts, dates, phone numbers and a 6-8-4 number whose check character is wrong."""
     statement = (
         "金额 1500000.00 元，电话 0393-8888888 与 0393 8888 8888，日期 2022.07.01、2022-07-01，"
-        "流水 410902 19690517 7250，账号 6222 0212 3456 7890 123，批次 110105.20220701.0001"
+        "流水 410902 19690517 7250，账号 6222 0212 3456 7890 123，批次 110105.20220701.0001，"
+        "编号 410902 19690517-7253（两处分隔不同）"
     )
     path = _variant(tmp_path, P3, _stated(statement))
     code, out, err = run(capsys, "check", path, "--format", "json")

@@ -28,8 +28,12 @@ _ATOMS = (
     r"[1-8]~[0-9]~[0-9]~[0-9]~[0-9]~[0-9]~%(?:1~8|1~9|2~0)~[0-9]~[0-9]~(?:0~[1-9]|1~[0-2])"
     r"~(?:0~[1-9]|[12]~[0-9]|3~[01])~%[0-9]~[0-9]~[0-9]~[0-9Xx]"
 )
-_ID_SHAPE = re.compile(
-    r"(?<![0-9])" + _ATOMS.replace("%", f"(?:{_PARTED}~)?").replace("~", _INVISIBLE_CLASS) + r"(?![0-9])"
+_ID_SHAPE = re.compile(  # parted both times by the same character, or not at all
+    r"(?<![0-9])"
+    + _ATOMS.replace("%", f"(?:(?P<parted>{_PARTED})~)?", 1)
+    .replace("%", "(?(parted)(?P=parted)~)")
+    .replace("~", _INVISIBLE_CLASS)
+    + r"(?![0-9])"
 )
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46}
 _PROVINCES |= {50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83}
@@ -139,6 +143,9 @@ pieces = st.sampled_from(
         ".",
         ID[:6] + " " + ID[6:14] + " " + ID[14:],
         ID[:6] + "-" + ID[6:14] + "-" + ID[14:17],
+        ID[:6] + "\u3000" + ID[6:14] + "\u3000",
+        ID[:6] + " " + ID[6:14] + "." + ID[14:],  # parted twice, not alike
+        ID[:6] + " " + ID[6:],
         "0393-8888888",
         "Ｘ",  # full-width check characters
         "ｘ",
