@@ -146,3 +146,15 @@ def test_a_user_name_holds_no_control_or_invisible_character(
     )
     code, out, _ = run(capsys, "users", "list", "--db", tmp_path / "u.db")
     assert code == 0 and "rev" not in out
+
+
+def test_a_file_named_with_bytes_that_are_not_utf8_is_screened_and_its_name_recorded_written_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    named = tmp_path / f"n{BYTES}.yaml"
+    named.write_bytes(P2.read_bytes())
+    code, _, err = run(capsys, "screen", named, "--db", tmp_path / "s.db", "--quiet")
+    assert code == 0, err
+    application = yaml.safe_load(P2.read_text(encoding="utf-8"))["id"]
+    code, out, _ = run(capsys, "show", application, "--format", "json", "--db", tmp_path / "s.db")
+    assert code == 0 and json.loads(out)["content"]["source"] == f"{tmp_path}/n\\udcff.yaml"

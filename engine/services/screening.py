@@ -23,6 +23,7 @@ and redone. ``dry_run`` evaluates against the store and records nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import partial
@@ -193,11 +194,20 @@ _FIELDS = tuple(f.name for f in fields(Prepared))
 
 def _where(source: Source, sources: Mapping[str, str] | None) -> str:
     """Where an application came from, as recorded: its file (``sources`` may name a file
-    otherwise, e.g. ``upload:NAME`` for a file received by the web), ``:line`` in a JSON Lines file."""
+    otherwise, e.g. ``upload:NAME`` for a file received by the web), ``:line`` in a JSON Lines file.
+    A byte of the file's name that is not UTF-8 (a lone surrogate, which no record can hold) is
+    written out (``\\udcff``)."""
     name = sources.get(source.file) if sources else None
     if name is None:
-        return str(source)
+        return _HALF.sub(_written, str(source))
     return f"{name}:{source.line}" if source.line is not None else name
+
+
+_HALF = re.compile("[\ud800-\udfff]")
+
+
+def _written(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def _prepare_all(
