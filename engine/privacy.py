@@ -256,9 +256,9 @@ def mask_id_numbers(text: str) -> str:
     invisible characters inside one go with it); the rest of ``text`` as it was.
 
     An ID shape with a Latin letter right before or after it, or written in groups 6-8-4
-    parted by spaces, hyphens or dots (the same both times), is masked when it is an ID number in full (province,
-    real birth date, check character); codes of letters and digits, amounts and phone numbers
-    stay as they are.
+    parted twice by the same space, hyphen or dot, is masked when it is an ID number in full
+    (province, real birth date, check character); codes of letters and digits, amounts and
+    phone numbers stay as they are.
 
     >>> mask_id_numbers("check character should be R, got 5 (410902197804154305)")
     'check character should be R, got 5 (410902********4305)'
