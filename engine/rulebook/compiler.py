@@ -184,6 +184,7 @@ class _EngineProgram:
             for index, stages in plan.stages.items()
         }
         self._items = {frozenset(items): items for stages in plan.stages.values() for items in stages}
+        self.kept = {index: _stage_names(plan, stages, self.short) for index, stages in plan.stages.items()}
         text = json.dumps(_registered(plan.definition, self.short), ensure_ascii=False, sort_keys=True)
         try:
             self.handle = _core.create_ruleset(name, text)
@@ -203,6 +204,33 @@ class _EngineProgram:
     def items_of(self, expected: frozenset[Item]) -> tuple[Item, ...]:
         """The items of a stage, in the order of the rule files, from their set."""
         return self._items[expected]
+
+
+def _stage_names(
+    plan: ProgramPlan, stages: tuple[tuple[Item, ...], ...], short: dict[str, str]
+) -> tuple[tuple[str, ...] | None, ...]:
+    """Per stage of a period, the properties its rules and the catch-all read (short names):
+    a later stage's message carries only those and the derived verdicts, not the whole claim
+    again (the engine parses every message and copies it into every agenda entry). None: every
+    property (the first stage, or a rule whose meaning is not known here)."""
+    out: list[tuple[str, ...] | None] = [None]
+    for items in stages[1:]:
+        wanted = set(items)
+        names: dict[str, None] = {}
+        for name, rule in plan.definition.items():
+            key = plan.meaning.get(name)
+            if key is None and name != SEEN:
+                names = {}
+                break
+            if key is None or (key.kind, key.item) in wanted:
+                for pattern in rule.get("all", ()):
+                    for value in pattern.values():
+                        _names_in(value, names)
+        else:
+            out.append(tuple(short.get(n, n) for n in names if n not in ("sid", "id", "stage_")))
+            continue
+        out.append(None)
+    return tuple(out)
 
 
 class CompiledRuleset:
@@ -234,25 +262,36 @@ class CompiledRuleset:
             engine = self.programs[program]
             # per claim: its stages (what each decides), its fact as the engine is shown it, and
             # the verdicts of derived conditions that later stages read
-            todo: list[tuple[int, Any, dict[str, Any], dict[str, str]]] = [
-                (i, engine.stages[claims[i][1].index], engine.project(claims[i][0]), {}) for i in members
+            todo: list[tuple[int, Any, dict[str, Any], dict[str, str], Any]] = [
+                (
+                    i,
+                    engine.stages[claims[i][1].index],
+                    engine.project(claims[i][0]),
+                    {},
+                    engine.kept[claims[i][1].index],
+                )
+                for i in members
             ]
             stage = 0
             while todo:
                 for start in range(0, len(todo), SESSION_FACTS):
                     now = todo[start : start + SESSION_FACTS]
                     messages = []
-                    for _, _, base, derived in now:
+                    for _, _, base, derived, kept in now:
                         if stage == 0:
                             message = base
-                        else:  # sid and id come last again (see _FRAME_END)
-                            message = {k: v for k, v in base.items() if k != "sid" and k != "id"}
+                        else:  # what this stage's rules read, the derived verdicts; sid and id last again (_FRAME_END)
+                            keep = kept[stage]
+                            if keep is None:
+                                message = {k: v for k, v in base.items() if k != "sid" and k != "id"}
+                            else:
+                                message = {k: base[k] for k in keep if k in base}
                             message.update(derived)
                         message["stage_"] = stage
                         messages.append(message)
-                    asked = [stages[stage] for _, stages, _, _ in now]
+                    asked = [stages[stage] for _, stages, _, _, _ in now]
                     fired = _fire_all(engine.handle, messages)
-                    for (i, _, _, derived), (_, decides), found in zip(
+                    for (i, _, _, derived, _), (_, decides), found in zip(
                         now, asked, _read_session(fired, engine, asked), strict=True
                     ):
                         if stage == 0:
