@@ -19,13 +19,13 @@ from typing import Any
 
 from pydantic_core import to_json
 
-from ..evaluation.decision import INELIGIBLE, MET, Assessment, CriterionResult, Decision
+from ..evaluation.decision import INELIGIBLE, MET, Assessment, Decision
 from ..money import from_fen
 from ..rulebook import Ruleset
 from ..rulebook.facts import FACTS, FactSpec, decode_date
 from . import sentences
 from .contract import applicant_json, maximums_json
-from .prepared import Wording, criterion_static, wording
+from .prepared import Prepared, Wording, criterion_static, wording
 from .words import is_zh
 
 __all__ = ["decision_texts", "encoded"]
@@ -72,33 +72,36 @@ def _fact_encoder(spec: FactSpec) -> Callable[[Any], str]:
     return encoded
 
 
-class _Pieces:
-    """A criterion's parts from the rule file alone, as JSON text."""
+class _Texts:
+    """A prepared criterion's parts (:class:`~engine.explain.prepared.Prepared`: one criterion
+    for one status, review flag, language and period) as JSON text, made once."""
 
-    __slots__ = ("criterion", "full", "stored", "hinted", "facts")
+    __slots__ = ("full", "stored", "review", "close", "facts")
 
-    def __init__(self, c: CriterionResult, lang: str) -> None:
-        static, hint, _ = criterion_static(c, lang)
-        self.criterion = c.criterion
-        # its object in the contract up to the status's opening quote
-        self.full = "{" + ",".join(f"{encoded(k)}:{encoded(v)}" for k, v in static.items()) + ',"status":"'
+    def __init__(self, p: Prepared, hint: str) -> None:
+        # its object in the contract up to the explanation's value, the status in it
+        self.full = to_json(p.head).decode("utf-8")[:-1] + ',"explanation":'
         # the same in the stored decision
-        self.stored = '{"id":' + encoded(c.id) + ',"clause":' + encoded(c.clause) + ',"status":"'
-        self.hinted = ',"hint":' + encoded(hint) + "}"
+        c = p.criterion
+        self.stored = (
+            '{"id":' + encoded(c.id) + ',"clause":' + encoded(c.clause) + ',"status":' + encoded(p.head["status"])
+        ) + ',"explanation":'
+        self.review = ',"review":true' if p.review else ""
+        self.close = ',"hint":' + encoded(hint) + "}" if p.hint else "}"
         # each fact it reads, once, in order: (path, its value's encoder, '"path":')
-        seen = dict.fromkeys(c.criterion.facts)
-        self.facts = tuple((p, _fact_encoder(FACTS[p]), encoded(p) + ":") for p in seen)
+        self.facts = tuple((path, _fact_encoder(FACTS[path]), encoded(path) + ":") for path in p.paths)
 
 
-_PIECES: dict[tuple[int, str], _Pieces] = {}
+_MISSING: dict[tuple[str, ...], str] = {}  # a criterion's missing fields as JSON: few lists, said again and again
 
 
-def _pieces(c: CriterionResult, lang: str) -> _Pieces:
-    key = (id(c.criterion), lang)
-    found = _PIECES.get(key)
-    if found is None or found.criterion is not c.criterion:  # the cache holds the criterion: an id is never reused
-        found = _PIECES[key] = _Pieces(c, lang)
-    return found
+def _missing(missing: tuple[str, ...]) -> str:
+    text = _MISSING.get(missing)
+    if text is None:
+        if len(_MISSING) >= 4096:
+            _MISSING.clear()
+        text = _MISSING[missing] = encoded(list(missing))
+    return text
 
 
 def _decision(decision: Decision, decision_id: str, words: Wording, lang: str, line: bool) -> tuple[str, str]:
@@ -106,64 +109,52 @@ def _decision(decision: Decision, decision_id: str, words: Wording, lang: str, l
     full_criteria: list[str] = []
     stored_criteria: list[str] = []
     explained: dict[int, str] = {}
-    shown: dict[str, str] = {}  # each fact the claim's criteria read, in the application's terms, as JSON
-    claim_facts: list[str] = []  # those given, '"path":value', in the order first read
+    shown: dict[str, str] = {}  # each fact the claim's criteria read, '"path":value' in the application's terms
+    claim_facts: list[str] = []  # those given, in the order first read
+    prepared, gap = words.prepared, words.missing
     for c in decision.criteria:
-        pieces = _pieces(c, lang)
-        said = words.said(c)
+        criterion, status, fact, missing, earlier = c.criterion, c.status, c.fact, c.missing, c.earlier
+        p = prepared.get((id(criterion), status, c.review))
+        if p is None or p.criterion is not criterion:
+            p = words.of(c)
+        t = p.texts
+        if t is None:
+            t = p.texts = _Texts(p, criterion_static(c, lang)[1])
+        if earlier and status != MET:
+            said = words.said(c, p)
+        else:
+            said = p.words(fact)
+            if missing:
+                said += gap(missing)
+            elif p.unset:
+                said += p.unset
         explained[id(c)] = said
         said = '"' + said + '"' if not _escaped(said) else to_json(said).decode("utf-8")
-        status = c.status
-        missing = encoded(list(c.missing)) if c.missing else "[]"
-        tail = ',"review":true' if c.review else ""
-        if c.earlier:
-            tail += ',"earlier_awards":' + encoded([r.to_json() for r in c.earlier])
-        stored_criteria.append(
-            "".join(
-                (
-                    pieces.stored,
-                    status,
-                    '","explanation":',
-                    said,
-                    ',"missing":' + missing if c.missing else "",
-                    tail,
-                    "}",
-                )
-            )
-        )
+        missed = _missing(missing) if missing else "[]"
+        tail = t.review
+        if earlier:
+            tail += ',"earlier_awards":' + encoded([r.to_json() for r in earlier])
+        if missing:
+            stored_criteria.append("".join((t.stored, said, ',"missing":', missed, tail, "}")))
+        else:
+            stored_criteria.append("".join((t.stored, said, tail, "}")))
         if line:
-            fact = c.fact
             facts = []
-            for path, spec, key in pieces.facts:
+            for path, spec, key in t.facts:
                 text = shown.get(path)
                 if text is None:
                     value = fact.get(path)
                     if value is None:
-                        text = "null"
+                        text = shown[path] = key + "null"
                     else:
-                        text = spec(value)
-                        claim_facts.append(key + text)
-                    shown[path] = text
-                facts.append(key + text)
+                        text = shown[path] = key + spec(value)
+                        claim_facts.append(text)
+                facts.append(text)
             full_criteria.append(
-                "".join(
-                    (
-                        pieces.full,
-                        status,
-                        '","explanation":',
-                        said,
-                        ',"facts":{',
-                        ",".join(facts),
-                        '},"missing":',
-                        missing,
-                        tail,
-                        "}" if status == MET else pieces.hinted,
-                    )
-                )
+                "".join((t.full, said, ',"facts":{', ",".join(facts), '},"missing":', missed, tail, t.close))
             )
         else:
-            fact = c.fact
-            for path, spec, key in pieces.facts:
+            for path, spec, key in t.facts:
                 if path not in shown:
                     value = fact.get(path)
                     shown[path] = ""

@@ -95,7 +95,8 @@ class Prepared:
     explanation (with the status); ``item``, the whole object when no earlier award is cited,
     its explanation, facts and missing to be set in a copy; ``paths``, the facts it reads, once each, in order;
     ``converts``, those to convert to the application's terms (dates, money), each with the
-    table of its kind's plain forms and its spec (:func:`plain_of`)."""
+    table of its kind's plain forms and its spec (:func:`plain_of`); ``texts``, the same parts
+    as JSON text, made by :mod:`engine.explain.contract_text` when it first lays one out."""
 
     __slots__ = (
         "criterion",
@@ -114,6 +115,7 @@ class Prepared:
         "hint",
         "paths",
         "converts",
+        "texts",
     )
 
     def __init__(self, c: CriterionResult, ruleset: Ruleset, lang: str, when: date) -> None:
@@ -157,6 +159,7 @@ class Prepared:
         self.converts = tuple(
             (path, _PLAIN[FACTS[path].type], FACTS[path]) for path in paths if FACTS[path].type in _PLAIN
         )
+        self.texts: Any = None
 
     def words(self, fact: dict[str, Any]) -> str:
         """The criterion's words for ``fact`` (without the fields missing, nor earlier awards)."""
