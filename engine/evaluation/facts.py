@@ -9,7 +9,6 @@ divisions as canonical codes. An absent value is left out: it is *unknown*.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -27,19 +26,6 @@ class LedgerView:
 
     already_awarded: bool = False
     awarded_total: Decimal = Decimal("0.00")
-
-
-def _put(out: dict[str, Any], key: str, value: Any) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool):
-        out[key] = value
-    elif isinstance(value, date):
-        out[key] = encode_date(value)
-    elif isinstance(value, Decimal):
-        out[key] = to_fen(value)
-    else:
-        out[key] = value
 
 
 # Sections of a claim: when a section is given at all, its name is a key of the
@@ -116,25 +102,34 @@ def claim_fact(app_part: dict[str, Any], claim: Claim, already_awarded: bool, aw
         if site.started_on is not None:
             fact["industrialization.started_on"] = encode_date(site.started_on)
     seller = claim.seller
-    if seller is not None:
+    if seller is not None:  # a section's fields as they are, money as integer fen (none is a date)
         fact["seller"] = True
-        _put(fact, "seller.type", seller.type)
-        _put(fact, "seller.name", seller.name)
-        _put(fact, "seller.country", seller.country)
+        if seller.type is not None:
+            fact["seller.type"] = seller.type
+        if seller.name is not None:
+            fact["seller.name"] = seller.name
+        if seller.country is not None:
+            fact["seller.country"] = seller.country
     size = claim.enterprise_size
     if size is not None:
         fact["enterprise_size"] = True
-        _put(fact, "enterprise_size.industry", size.industry)
-        _put(fact, "enterprise_size.employees", size.employees)
-        _put(fact, "enterprise_size.revenue", size.revenue)
+        fact["enterprise_size.industry"] = size.industry
+        if size.employees is not None:
+            fact["enterprise_size.employees"] = size.employees
+        if size.revenue is not None:
+            fact["enterprise_size.revenue"] = to_fen(size.revenue)
     loan = claim.pledge_loan
     if loan is not None:
         fact["pledge_loan"] = True
-        _put(fact, "pledge_loan.lender", loan.lender)
-        _put(fact, "pledge_loan.amount", loan.amount)
-        _put(fact, "pledge_loan.pledge_registered", loan.pledge_registered)
+        if loan.lender is not None:
+            fact["pledge_loan.lender"] = loan.lender
+        if loan.amount is not None:
+            fact["pledge_loan.amount"] = to_fen(loan.amount)
+        if loan.pledge_registered is not None:
+            fact["pledge_loan.pledge_registered"] = loan.pledge_registered
+    given = claim.__dict__  # the claim's own fields, read without the attribute lookup through the model's classes
     for key, money in _CLAIM_FACTS:
-        value = getattr(claim, key)
+        value = given[key]
         if value is not None:
             fact[key] = to_fen(value) if money else value
     fact["ledger.already_awarded"] = already_awarded

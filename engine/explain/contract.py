@@ -79,14 +79,22 @@ def _criteria(decision: Decision, wording: Wording) -> tuple[list[Any], str]:
         if earlier and status != MET:
             said = wording.said(c, p)
         else:
-            said = p.words(fact)
+            constant = p.constant  # words that show no fact: said as they are
+            said = constant if constant is not None else p.words(fact)
             if missing:
                 said += gap(missing)
             elif p.unset:
                 said += p.unset
         if status == NOT_MET:
             failed[id(c)] = said
-        facts = {path: fact.get(path) for path in p.paths}
+        paths = p.paths
+        if len(paths) == 1:  # one or two facts (most criteria) read without a comprehension's call
+            facts = {paths[0]: fact.get(paths[0])}
+        elif len(paths) == 2:
+            first, second = paths
+            facts = {first: fact.get(first), second: fact.get(second)}
+        else:
+            facts = {path: fact.get(path) for path in paths}
         for path, table, spec in p.converts:
             value = facts[path]
             if value is not None:
