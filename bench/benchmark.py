@@ -7,7 +7,8 @@
 Sections
   eval    in-process evaluation of N generated applications (seeded), decided together as
           screening decides them, with full explanations, through durable_rules and through
-          the oracle, side by side, on one CPU core
+          the oracle, side by side, on one CPU core; and as screen serialises a decision (its
+          --format jsonl line and the stored decision, laid out together)
   stages  the CPU per application of each stage of a screening (bench/stages.py)
   cold    a cold `subsidy check` of one sample file, as a new process each time: the engine
           byte-compiled as an installed one is, one unmeasured run first (the rules cache)
@@ -95,7 +96,9 @@ def section_eval(n: int, seed: int, runs: int) -> None:
     from pydantic_core import to_json
 
     from engine import Evaluator, assessment_json, iter_upload, load_rulebook
+    from engine.explain.contract_text import decision_texts
     from engine.generate import generate_many
+    from engine.store import decision_id
 
     rulebook = load_rulebook()
     batch = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in generate_many(n, seed)).encode("utf-8")
@@ -125,10 +128,16 @@ def section_eval(n: int, seed: int, runs: int) -> None:
             for assessment in decided():
                 to_json(assessment_json(assessment, rulebook.by_id(assessment.ruleset_id)))
 
+        def texts() -> None:  # what screen serialises: the --format jsonl line and the stored decision
+            for assessment in decided():
+                ids = [decision_id(assessment.application_id, d.claim) for d in assessment.decisions]
+                decision_texts(assessment, rulebook.by_id(assessment.ruleset_id), ids)
+
         for label, fn in (
             ("decisions, every criterion traced", decide),
             ("+ explanations in words (zh)", explain),
             ("+ serialised as the contract's JSON", serialise),
+            ("+ screen's line and stored decision", texts),
         ):
             seconds = best_of(runs, fn)
             print(f"  {backend:<14} {label:<38} {n / seconds:>7,.0f} apps/s  ({seconds / n * 1e6:,.0f} µs/app)")
