@@ -150,32 +150,31 @@ _ESCAPED = re.compile(f"[{CONTROLS.pattern[1:-1]}{_FORMAT_CLASS}]")
 # passed through), by ``bytes.translate``, substring searches and patterns with a literal first
 # byte, all in C (~12 µs):
 # an ID number needs 17 ASCII digits, dots or hyphens in a row (all read as 0), or 8 digits
-# between two spaces (read as 03) or two ideographic spaces (``E3 80 80``) — once a text with a
-# full-width digit or Ｘ (U+FF10-FF19, FF38, FF58: ``EF BC 90-99``, ``EF BC B8``, ``EF BD 98``)
-# or an invisible character has been sent the careful way —; a control character is a byte
-# 00-08, 0B-1F or 7F, or a character led by C2 (U+0080-00BF, C1 among them) or ED
-# (U+D000-DFFF, surrogates among them); an invisible character is U+00AD (``C2 AD``), a
-# character led by CD (U+0340-037F), D8, DB, DC (U+0600-073F), E0, E1 (U+0800-1FFF), F0 or F3
-# (beyond U+FFFF), or one of U+200B-200F, U+202A-202E, U+2060-206F (``E2 80 8B-8F``,
-# ``E2 80 AA-AE``, ``E2 81 A0-AF``), U+FE00-FE0F (``EF B8 80-8F``), U+FEFF (``EF BB BF``),
-# U+FFA0 (``EF BE A0``), U+FFF0-FFFB (``EF BF B0-BB``) and U+3164 (looked for in the text
-# itself: ``E3`` leads most Chinese punctuation).
+# between two spaces or two ideographic spaces (a space, E3 and 80 all read as 03: ``E3 80 80``
+# too) — once a text with a full-width digit or Ｘ (U+FF10-FF19, FF38, FF58: ``EF BC 90-99``,
+# ``EF BC B8``, ``EF BD 98``) or an invisible character has been sent the careful way —; a
+# control character is a byte 00-08, 0B-1F or 7F, or a character led by C2 (U+0080-00BF, C1
+# among them) or ED (U+D000-DFFF, surrogates among them); an invisible character is U+00AD
+# (``C2 AD``), a character led by CD (U+0340-037F), D8, DB, DC (U+0600-073F), E0, E1
+# (U+0800-1FFF), F0 or F3 (beyond U+FFFF), or one of U+200B-200F, U+202A-202E, U+2060-206F
+# (``E2 80 8B-8F``, ``E2 80 AA-AE``, ``E2 81 A0-AF``), U+FE00-FE0F (``EF B8 80-8F``), U+FEFF
+# (``EF BB BF``), U+FFA0 (``EF BE A0``), U+FFF0-FFFB (``EF BF B0-BB``) and U+3164 (looked for
+# in the text itself: ``E3`` leads most Chinese punctuation).
 # A text the quick look passes holds none of them; one it stops goes through the patterns.
 _CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"\x7f\xc2\xed"
 _FORMAT_LEADS = b"\xcd\xd8\xdb\xdc\xe0\xe1\xf0\xf3"
 _LOOK = bytes.maketrans(
-    b"123456789.- " + _CONTROL_BYTES + _FORMAT_LEADS + b"\xe2\xef",
-    b"0" * 11 + b"\x03" + b"\x00" * len(_CONTROL_BYTES) + b"\x01" * len(_FORMAT_LEADS) + b"\x02\x02",
+    b"123456789.- \xe3\x80" + _CONTROL_BYTES + _FORMAT_LEADS + b"\xe2\xef",
+    b"0" * 11 + b"\x03" * 3 + b"\x00" * len(_CONTROL_BYTES) + b"\x01" * len(_FORMAT_LEADS) + b"\x02\x02",
 )
 _SEVENTEEN_DIGITS = b"0" * 17
 _SPACED_DIGITS = b"\x03" + b"0" * 8 + b"\x03"
-_WIDE_SPACED_DIGITS = b"\x80\x80" + b"0" * 8 + b"\xe3\x80\x80"
 _HANGUL_FILLER = "\u3164"
-# after E2 or EF (both read as 02; the rest of a character is left as it is): an invisible
-# character or a full-width digit or Ｘ, and a few characters of neither (U+2F10-2F19, U+2EFF,
+# after E2 or EF (both read as 02; the rest of a character is left as it is, 80 read as 03): an
+# invisible character or a full-width digit or Ｘ, and a few characters of neither (U+2F10-2F19, U+2EFF,
 # U+2FF9-2FFB, U+F00B-F00F…), which only send a text the careful way
 _FORMAT_OR_WIDE_DIGIT = re.compile(
-    rb"\x02(?:\x80[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xaf]|\xbc[\x90-\x99\xb8]|\xbd\x98|\xb8[\x80-\x8f]"
+    rb"\x02(?:\x03[\x8b-\x8f\xaa-\xae]|\x81[\xa0-\xaf]|\xbc[\x90-\x99\xb8]|\xbd\x98|\xb8[\x03\x81-\x8f]"
     rb"|\xbb\xbf|\xbe\xa0|\xbf[\xb0-\xbb])"
 )
 
@@ -194,12 +193,7 @@ def _quick_look(text: str) -> tuple[bool, bool]:
         odd  # NFKC may make a short text longer (⑲: 19)
         or (
             len(text) >= 18
-            and (
-                _SEVENTEEN_DIGITS in looked
-                or (b"\xc2" in data and b"\xc2\xad" in data)
-                or _SPACED_DIGITS in looked
-                or _WIDE_SPACED_DIGITS in looked
-            )
+            and (_SEVENTEEN_DIGITS in looked or (b"\xc2" in data and b"\xc2\xad" in data) or _SPACED_DIGITS in looked)
         ),
         odd or b"\x00" in looked,
     )
