@@ -158,3 +158,17 @@ def test_a_file_named_with_bytes_that_are_not_utf8_is_screened_and_its_name_reco
     application = yaml.safe_load(P2.read_text(encoding="utf-8"))["id"]
     code, out, _ = run(capsys, "show", application, "--format", "json", "--db", tmp_path / "s.db")
     assert code == 0 and json.loads(out)["content"]["source"] == f"{tmp_path}/n\\udcff.yaml"
+
+
+def test_a_yaml_escape_of_half_a_surrogate_pair_gets_a_hint_about_escapes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text('format: 1\nid: "PY-\\ud800"\n', encoding="utf-8")
+    assert run(capsys, "check", path) == (
+        2,
+        "",
+        f"error: {path}:2 id: malformed YAML: while parsing a quoted scalar, found invalid Unicode character "
+        "escape code\n\n  hint: write the character itself, or an escape YAML knows: one beyond U+FFFF as "
+        "\\U0001F600, never as two \\u halves\n",
+    )

@@ -111,10 +111,10 @@ def syntax_problem(
     what = exc.problem or "not valid YAML"
     if exc.context:
         what = f"{exc.context}, {what}"
-    return Problem(
-        file,
-        line,
-        fmt(path),
-        f"malformed YAML: {what}",
-        "check indentation and brackets on this line and the one before it",
-    )
+    hint = "check indentation and brackets on this line and the one before it"
+    if "escape" in what:  # "\ud800": half of a surrogate pair, or an escape YAML has not
+        hint = (
+            "write the character itself, or an escape YAML knows: one beyond U+FFFF as \\U0001F600, "
+            "never as two \\u halves"
+        )
+    return Problem(file, line, fmt(path), f"malformed YAML: {what}", hint)
