@@ -308,7 +308,9 @@ def main() -> None:
     print(f"load average at the end {os.getloadavg()[0]:.2f}", flush=True)
     if args.against:
         known = [s for s in args.sections if s in ("eval", "stages", "cold", "screen")]  # what earlier ones had
-        against(args.against, [*known, "--n", str(args.n), "--screen-n", str(args.screen_n), "--seed", str(args.seed)])
+        # the same sizes, seed and runs (the best of 9 against the best of 3 would flatter this side)
+        same = ["--n", str(args.n), "--screen-n", str(args.screen_n), "--seed", str(args.seed)]
+        against(args.against, [*known, *same, "--runs", str(args.runs)])
 
 
 if __name__ == "__main__":
