@@ -25,6 +25,17 @@ def _rules_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("SUBSIDY_CACHE_DIR", str(tmp_path_factory.mktemp("rules-cache")))
 
 
+@pytest.fixture(params=["0", "2"], ids=["one process", "two processes"])
+def verify_workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``verify --workers`` in the tests that take this fixture (helpers_store.VERIFY_WORKERS):
+    each runs with the chain walked by one process, then by two, each a range of it. Every
+    report must be the same: an intact store intact, an altered one named at the same record."""
+    import helpers_store
+
+    monkeypatch.setattr(helpers_store, "VERIFY_WORKERS", request.param)
+    return str(request.param)
+
+
 @pytest.fixture
 def where(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A rulebook cache folder of this test's own (``$SUBSIDY_CACHE_DIR``)."""

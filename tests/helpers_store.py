@@ -174,6 +174,9 @@ def set_purchase_rate(rules_root: Path, rate: str) -> None:
 # ------------------------------------------------------------------ running the command
 
 
+VERIFY_WORKERS = "0"  # `verify --workers` where a test runs it both ways (the fixture verify_workers)
+
+
 def run(capsys: Any, *argv: str | Path) -> tuple[int, str, str]:
     """Run `subsidy ARGV...` in-process; (exit code, stdout, stderr)."""
     capsys.readouterr()

@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import helpers_store
 import pytest
 from helpers_store import (
     RULESET_DIR,
@@ -53,6 +54,10 @@ IDS = ["AUD-1", "AUD-2", "AUD-3", "AUD-4", "AUD-5"]
 TARGET = "AUD-3"  # a record in the middle of the chain
 
 
+# every verify here runs in one process, then in two (conftest.verify_workers): the same report
+pytestmark = pytest.mark.usefixtures("verify_workers")
+
+
 def _apps() -> list[dict[str, Any]]:
     return [
         enterprise_app(
@@ -81,7 +86,7 @@ def store(tmp_path: Path, capsys: Any) -> Path:
 
 
 def verify(capsys: Any, db: Path) -> tuple[int, str]:
-    code, out, err = run(capsys, "verify", "--db", db)
+    code, out, err = run(capsys, "verify", "--db", db, "--workers", helpers_store.VERIFY_WORKERS)
     assert "Traceback" not in out + err
     return code, out + err
 
@@ -523,7 +528,9 @@ def test_verify_pins_the_chain_head_noted_earlier(store: Path, capsys: Any) -> N
     head = query(store, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
     code, output = verify(capsys, store)
     assert code == 0
-    code, out, err = run(capsys, "verify", "--db", store, "--expect-head", head)
+    code, out, err = run(
+        capsys, "verify", "--db", store, "--expect-head", head, "--workers", helpers_store.VERIFY_WORKERS
+    )
     assert code == 0, out + err
     for sql in (
         "DELETE FROM awards WHERE application = ?",
@@ -532,7 +539,9 @@ def test_verify_pins_the_chain_head_noted_earlier(store: Path, capsys: Any) -> N
         "DELETE FROM records WHERE record_id = ?",
     ):
         execute(store, sql, ("AUD-5",))
-    code, out, err = run(capsys, "verify", "--db", store, "--expect-head", head)
+    code, out, err = run(
+        capsys, "verify", "--db", store, "--expect-head", head, "--workers", helpers_store.VERIFY_WORKERS
+    )
     assert code == 1 and f"not at {head} as noted earlier" in out and "(#None)" not in out, out
 
 
@@ -550,7 +559,9 @@ def test_verify_takes_only_a_whole_head(store: Path, capsys: Any, noted: str) ->
     says how long a head is and where to read it, never 'ALTERED'; a head in capitals is the head."""
     head = query(store, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
     given = {"first8": head[:8], "first63": head[:63], "not hex": "x" * 64, "uppercase": head.upper()}[noted]
-    code, out, err = run(capsys, "verify", "--db", store, "--expect-head", given)
+    code, out, err = run(
+        capsys, "verify", "--db", store, "--expect-head", given, "--workers", helpers_store.VERIFY_WORKERS
+    )
     if noted == "uppercase":
         assert code == 0 and head in out, out + err
         return

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.generate import generate_many
-from engine.services.verification import _as_stored
+from engine.services.chain_checks import _as_stored
 from engine.store import input_hash, record_json
 from engine.store.bodies import decision_rows_of
 from engine.store.body_reading import read_body, read_record

@@ -15,12 +15,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import helpers_store
 import pytest
 from helpers_store import SAMPLES, execute, query, run
 
 import engine.services.chain_reading
 from engine.store import chain_hash, index_rows_of, input_hash
 from engine.store.body_reading import read_body
+
+# every verify here runs in one process, then in two (conftest.verify_workers): the same report
+pytestmark = pytest.mark.usefixtures("verify_workers")
 
 LEGACY = Path(__file__).parent / "data" / "legacy-store-v1.db"
 
@@ -46,7 +50,7 @@ def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def verify(capsys: Any, db: Path) -> tuple[int, str]:
-    code, out, err = run(capsys, "verify", "--db", db)
+    code, out, err = run(capsys, "verify", "--db", db, "--workers", helpers_store.VERIFY_WORKERS)
     assert "Traceback" not in out + err
     return code, out + err
 

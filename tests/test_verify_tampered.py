@@ -23,6 +23,9 @@ from test_verify_reading import sample_store, verify
 
 from engine.store import record_json
 
+# every verify here runs in one process, then in two (conftest.verify_workers): the same report
+pytestmark = pytest.mark.usefixtures("verify_workers")
+
 __all__ = ["sample_store"]  # the fixture, shared with the trimmed-reading tests
 
 

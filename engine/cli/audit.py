@@ -15,6 +15,15 @@ def add_parser(sub: Any) -> None:
     ver.add_argument(
         "--expect-head", metavar="HASH", default=None, help="the chain head noted earlier: it must still be the head"
     )
+    ver.add_argument(
+        "--workers",
+        type=whole_number(0, MAX_WORKERS),
+        default=None,
+        metavar="N",
+        help=f"processes that walk the chain, each a range of it, 0 to {MAX_WORKERS} (default: one per idle core "
+        "for large stores when at least three are idle, else one; 0 or 1: this process only); "
+        "the report is the same whatever their number",
+    )
     ver.set_defaults(func=run_verify)
 
     rep = sub.add_parser("replay", help="re-evaluate recorded decisions under their archived rules")
@@ -36,7 +45,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
     store = open_db(args)
     try:
-        report = verify(store, expect_head=args.expect_head)
+        report = verify(store, expect_head=args.expect_head, workers=args.workers)
     finally:
         store.close()
     if report.intact:

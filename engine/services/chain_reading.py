@@ -34,10 +34,13 @@ class ChainAhead:
     index ``(seq, AwardRow)`` and of the decision index ``(seq, values as stored)``, by record
     seq: once a record has come from :attr:`chain`, every index row up to its seq is there.
     Once the chain has ended, :meth:`first_left_over` gives the first row of the indexes
-    left after its last record. Leaving the block closes the streams."""
+    left after its last record. Leaving the block closes the streams. ``span``: only the
+    records of seq in ``(after, upto]`` and the index rows of that range (see
+    :meth:`~engine.store.Reader.application_index`); None: the whole store."""
 
-    def __init__(self, view: Reader) -> None:
+    def __init__(self, view: Reader, span: tuple[int | None, int | None] | None = None) -> None:
         self._view = view
+        self._span = {} if span is None else {"after": span[0], "upto": span[1]}
         self._records: deque[tuple[ChainRow, bool]] = deque()
         self.indexes: tuple[deque[Any], deque[Any], deque[Any]] = (deque(), deque(), deque())
         self._batches: Iterator[list[list[Any]]] = iter(())
@@ -85,15 +88,15 @@ class ChainAhead:
     # ---------------------------------------------------------------- the reading side
 
     def _read(self) -> Iterator[list[list[Any]]]:
-        view = self._view
-        chain = view.chain()
+        view, span = self._view, self._span
+        chain = view.chain(**span)
         streams: tuple[Iterator[Any], ...] = (  # a seq that is not a whole number placed last (see _NO_SEQ)
             (
                 (seq if type(seq) is int else _NO_SEQ, (application, digest))
-                for seq, application, digest in view.application_index()
+                for seq, application, digest in view.application_index(**span)
             ),
-            ((seq if type(seq) is int else _NO_SEQ, row) for seq, row in view.award_index()),
-            ((seq if type(seq) is int else _NO_SEQ, row) for seq, row in view.decision_index()),
+            ((seq if type(seq) is int else _NO_SEQ, row) for seq, row in view.award_index(**span)),
+            ((seq if type(seq) is int else _NO_SEQ, row) for seq, row in view.decision_index(**span)),
         )
         try:
             pending: list[Any] = [next(s, None) for s in streams]  # each stream's next row, not handed over

@@ -164,9 +164,10 @@ class Reader(LimitReads, Protocol):
         """Every record (or every record of one kind) in chain order, streamed."""
         ...
 
-    def chain(self) -> Iterator[ChainRow]:
+    def chain(self, after: int | None = None, upto: int | None = None) -> Iterator[ChainRow]:
         """Every record in chain order, streamed as plain tuples, each body as the UTF-8
-        bytes it is stored as (what ``verify`` hashes and decodes)."""
+        bytes it is stored as (what ``verify`` hashes and decodes). ``after``/``upto``: only
+        the records of seq in ``(after, upto]`` (None: no bound on that side)."""
         ...
 
     def record(self, record_id: str) -> StoredRecord | None: ...
@@ -191,19 +192,25 @@ class Reader(LimitReads, Protocol):
 
     def totals(self) -> list[TotalRow]: ...
 
-    def application_index(self) -> Iterator[tuple[int, str, str]]:
-        """(record seq, application, input hash) rows, by record seq."""
+    def application_index(self, after: int | None = None, upto: int | None = None) -> Iterator[tuple[int, str, str]]:
+        """(record seq, application, input hash) rows, by record seq. ``after``/``upto``: only
+        the rows of a record seq in ``(after, upto]``; with no ``after``, a seq that is null
+        too, with no ``upto``, a seq that is not a number too (every row in some range)."""
         ...
 
-    def award_index(self) -> Iterator[tuple[int, AwardRow]]:
+    def award_index(self, after: int | None = None, upto: int | None = None) -> Iterator[tuple[int, AwardRow]]:
         """(record seq, award) rows, by record seq then decision id; an amount or area cell that
-        is not a whole number is kept as read (:func:`~engine.store.statements.award_as_stored`)."""
+        is not a whole number is kept as read (:func:`~engine.store.statements.award_as_stored`);
+        ``after``/``upto`` as for :meth:`application_index`."""
         ...
 
-    def decision_index(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def decision_index(
+        self, after: int | None = None, upto: int | None = None
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
         """(record seq, decision row as stored) rows, by record seq then claim: each row's
         values as :func:`~engine.store.stored_decision` gives them (read back with
-        :func:`~engine.store.decision_of_stored`). ``verify`` compares the stored values."""
+        :func:`~engine.store.decision_of_stored`). ``verify`` compares the stored values;
+        ``after``/``upto`` as for :meth:`application_index`."""
         ...
 
     def migrations(self) -> list[Migration]:

@@ -25,22 +25,20 @@ from sqlalchemy import exc as sa_exc
 
 from .dialects import WRITE, Dialect
 from .overlay import Overlay
-from .protocol import ChainRow, DecisionQuery, IndexedDecision, Migration, TotalRow, User
+from .protocol import DecisionQuery, IndexedDecision, Migration, TotalRow, User
 from .records import GENESIS, AwardRow, NewRecord, StoredRecord, chain_hash, now
 from .schema import applications, awards, decisions, migrations, records, ruleset_files
 from .sql_users import UserReads, save_user
+from .sql_walk import CHAIN_BATCH, ChainReads
 from .statements import (
-    AWARD_COLUMNS,
     BY_ENTERPRISE,
     BY_PATENT,
-    CHAIN,
     DECISION_COLUMNS,
     HEAD,
     INPUT_HASHES,
     ONE_RECORD,
     RECORD_COLUMNS,
     RELEASE,
-    award_as_stored,
     award_of,
     award_values,
     decision_of,
@@ -52,10 +50,8 @@ from .statements import (
 
 __all__ = ["CHAIN_BATCH", "SqlStore"]
 
-CHAIN_BATCH = 1000  # records fetched at once by verify's walk along the chain (~8 MB of bodies)
 
-
-class _Reads(UserReads):
+class _Reads(ChainReads, UserReads):
     """Every read, on connections from ``connect`` (one snapshot, or one per call)."""
 
     def __init__(self, location: str, connect: Callable[[], AbstractContextManager[Connection]]) -> None:
@@ -65,31 +61,6 @@ class _Reads(UserReads):
     def _rows(self, statement: Any, **params: Any) -> Iterator[Any]:
         with self._connect() as conn, conn.execute(statement, params) as result:  # closed when left early
             yield from result
-
-    def _stream(self, statement: Any) -> Iterator[Any]:
-        """The rows of a long read (``verify``'s walk), a batch of :data:`CHAIN_BATCH` at a time.
-        On SQLite they come from the driver's own cursor, as the tuples it builds: no type of
-        these columns needs converting there, and SQLAlchemy's row for each of the ~400,000 rows
-        of a 100,000-record store cost a twentieth of the walk. Elsewhere through SQLAlchemy,
-        which streams them from the server."""
-        with self._connect() as conn:
-            if conn.dialect.name != "sqlite":
-                with conn.execute(statement.execution_options(yield_per=CHAIN_BATCH)) as result:
-                    yield from result
-                return
-            sql = str(statement.compile(dialect=conn.dialect))
-            driver = conn.connection.driver_connection
-            assert driver is not None
-            try:
-                cursor = driver.cursor()
-                try:
-                    cursor.execute(sql)
-                    while rows := cursor.fetchmany(CHAIN_BATCH):
-                        yield from rows
-                finally:
-                    cursor.close()
-            except conn.dialect.loaded_dbapi.Error as failure:  # said as every other driver error is
-                raise sa_exc.DBAPIError.instance(sql, None, failure, conn.dialect.loaded_dbapi.Error) from None
 
     def recorded_input_hashes(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -124,9 +95,6 @@ class _Reads(UserReads):
             statement = statement.where(records.c.kind == kind)
         for row in self._rows(statement.execution_options(yield_per=500)):
             yield StoredRecord(*row)
-
-    def chain(self) -> Iterator[ChainRow]:
-        yield from self._stream(CHAIN)
 
     def record(self, record_id: str) -> StoredRecord | None:
         row = next(self._rows(ONE_RECORD, record_id=record_id), None)
@@ -194,24 +162,6 @@ class _Reads(UserReads):
             )
             for p, c, a, d, m, k, s, n, f, h in self._rows(statement)
         ]
-
-    def application_index(self) -> Iterator[tuple[int, str, str]]:
-        statement = select(applications.c.record_seq, applications.c.id, applications.c.input_hash).order_by(
-            applications.c.record_seq, applications.c.id
-        )
-        yield from self._stream(statement)
-
-    def award_index(self) -> Iterator[tuple[int, AwardRow]]:
-        statement = select(*AWARD_COLUMNS).order_by(awards.c.record_seq, awards.c.decision_id, awards.c.source)
-        for row in self._stream(statement):
-            yield row[0], award_as_stored(row)
-
-    def decision_index(self) -> Iterator[tuple[int, tuple[Any, ...]]]:
-        statement = select(decisions.c.record_seq, *DECISION_COLUMNS).order_by(
-            decisions.c.record_seq, decisions.c.claim
-        )
-        for row in self._stream(statement):
-            yield row[0], row[1:]
 
     def migrations(self) -> list[Migration]:
         statement = select(migrations.c.name, migrations.c.applied_at).order_by(
@@ -284,6 +234,12 @@ class SqlStore(_Reads):
     def save_user(self, user: User) -> None:
         with self.dialect.errors(), self.engine.begin() as conn:
             save_user(conn, self.location, user)
+
+    def forked(self) -> SqlStore:
+        """This store for a process made by ``fork``: connections of its own. Those it inherited
+        stay where they are, never used nor closed here (nor collected: this store keeps them):
+        they are the parent's, whose driver state and locks they share."""
+        return SqlStore(self.dialect.create_engine(), self.dialect)
 
     def close(self) -> None:
         self.engine.dispose()
