@@ -14,7 +14,8 @@ Sections
           byte-compiled as an installed one is, one unmeasured run first (the rules cache)
   screen  `subsidy screen` of N generated applications from one .jsonl file into a new
           SQLite store, end to end: in one process (the default on a machine with fewer than
-          three idle cores) and with two workers; then `replay` and `verify` of the store
+          three idle cores) and with two workers; then `replay` and `verify` of the store (verify
+          also in two processes, each a range of the chain)
   memory  the peak memory of `subsidy screen` at each of --memory-n sizes (flat, or not)
   stores  the same screening into a new SQLite file and a new PostgreSQL database, side
           by side, in one process and with two workers, then verify of each: on a cluster
@@ -210,6 +211,7 @@ def section_screen(n: int, seed: int) -> None:
         command("screen, two workers", [*screen, "--db", str(other), "--workers", "2"], n)
         command("replay", ["replay", "--db", str(db), "--workers", "0"], n)
         command("verify", ["verify", "--db", str(db)], n, "records")
+        command("verify, two processes", ["verify", "--db", str(db), "--workers", "2"], n, "records")
         print(f"  store size {db.stat().st_size / 1e6:,.0f} MB ({db.stat().st_size / n / 1e3:.1f} KB a record)")
 
 
@@ -269,6 +271,7 @@ def section_stores(n: int, seed: int, server: str | None) -> None:
                     )
             for kind, db in stores:
                 command(f"{kind}, verify", ["verify", "--db", db], n, "records")
+                command(f"{kind}, verify in two", ["verify", "--db", db, "--workers", "2"], n, "records")
         finally:
             if cluster is not None:
                 pg_cluster.stop(cluster)

@@ -19,8 +19,10 @@ or anything above does not hold, :func:`walk_in_ranges` gives None and ``verify`
 whole chain again in one process, which names the first record altered, as it always has.
 
 Processes pay only where cores are idle (:func:`~engine.services.pipeline.worker_count`, as
-for ``screen``): by default a machine with fewer than three idle cores walks in one process.
-A store that cannot be opened again in a forked process (no ``forked()``) is walked in one.
+for ``screen``): by default a machine with fewer than three idle cores walks in one process, as
+does a process running other threads (the web's: a fork would copy the locks they hold), or a
+store of fewer than :data:`FROM_RECORDS` records. A number asked for is taken as it is. A store
+that cannot be opened again in a forked process (no ``forked()``) is walked in one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +56,8 @@ def walk_in_ranges(store: Store, noted: str | None, workers: int | None) -> tupl
         head = view.head()
     last = head[0]
     if workers is None:
+        if threading.active_count() > 1:  # a server's threads: a fork copies the locks they hold
+            return None
         extra = worker_count(last, FROM_RECORDS)
         workers = extra + 1 if extra else 1
     if workers < 2 or last < workers:
