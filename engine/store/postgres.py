@@ -30,7 +30,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import URL, make_url
 
 from ..errors import ConflictError, Problem, StoreError
@@ -146,6 +145,8 @@ class PostgresDialect:
         conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
     def insert_new(self, table: Table) -> Any:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert  # the dialect's own: loaded when used
+
         return pg_insert(table).on_conflict_do_nothing()
 
     # ------------------------------------------------------------ recognising a store
