@@ -59,6 +59,7 @@ class Span:
         default_factory=dict
     )  # ... lacks: a settlement later must release them
     releases: list[str] = field(default_factory=list)  # the decisions the settlements here release, in order
+    ended: bool = False  # every record of the range walked (a fault found after: in the rows left over)
 
 
 class _ByRecord(Generic[T]):
@@ -132,6 +133,7 @@ def walk_span(ahead: ChainAhead, span: Span) -> None:
         if record_hash == noted:
             span.noted_at = seq
 
+    span.ended = True
     left_over = ahead.first_left_over()
     if left_over is not None:
         number, row = left_over

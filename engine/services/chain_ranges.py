@@ -13,10 +13,12 @@ connections of its own. What no range can check alone is checked where they meet
   same head, they read the same log, which only grows by appending).
 
 The ruleset versions named and a noted head found are gathered from every range. The report
-must be the same whatever the number of processes, down to the first record named: so a walk
-in ranges only ever says "intact". When any range finds anything amiss, or a process fails,
-or anything above does not hold, :func:`walk_in_ranges` gives None and ``verify`` walks the
-whole chain again in one process, which names the first record altered, as it always has.
+must be the same whatever the number of processes, down to the first record named. The first
+range is the beginning of one walk from the genesis (the same records, rows and state), so a
+record it finds altered is named as one walk names it, and the other processes are ended.
+Beyond it, a walk in ranges only ever says "intact": when a later range finds anything amiss,
+or a process fails, or anything above does not hold, :func:`walk_in_ranges` gives None and
+``verify`` walks the whole chain again in one process, which names the first record altered.
 
 Processes pay only where cores are idle (:func:`~engine.services.pipeline.worker_count`, as
 for ``screen``): by default a machine with fewer than three idle cores walks in one process, as
@@ -44,11 +46,14 @@ __all__ = ["FROM_RECORDS", "walk_in_ranges"]
 FROM_RECORDS = 20_000  # by default, processes only for stores of at least this many records
 
 
-def walk_in_ranges(store: Store, noted: str | None, workers: int | None) -> tuple[Span, int] | None:
+def walk_in_ranges(store: Store, noted: str | None, workers: int | None) -> tuple[Span, int, Failed | None] | None:
     """The whole chain walked in ``workers`` processes (None: as many as are worth it), joined:
-    a span of every record (``records``, ``head``, ``versions``, ``noted_at``) and the number of
-    processes, when every range was found intact and the ranges join; else None (also when one
-    process is to walk, or the store has fewer records than processes)."""
+    a span of every record (``records``, ``head``, ``versions``, ``noted_at``), the number of
+    processes and None, when every range was found intact and the ranges join. When a record of
+    the first range is found altered: the first range's span and the fault, which are what one
+    walk from the genesis finds (the first range *is* its beginning, rows and state alike; a
+    row left over after its last record is not taken: one walk may name an earlier one). Else
+    None (also when one process is to walk, or the store has fewer records than processes)."""
     forked: Callable[[], Store] | None = getattr(store, "forked", None)
     if forked is None or "fork" not in multiprocessing.get_all_start_methods() or workers in (0, 1):
         return None
@@ -82,7 +87,12 @@ def walk_in_ranges(store: Store, noted: str | None, workers: int | None) -> tupl
             child.start()
             sending.close()
             children.append((child, receiving))
-        walked = [_walk(store, spans[0], head)]
+        try:
+            walked = [_walk(store, spans[0], head, named=True)]
+        except Failed as failed:
+            if spans[0].ended:
+                return None
+            return spans[0], workers, failed  # the other processes are ended below
         for _, receiving in children:
             try:
                 walked.append(receiving.recv())
@@ -97,12 +107,13 @@ def walk_in_ranges(store: Store, noted: str | None, workers: int | None) -> tupl
     if any(span is None for span in walked):
         return None
     joined = _joined([span for span in walked if span is not None], head)
-    return None if joined is None else (joined, workers)
+    return None if joined is None else (joined, workers, None)
 
 
-def _walk(store: Store, span: Span, head: tuple[int, str]) -> Span | None:
+def _walk(store: Store, span: Span, head: tuple[int, str], named: bool = False) -> Span | None:
     """``span``'s range walked on ``store`` (in a view of the same head), or None when it was
-    not found intact or could not be read: one walk from the genesis then says why."""
+    not found intact or could not be read: one walk from the genesis then says why (``named``:
+    :class:`Failed` raised instead, for a record found altered)."""
     try:
         with store.reading() as view:
             if view.head() != head:
@@ -112,6 +123,8 @@ def _walk(store: Store, span: Span, head: tuple[int, str]) -> Span | None:
                 walk_span(ahead, span)
         return span
     except Failed:
+        if named:
+            raise
         return None
     except Exception:  # a store that fails to be read: read again in one process, it says so
         return None

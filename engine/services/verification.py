@@ -56,17 +56,19 @@ def verify(store: Store, *, expect_head: str | None = None, workers: int | None 
     ``workers``: processes that walk the chain, each a range of it (0 or 1: this process
     alone; None: as many as :func:`~engine.services.chain_ranges.walk_in_ranges` finds worth
     it, one on a machine with fewer than three idle cores). The report is the same whatever
-    their number: when a walk in ranges finds anything amiss, one walk from the genesis names
-    the first record altered."""
+    their number: a record of the first range found altered is named as one walk names it;
+    anything else amiss in ranges is named by one walk from the genesis."""
     if expect_head is not None:
         expect_head = _whole_head(expect_head)
     report = VerifyReport()
     walked = walk_in_ranges(store, expect_head, workers)
     with store.reading() as view:
         try:
-            if walked is not None and view.head() == (walked[0].records, walked[0].head):
-                span, report.processes = walked
+            if walked is not None and (walked[2] is not None or view.head() == (walked[0].records, walked[0].head)):
+                span, report.processes, named = walked
                 report.records, report.head = span.records, span.head
+                if named is not None:  # a record of the first range found altered
+                    raise named
             else:
                 span = _walk(view, report, expect_head)
             _finish(view, report, span, expect_head)
