@@ -73,6 +73,10 @@ _INPUT = msgspec.json.Decoder()
 # string, so an input holding one never matches its bytes and is decoded again by ``_INPUT``.
 _INPUT_EXACT = msgspec.json.Decoder(float_hook=Decimal)
 _ENCODE = msgspec.json.Encoder().encode
+# ``record_json`` (pydantic-core) refuses to write a value nested past about 254 levels, where
+# msgspec writes it back byte for byte: an input with this many brackets or more (in any
+# place, texts included, so the count is never below the depth) is never taken as canonical.
+MAX_CANONICAL_BRACKETS = 200
 
 
 def read_body(body: bytes, kind: str) -> tuple[Any, memoryview | None]:
@@ -99,7 +103,8 @@ def read_record(body: bytes, kind: str) -> tuple[Any, memoryview | None, bool]:
     and ``record_json`` (pydantic-core) write the same bytes, which a property test holds
     (``tests/test_verify_input_bytes.py``); a fraction is decoded as a Decimal, which msgspec
     writes as a text, so an input with a fraction is never taken as canonical here. Only an
-    object is (``input_hash`` takes a text as already canonical)."""
+    object is (``input_hash`` takes a text as already canonical), and only one with fewer than
+    ``MAX_CANONICAL_BRACKETS`` brackets (pydantic-core writes no value nested past ~254 levels)."""
     try:
         text = body.decode("utf-8")  # strict: the fields msgspec skips are checked too
         return _read(body, text, kind)
@@ -118,7 +123,8 @@ def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None, bo
                 given = memoryview(raw)
                 stored = bytes(given)
                 value = _INPUT_EXACT.decode(stored)
-                if type(value) is dict and _encoded(value) == stored:
+                shallow = stored.count(b"[") + stored.count(b"{") < MAX_CANONICAL_BRACKETS
+                if shallow and type(value) is dict and _encoded(value) == stored:
                     content["input"] = value
                     return content, given, True
                 content["input"] = _INPUT.decode(given)
