@@ -199,3 +199,38 @@ def test_every_tampering_is_named_the_same_whatever_the_batch(
         assert len(answers) == 1, answers
         code, output = answers.pop()
         assert code == 1 and output.startswith("ALTERED: record "), output
+
+
+def test_a_record_appended_while_verify_reads_is_not_an_alteration(
+    sample_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """verify reads the log and its indexes as one snapshot: an application screened by
+    another process after the index streams began and before the chain is read is simply not
+    in what verify sees (it was reported ALTERED when each stream read a snapshot of its own)."""
+    import yaml
+    from helpers_store import run_proc
+
+    from engine.services.verification import verify as verify_store
+    from engine.store import open_store
+    from engine.store import sql as sql_store
+
+    db = Path(shutil.copy(sample_store, tmp_path / "store.db"))
+    data = yaml.safe_load((SAMPLES / "p3-national-science-award.yaml").read_text(encoding="utf-8"))
+    data["id"] = "PY-2024-9998"
+    one = tmp_path / "one.yaml"
+    one.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    chain = sql_store._Reads.chain
+    appended = []
+
+    def chain_after_an_append(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not appended:
+            appended.append(run_proc("screen", one, "--db", db, "--quiet"))
+        yield from chain(self, *args, **kwargs)
+
+    monkeypatch.setattr(sql_store._Reads, "chain", chain_after_an_append)
+    before = query(db, "SELECT count(*) FROM records")[0][0]
+    report = verify_store(open_store(db))
+    assert appended and appended[0].returncode == 0, appended and appended[0].stderr
+    assert query(db, "SELECT count(*) FROM records")[0][0] == before + 1  # it was appended meanwhile
+    assert report.intact, (report.bad_record, report.reason)
+    assert report.records == before

@@ -159,7 +159,12 @@ class SqliteDialect:
         """Nothing more: ``BEGIN IMMEDIATE`` holds the one write lock from the start."""
 
     def snapshot(self, conn: Connection) -> None:
-        """Nothing more: in WAL mode a transaction reads one snapshot and blocks no writer."""
+        """Begin the transaction and read once: in WAL mode a transaction reads the snapshot of
+        its first read and blocks no writer. Reading now matters: the long reads stream from
+        the driver's own cursor, which SQLAlchemy never begins a transaction for, so without
+        it each of verify's streams would be a snapshot of its own (a record appended between
+        two of them would look like an alteration)."""
+        conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
 
     def insert_new(self, table: Table) -> Any:
         return sqlite_insert(table).on_conflict_do_nothing()
