@@ -18,6 +18,7 @@ earlier awards are never memoised (they name other decisions).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -296,6 +297,7 @@ class Wording:
 
 
 _WORDINGS: dict[tuple[int, str, int], Wording] = {}
+_CHANGING = threading.Lock()  # one thread adds or drops a wording at a time (the web serves in threads)
 _BY_DAY: dict[tuple[int, str, date], Wording] = {}  # the wording of each day's period, found once
 
 
@@ -314,10 +316,11 @@ def wording(ruleset: Ruleset, lang: str, when: date) -> Wording:
     key = (id(ruleset), lang, ruleset.period_of(when).index)
     found = _WORDINGS.get(key)
     if found is None or found.ruleset is not ruleset:
-        if len(_WORDINGS) >= _WORDINGS_KEPT:
-            _WORDINGS.pop(next(iter(_WORDINGS)), None)  # the oldest; another thread may have dropped it
-            _BY_DAY.clear()  # which holds no wording dropped
-        found = _WORDINGS[key] = Wording(ruleset, lang, when)
+        with _CHANGING:  # finding the oldest while another thread adds or drops one would raise
+            if len(_WORDINGS) >= _WORDINGS_KEPT:
+                _WORDINGS.pop(next(iter(_WORDINGS)), None)  # the oldest
+                _BY_DAY.clear()  # which holds no wording dropped
+            found = _WORDINGS[key] = Wording(ruleset, lang, when)
     if len(_BY_DAY) >= MEMO_SIZE:
         _BY_DAY.clear()
     _BY_DAY[day] = found
