@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers_files import variant as _variant
 from helpers_store import SAMPLES, record_body, run
 from helpers_web import APP_B, Web
 
@@ -17,17 +18,6 @@ ID = "410902196905177253"
 MASKED = "410902********7253"
 P3 = SAMPLES / "p3-national-science-award.yaml"
 P2 = SAMPLES / "p2-eligible-individual-seller.yaml"
-
-
-def _variant(tmp_path: Path, source: Path, change: Any, suffix: str = ".yaml") -> Path:
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / f"variant{suffix}"
-    if suffix == ".json":
-        path.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def _in_statement(d: dict[str, Any]) -> None:

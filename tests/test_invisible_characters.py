@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers_files import variant as _variant
 from helpers_store import SAMPLES, run
 from helpers_web import APP_B, Web, csrf
 
@@ -47,17 +48,6 @@ HINT = (
     "remove it (it often comes with text copied from a web page or a document): "
     "unseen, it splits a name or a number into something else than it shows"
 )
-
-
-def _variant(tmp_path: Path, source: Path, change: Any, suffix: str = ".yaml") -> Path:
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / f"variant{suffix}"
-    if suffix == ".yaml":
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    else:
-        path.write_text(json.dumps(data, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    return path
 
 
 def _named(name: str) -> Any:

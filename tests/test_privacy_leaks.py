@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers_files import variant as _variant
 from helpers_store import SAMPLES, run
 from helpers_web import Web, csrf
 
@@ -30,17 +31,6 @@ MASKED = "410902********7253"
 WIDE_ID = "".join(chr(0xFF10 + int(d)) for d in ID)
 P3 = SAMPLES / "p3-national-science-award.yaml"  # 吴海涛, whose ID number is ID
 P2 = SAMPLES / "p2-eligible-individual-seller.yaml"
-
-
-def _variant(tmp_path: Path, source: Path, change: Any, suffix: str = ".yaml") -> Path:
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / f"variant{suffix}"
-    if suffix == ".yaml":
-        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    else:
-        path.write_text(json.dumps(data, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    return path
 
 
 def _named(name: str) -> Any:
