@@ -55,6 +55,7 @@ from pydantic_core import to_json as _to_json
 
 from ..errors import EngineInconsistencyError
 from .durable_errors import RETURN_CODES, describe
+from .engine_names import _OWN, SESSION_FACTS, _fnv1, _names_in, _registered, _renamed, _short_names  # noqa: F401
 from .patterns import derived_key
 from .plan import SEEN, Item, ProgramPlan, RuleKey, compile_program
 from .ruleset import Period, Ruleset
@@ -65,96 +66,10 @@ _SIDS = itertools.count()
 _PREFIX = f"{os.getpid():x}"
 _LOCK = threading.Lock()
 
-SESSION_FACTS = 100
-"""Claims asserted together in one engine session, at most. Each claim of a session is its
-own fact, told apart by its ``id`` (0, 1, …: the engine tells facts apart by a 32-bit hash
-of the id alone, and these ids are checked to hash apart); the session is deleted once its
-rules have fired. Measured: one session of 100 facts costs half what 100 sessions of one
-do, and memory stays flat over a million claims (``tests/test_engine_envelope.py``)."""
-
 
 # a frame of an agenda entry ends with its fact's id, the fact's last property: '…,"id":7}}' then
 # ',' or ']' (no key of the vocabulary is "id", and a quote inside a text is escaped)
 _FRAME_END = re.compile(r'"id":(\d+)\}\}[,\]]')
-
-
-def _fnv1(name: str) -> int:
-    """The 32-bit hash by which durable_rules' C core tells a fact's properties apart
-    (``fnv1Hash32`` of the property's name; names here are ASCII)."""
-    value = 2166136261
-    for byte in name.encode("utf-8"):
-        value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
-    return value
-
-
-_OWN = ("kind_", "stage_", "sid", "id")  # properties of every message, under their own names
-
-
-def _short_names(definition: dict[str, Any], facts: tuple[str, ...]) -> dict[str, str]:
-    """A short property name for every fact the rules read (``_0``, ``_1``, …), each checked to
-    hash apart from the others and from :data:`_OWN`: the engine parses every message, and copies
-    it into every agenda entry of a rule it fires, so the names are a good part of its work."""
-    names = dict.fromkeys(facts)
-    for rule in definition.values():
-        for pattern in rule.get("all", ()):
-            for value in pattern.values():
-                _names_in(value, names)
-    taken = {_fnv1(name) for name in _OWN}
-    out: dict[str, str] = {}
-    counter = itertools.count()
-    for name in names:
-        if name in _OWN:
-            continue
-        short = f"_{next(counter):x}"
-        while _fnv1(short) in taken:
-            short = f"_{next(counter):x}"
-        taken.add(_fnv1(short))
-        out[name] = short
-    return out
-
-
-def _names_in(node: Any, names: dict[str, None]) -> None:
-    """The fact names a pattern reads: every key that is not an operator, and ``$m``'s operand."""
-    if isinstance(node, list):
-        for item in node:
-            _names_in(item, names)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            if key == "$m" and isinstance(value, str):
-                names.setdefault(value)
-            else:
-                if not key.startswith("$"):
-                    names.setdefault(key)
-                _names_in(value, names)
-
-
-def _renamed(node: Any, short: dict[str, str]) -> Any:
-    """A pattern reading the facts under their short names (:func:`_short_names`); values stay."""
-    if isinstance(node, list):
-        return [_renamed(item, short) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "$m" and isinstance(value, str):
-            out[key] = short.get(value, value)
-        else:
-            out[short[key] if key in short else key] = _renamed(value, short)
-    return out
-
-
-def _registered(definition: dict[str, Any], short: dict[str, str]) -> dict[str, Any]:
-    """The rules as registered: reading the facts under their short names, and each delivering
-    every fact it matched in a session in one agenda entry (``cap``), so a session of
-    :data:`SESSION_FACTS` claims costs one round trip per rule that fired rather than one per
-    firing."""
-    out: dict[str, Any] = {}
-    for name, rule in definition.items():
-        rule = dict(rule, cap=SESSION_FACTS)
-        if "all" in rule:
-            rule["all"] = [{alias: _renamed(p, short) for alias, p in pattern.items()} for pattern in rule["all"]]
-        out[name] = rule
-    return out
 
 
 class _EngineProgram:
