@@ -13,7 +13,6 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 MODULES = sorted(p for p in ENGINE.rglob("*.py") if "migrations" not in p.parts)
 SQL = re.compile(r"\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|CREATE (TABLE|INDEX)|PRAGMA|json_each)\b")
 DRIVERS = ("sqlite3", "sqlalchemy", "alembic", "psycopg", "psycopg2")
-MY_PARTS = ("evaluation", "explain", "store", "services", "cli")
 
 
 def _name(path: Path) -> str:
