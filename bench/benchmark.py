@@ -6,9 +6,11 @@
 
 Sections
   eval    in-process evaluation of N generated applications (seeded), decided together as
-          screening decides them, with full explanations, through durable_rules and through
-          the oracle, side by side, on one CPU core; and as screen serialises a decision (its
-          --format jsonl line and the stored decision, laid out together)
+          screening decides them (250 at a time) and each batch explained as soon as it is
+          decided, as screening explains it, with full explanations, through durable_rules and
+          through the oracle, side by side, on one CPU core (and explained only once all are
+          decided, the form of the figures up to round 5); and as screen serialises a decision
+          (its --format jsonl line and the stored decision, laid out together)
   stages  the CPU per application of each stage of a screening (bench/stages.py)
   cold    a cold `subsidy check` of one sample file, as a new process each time: the engine
           byte-compiled as an installed one is, one unmeasured run first (the rules cache)
@@ -45,7 +47,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -115,28 +119,38 @@ def section_eval(n: int, seed: int, runs: int) -> None:
         evaluator = Evaluator(rulebook, backend=backend)
         evaluator.evaluate_many([(app, None, None) for app in apps[:50]])  # compile and warm up
 
-        def decided(evaluator: Evaluator = evaluator) -> list:  # type: ignore[type-arg]
-            return [a for chunk in chunks for a in evaluator.evaluate_many([(app, None, None) for app in chunk])]
+        def decided(evaluator: Evaluator = evaluator) -> Iterator[list[Any]]:
+            for chunk in chunks:
+                yield evaluator.evaluate_many([(app, None, None) for app in chunk])
 
         def decide() -> None:
-            decided()
+            for _ in decided():
+                pass
 
-        def explain() -> None:
-            for assessment in decided():
+        def explain() -> None:  # chunk by chunk, as screen explains what it has just decided
+            for assessments in decided():
+                for assessment in assessments:
+                    assessment_json(assessment, rulebook.by_id(assessment.ruleset_id))
+
+        def explain_held() -> None:  # every decision held first (this row's form up to round 5)
+            for assessment in [a for assessments in decided() for a in assessments]:
                 assessment_json(assessment, rulebook.by_id(assessment.ruleset_id))
 
         def serialise() -> None:
-            for assessment in decided():
-                to_json(assessment_json(assessment, rulebook.by_id(assessment.ruleset_id)))
+            for assessments in decided():
+                for assessment in assessments:
+                    to_json(assessment_json(assessment, rulebook.by_id(assessment.ruleset_id)))
 
         def texts() -> None:  # what screen serialises: the --format jsonl line and the stored decision
-            for assessment in decided():
-                ids = [decision_id(assessment.application_id, d.claim) for d in assessment.decisions]
-                decision_texts(assessment, rulebook.by_id(assessment.ruleset_id), ids)
+            for assessments in decided():
+                for assessment in assessments:
+                    ids = [decision_id(assessment.application_id, d.claim) for d in assessment.decisions]
+                    decision_texts(assessment, rulebook.by_id(assessment.ruleset_id), ids)
 
         for label, fn in (
             ("decisions, every criterion traced", decide),
             ("+ explanations in words (zh)", explain),
+            ("  (every decision held first)", explain_held),
             ("+ serialised as the contract's JSON", serialise),
             ("+ screen's line and stored decision", texts),
         ):

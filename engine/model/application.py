@@ -110,7 +110,9 @@ class Applicant(_Model):
 
     @property
     def credit_category(self) -> str | None:
-        return identifiers.credit_code_category(self.credit_code) if self.credit_code else None
+        """Positions 1-2 of the credit code (GB 32100-2015): its first two characters, the
+        code being canonical once validated (the model is frozen)."""
+        return self.credit_code[:2] if self.credit_code else None
 
     @property
     def legal_form(self) -> str | None:
