@@ -83,6 +83,30 @@ def test_no_answer_from_the_engine_is_an_error_not_a_decision(rulebook, monkeypa
         evaluator.evaluate(app)
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda fired: fired.__setitem__(compiler.SEEN, [1]), "catch-all"),  # fact 0 missing, an extra one seen
+        (lambda fired: fired[compiler.SEEN].append(7), "not given"),
+        (lambda fired: next(v for k, v in fired.items() if k != compiler.SEEN).append(9), "not given"),
+    ],
+)
+def test_an_engine_answer_for_the_wrong_facts_is_an_error(rulebook, monkeypatch, change, message) -> None:
+    evaluator = Evaluator(rulebook)
+    app = read_application(SAMPLE, rulebook)
+    evaluator.evaluate(app)
+    real = compiler._fire_all
+
+    def tampered(handle, messages):
+        fired = real(handle, messages)
+        change(fired)
+        return fired
+
+    monkeypatch.setattr(compiler, "_fire_all", tampered)
+    with pytest.raises(EngineInconsistencyError, match=message):
+        evaluator.evaluate(app)
+
+
 def test_a_durable_rules_failure_is_translated(rulebook, monkeypatch) -> None:
     evaluator = Evaluator(rulebook)
     app = read_application(SAMPLE, rulebook)

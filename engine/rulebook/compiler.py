@@ -271,7 +271,14 @@ def _read_session(
     stage decides, as a set, first of each pair); anything but one verdict per expected item
     is a fault."""
     out: list[dict[Item, str]] = [{} for _ in asked]
-    seen = fired.get(SEEN, ())
+    seen = set(fired.get(SEEN, ()))
+    if seen != set(range(len(out))):  # the facts are numbered 0, 1, … in the session
+        missing = set(range(len(out))) - seen
+        if missing:
+            raise EngineInconsistencyError(
+                "the catch-all rule did not fire: the claim was not evaluated", {"fired": _names(fired, min(missing))}
+            )
+        raise EngineInconsistencyError(f"durable_rules answered for a fact it was not given: #{max(seen)}")
     verdict_of = engine.verdict_of
     for name, numbers in fired.items():
         if name == SEEN:
@@ -284,18 +291,16 @@ def _read_session(
         slot, status = found
         for number in numbers:
             # an $or whose branches both hold fires its rule once per branch: same verdict
-            verdicts = out[number]
+            try:
+                verdicts = out[number]
+            except IndexError:
+                raise EngineInconsistencyError(f"{name} fired on a fact it was not given: #{number}") from None
             earlier = verdicts.setdefault(slot, status)
             if earlier != status:
                 raise EngineInconsistencyError(
                     f"{slot[0]} '{slot[1]}' got two verdicts: {earlier} and {status}",
                     {"fired": _names(fired, number)},
                 )
-    if len(set(seen)) != len(out):  # the facts are numbered 0, 1, … in the session
-        number = min(set(range(len(out))) - set(seen))
-        raise EngineInconsistencyError(
-            "the catch-all rule did not fire: the claim was not evaluated", {"fired": _names(fired, number)}
-        )
     for number, (found_now, (expected, _)) in enumerate(zip(out, asked, strict=True)):
         if found_now.keys() != expected:
             _check(found_now, engine, engine.items_of(expected), _names(fired, number))
