@@ -90,8 +90,9 @@ def plain_of(table: dict[int, str], spec: FactSpec, value: int) -> str:
 class Prepared:
     """One criterion, for one status (and review), ruleset, language and parameter period.
 
-    The words: ``constant`` when no hole shows a fact, else ``fill`` of the values of the
-    facts ``shown``, memoised by them in ``memo``; ``unset``, the note of a parameter not set
+    The words, ``words(fact)``: ``constant`` when no hole shows a fact, else ``fill`` of the
+    values of the facts ``shown`` (one hole: ``prefix``, ``show`` of its value, ``suffix``),
+    memoised by them in ``memo``; ``unset``, the note of a parameter not set
     (said when no field is missing). The contract's parts: ``head``, its object up to the
     explanation (with the status); ``item``, the whole object when no earlier award is cited,
     its explanation, facts and missing to be set in a copy; ``paths``, the facts it reads, once each, in order;
@@ -102,6 +103,10 @@ class Prepared:
     __slots__ = (
         "criterion",
         "constant",
+        "words",
+        "prefix",
+        "show",
+        "suffix",
         "shown",
         "first",
         "second",
@@ -130,10 +135,12 @@ class Prepared:
         shown: tuple[str, ...]
         fill: Callable[[tuple[Any, ...]], str]
         if template is not None:
-            text, shown, fill = _template_words(template.zh if zh else template.en, ruleset, lang, when)
+            text, shown, fill, one = _template_words(template.zh if zh else template.en, ruleset, lang, when)
         else:
-            text, shown, fill = _label_words(c, ruleset, lang)
+            text, shown, fill, one = _label_words(c, ruleset, lang)
         self.shown, self.fill = shown, fill
+        self.show: Callable[[Any], str]
+        self.prefix, self.show, self.suffix = one or ("", str, "")
         self.first = shown[0] if len(shown) in (1, 2) else None  # one or two facts: their values read one by one
         self.second = shown[1] if len(shown) == 2 else None
         self.constant: str | None = text if not shown else None
@@ -148,6 +155,9 @@ class Prepared:
         self.listed = any(FACTS[path].type == "text_list" for path in shown)
         self.memo: dict[Any, str] | None = {} if shown else None
         self.lookups = 0
+        self.words: Callable[[dict[str, Any]], str] = (
+            self._constant if not shown else self._one_memo if one is not None else self._many
+        )
         # the contract's parts
         static, hint, specs = criterion_static(c, lang)
         self.head = {**static, "status": status}
@@ -162,18 +172,34 @@ class Prepared:
         )
         self.texts: Any = None
 
-    def words(self, fact: dict[str, Any]) -> str:
-        """The criterion's words for ``fact`` (without the fields missing, nor earlier awards)."""
-        text = self.constant
-        if text is not None:
-            return text
+    # words(fact): the criterion's words for the claim's ``fact`` (without the fields missing,
+    # nor earlier awards); one of the methods below, chosen by the number of facts shown, and
+    # whether they are memoised still (a sentence showing one fact, the most common, is filled
+    # and memoised by its value alone, without a tuple of values to make)
+
+    def _constant(self, fact: dict[str, Any]) -> str:
+        return self.constant  # type: ignore[return-value]
+
+    def _one(self, fact: dict[str, Any]) -> str:
+        return self.prefix + self.show(fact.get(self.first)) + self.suffix  # type: ignore[arg-type]
+
+    def _one_memo(self, fact: dict[str, Any]) -> str:
+        value = fact.get(self.first)  # type: ignore[arg-type]
+        key = tuple(value) if type(value) is list else value
+        memo = self.memo
+        text = memo.get(key)  # type: ignore[union-attr]
+        self.lookups += 1
+        if text is None:
+            text = self.prefix + self.show(value) + self.suffix
+            self._keep(key, text, self._one)
+        return text
+
+    def _many(self, fact: dict[str, Any]) -> str:
         first = self.first
         if first is None:
             values = tuple(map(fact.get, self.shown))
-        elif self.second is None:
-            values = (fact.get(first),)
         else:
-            values = (fact.get(first), fact.get(self.second))
+            values = (fact.get(first), fact.get(self.second))  # type: ignore[arg-type]
         memo = self.memo
         if memo is None:
             return self.fill(values)
@@ -181,21 +207,35 @@ class Prepared:
         text = memo.get(key)
         self.lookups += 1
         if text is None:
-            if len(memo) >= MEMO_SIZE:
-                if self.lookups < 2 * MEMO_SIZE:  # fewer than half were hits: the values rarely repeat
-                    self.memo = None
-                    return self.fill(values)
-                memo.clear()
-                self.lookups = 1
-            text = memo[key] = self.fill(values)
+            text = self.fill(values)
+            self._keep(key, text, self._many)
         return text
+
+    def _keep(self, key: Any, text: str, unmemoised: Callable[[dict[str, Any]], str]) -> None:
+        """Keep ``text`` in the memo; a full memo is emptied, or given up (``words`` then
+        becomes ``unmemoised``) when fewer than half of its lookups were hits."""
+        memo = self.memo
+        if memo is None:
+            return
+        if len(memo) >= MEMO_SIZE:
+            if self.lookups < 2 * MEMO_SIZE:  # fewer than half were hits: the values rarely repeat
+                self.memo = None
+                self.words = unmemoised
+                return
+            memo.clear()
+            self.lookups = 1
+        memo[key] = text
+
+
+_One = tuple[str, Callable[[Any], str], str] | None
 
 
 def _template_words(
     written: str, ruleset: Ruleset, lang: str, when: date
-) -> tuple[str, tuple[str, ...], Callable[[tuple[Any, ...]], str]]:
+) -> tuple[str, tuple[str, ...], Callable[[tuple[Any, ...]], str], _One]:
     """A template as a format string with the parameters in force on ``when`` written in, the
-    fact paths its holes show, and the function filling it from their values."""
+    fact paths its holes show, the function filling it from their values, and for one hole,
+    the words before it, the way it shows its value and the words after."""
     out: list[str] = []
     shown: list[str] = []
     showers = []
@@ -210,19 +250,23 @@ def _template_words(
             showers.append(value_shower(part, lang, ruleset.divisions))
     made = "".join(out)
     if not shown:
-        return made.format(), (), str
+        return made.format(), (), str, None
     fmt = made.format
     shows = tuple(showers)
 
     def fill(values: tuple[Any, ...]) -> str:
         return fmt(*[show(value) for show, value in zip(shows, values, strict=True)])
 
-    return made, tuple(shown), fill
+    one = None
+    if len(shown) == 1:
+        hole = out.index("{}")
+        one = ("".join(out[:hole]).format(), showers[0], "".join(out[hole + 1 :]).format())
+    return made, tuple(shown), fill, one
 
 
 def _label_words(
     c: CriterionResult, ruleset: Ruleset, lang: str
-) -> tuple[str, tuple[str, ...], Callable[[tuple[Any, ...]], str]]:
+) -> tuple[str, tuple[str, ...], Callable[[tuple[Any, ...]], str], _One]:
     """A criterion with no template for its status: its label and the facts it shows."""
     zh = is_zh(lang)
     label = c.label.zh if zh else c.label.en
@@ -238,13 +282,14 @@ def _label_words(
     else:
         head, open_, close = (f"“{label}”尚不能确定" if zh else f"cannot tell yet: {label}"), ("：" if zh else ": "), ""
     if not paths:
-        return head, (), str
+        return head, (), str, None
 
     def fill(values: tuple[Any, ...]) -> str:
         shown = joiner.join(f"{name} {show(value)}" for (name, show), value in zip(named, values, strict=True))
         return f"{head}{open_}{shown}{close}"
 
-    return head, paths, fill
+    one = (f"{head}{open_}{named[0][0]} ", named[0][1], close) if len(paths) == 1 else None
+    return head, paths, fill, one
 
 
 class Wording:
