@@ -98,10 +98,9 @@ def tune_gc() -> None:
 
 
 def section_eval(n: int, seed: int, runs: int) -> None:
-    from pydantic_core import to_json
-
     from engine import Evaluator, assessment_json, iter_upload, load_rulebook
     from engine.explain.contract_text import decision_texts
+    from engine.explain.json_bytes import json_bytes
     from engine.generate import generate_many
     from engine.store import decision_id
 
@@ -136,10 +135,10 @@ def section_eval(n: int, seed: int, runs: int) -> None:
             for assessment in [a for assessments in decided() for a in assessments]:
                 assessment_json(assessment, rulebook.by_id(assessment.ruleset_id))
 
-        def serialise() -> None:
+        def serialise() -> None:  # as check --format json and the web API write it
             for assessments in decided():
                 for assessment in assessments:
-                    to_json(assessment_json(assessment, rulebook.by_id(assessment.ruleset_id)))
+                    json_bytes(assessment_json(assessment, rulebook.by_id(assessment.ruleset_id)))
 
         def texts() -> None:  # what screen serialises: the --format jsonl line and the stored decision
             for assessments in decided():

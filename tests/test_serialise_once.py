@@ -83,3 +83,29 @@ def test_a_record_holds_the_index_rows_its_body_implies() -> None:
 )
 def test_a_value_is_encoded_as_the_serialiser_writes_it(value: Any) -> None:
     assert encoded(value) == to_json(value).decode()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_contract_json_of_every_face_is_what_pydantic_writes(lang: str) -> None:
+    """``check --format json`` and the web API write with msgspec (faster): the same bytes as
+    :func:`pydantic_core.to_json`, compact and indented, for every kind of decision."""
+    from engine import assessment_json
+    from engine.explain.json_bytes import json_bytes
+
+    for assessment in ASSESSMENTS:
+        data = assessment_json(assessment, RULEBOOK.by_id(assessment.ruleset_id), lang)
+        assert json_bytes(data) == to_json(data), assessment.application_id
+        assert json_bytes(data, 2) == to_json(data, indent=2), assessment.application_id
+
+
+def test_every_code_point_is_written_as_pydantic_writes_it() -> None:
+    from engine.explain.json_bytes import json_bytes
+
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for start in range(0, len(points), 4096):
+        text = "".join(points[start : start + 4096])
+        data = {text: [text, {"k": text}], "n": [1, True, None, "1.50"]}
+        assert json_bytes(data) == to_json(data), hex(ord(points[start]))
+        assert json_bytes(data, 2) == to_json(data, indent=2)
+    with pytest.raises(UnicodeEncodeError):
+        json_bytes({"x": "\ud800"})

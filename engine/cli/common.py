@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pydantic_core
-
 __all__ = [
     "CSV_BOM",
     "MAX_BATCH",
@@ -58,7 +56,9 @@ def whole_number(low: int, high: int) -> Any:
 
 def dumps(data: Any, indent: int | None = None) -> str:
     """JSON as the contract prints it: UTF-8 text, money as decimal strings."""
-    return pydantic_core.to_json(data, indent=indent).decode("utf-8")
+    from ..explain.json_bytes import json_bytes  # only for the commands that print JSON (cold start)
+
+    return json_bytes(data, indent).decode("utf-8")
 
 
 def csv_text(rows: list[list[str]], document: bool = False) -> str:

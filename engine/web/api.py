@@ -15,13 +15,13 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import pydantic_core
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 
 from ..errors import UsageError
+from ..explain.json_bytes import json_bytes
 from ..model import Application
 from ..privacy import escape_controls
 from ..reading import read_upload
@@ -45,7 +45,7 @@ _APPLICATION_SCHEMA = Application.model_json_schema(mode="validation")
 
 def _json(data: Any, status: int = 200) -> Response:
     """``data`` as the JSON body of a response; no ID number in it whole (:func:`masked`)."""
-    return Response(pydantic_core.to_json(masked(data)), status_code=status, media_type="application/json")
+    return Response(json_bytes(masked(data)), status_code=status, media_type="application/json")
 
 
 def _user(
