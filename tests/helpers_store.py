@@ -302,3 +302,24 @@ def award_rows(db: str | Path) -> list[dict[str, Any]]:
     ]
     rows = query(db, f"SELECT {', '.join(cols)} FROM awards ORDER BY record_seq, decision_id")
     return [dict(zip(cols, r, strict=True)) for r in rows]
+
+
+def reword_every_criterion(monkeypatch: Any, added: str = "（新措辞）") -> None:
+    """Today's engine words every criterion differently (``added`` at the end), on every face:
+    the reference wording and each criterion's prepared words (set per instance), the latter
+    on wordings prepared afresh and dropped after the test."""
+    import engine.explain.sentences
+    from engine.explain import prepared
+
+    said = engine.explain.sentences.explanation
+    monkeypatch.setattr(engine.explain.sentences, "explanation", lambda *a, **k: said(*a, **k) + added)
+    init = prepared.Prepared.__init__
+
+    def reworded(self: prepared.Prepared, *args: Any) -> None:
+        init(self, *args)
+        words = self.words
+        self.words = lambda fact: words(fact) + added
+
+    monkeypatch.setattr(prepared.Prepared, "__init__", reworded)
+    monkeypatch.setattr(prepared, "_WORDINGS", {})
+    monkeypatch.setattr(prepared, "_BY_DAY", {})

@@ -35,6 +35,7 @@ from helpers_store import (
     query,
     record_body,
     record_ids,
+    reword_every_criterion,
     run,
     run_proc,
     set_purchase_rate,
@@ -479,22 +480,7 @@ def test_a_reworded_explanation_replays_as_the_same_decision(store: Path, capsys
     """Today's engine words every criterion differently: the decisions are the same, so replay
     exits 0 and reports the wording change apart; show prints today's words or, on request,
     the words the applicant was given."""
-    import engine.explain.sentences
-    from engine.explain import prepared
-    from engine.explain.prepared import Prepared
-
-    said = engine.explain.sentences.explanation
-    monkeypatch.setattr(engine.explain.sentences, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
-    init = Prepared.__init__
-
-    def reworded(self: Prepared, *args: Any) -> None:  # a criterion's words as every face words them, memoised
-        init(self, *args)
-        words = self.words
-        self.words = lambda fact: words(fact) + "（新措辞）"
-
-    monkeypatch.setattr(Prepared, "__init__", reworded)
-    monkeypatch.setattr(prepared, "_WORDINGS", {})  # criteria prepared before are prepared again, then forgotten
-    monkeypatch.setattr(prepared, "_BY_DAY", {})
+    reword_every_criterion(monkeypatch)
     code, output = replay(capsys, store)
     assert code == 0, output
     assert "5 reproduced, 0 differ; wording changed in 5 of them, the decisions the same" in output

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_store import SAMPLES, run
+from helpers_store import SAMPLES, reword_every_criterion, run
 from helpers_web import APP_A, Web, csrf
 
 # 4 claims, all eligible · 3 purchase claims under one enterprise cap · 1 claim
@@ -62,13 +62,7 @@ def test_what_differs_is_counted_by_decision(store: Path, capsys: Any) -> None:
 
 
 def test_reworded_decisions_are_counted_each_once(store: Path, capsys: Any, monkeypatch: Any) -> None:
-    import engine.explain.sentences
-    from engine.explain.prepared import Prepared
-
-    said = engine.explain.sentences.explanation
-    monkeypatch.setattr(engine.explain.sentences, "explanation", lambda *a, **k: said(*a, **k) + "（新措辞）")
-    words = Prepared.words  # a criterion's words as every face words them, memoised
-    monkeypatch.setattr(Prepared, "words", lambda self, fact: words(self, fact) + "（新措辞）")
+    reword_every_criterion(monkeypatch)
     assert _summary(capsys, store) == (
         0,
         "replayed 8 decisions under 1 ruleset version(s): 8 reproduced, 0 differ; "
