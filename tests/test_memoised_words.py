@@ -160,3 +160,21 @@ def test_criteria_said_by_their_label_and_facts_read_alike(tmp_path: Path) -> No
 def test_a_text_fact_is_shown_on_one_line(text: str) -> None:
     for lang in ("zh", "en"):
         assert value_shower("applicant.name", lang)(text) == re.sub(r"\s*[\r\n]+\s*", " ", text)
+
+
+def test_a_what_if_ruleset_is_worded_with_its_own_parameters() -> None:
+    """A what-if ruleset keeps the version of the one it changes: the words of each (the
+    reference and the memoised) show the parameter values of the ruleset they are given."""
+    changed = RULEBOOK.with_overrides(["invention_term_years=25"])
+    worded = {}
+    for name, rulebook in (("base", RULEBOOK), ("what-if", changed), ("base again", RULEBOOK)):
+        ruleset = rulebook.rulesets[0]
+        said = [
+            " ".join(to_json(assessment_json(a, ruleset, cache=cache)).decode() for a in ASSESSMENTS[:40])
+            for cache in (False, True)
+        ]
+        assert said[0] == said[1], name
+        worded[name] = said[0]
+    assert changed.rulesets[0].version == RULEBOOK.rulesets[0].version
+    assert "保护期 20 年内" in worded["base"] and "保护期 20 年内" not in worded["what-if"]
+    assert "保护期 25 年内" in worded["what-if"] and worded["base again"] == worded["base"]

@@ -35,16 +35,20 @@ def _compiled(template: str) -> tuple[str, tuple[str, ...]]:
     return text, tuple(parts[1::2])
 
 
-_PARAM_TEXT: dict[tuple[str, str, date, str], str] = {}
+_PARAM_TEXT: dict[tuple[int, str, date, str], tuple[Ruleset, str]] = {}
 
 
 def _param_text(ruleset: Ruleset, name: str, when: date, lang: str) -> str:
-    key = (ruleset.version, name, when, lang)
-    shown = _PARAM_TEXT.get(key)
-    if shown is None:
-        if len(_PARAM_TEXT) > 50_000:
-            _PARAM_TEXT.clear()
-        shown = _PARAM_TEXT[key] = show_param(ruleset, name, when, lang)
+    """A parameter's value in force on ``when``, shown; kept per ruleset object, not per
+    version: a what-if ruleset keeps the version of the one it changes."""
+    key = (id(ruleset), name, when, lang)
+    found = _PARAM_TEXT.get(key)
+    if found is not None and found[0] is ruleset:
+        return found[1]
+    if len(_PARAM_TEXT) > 50_000:
+        _PARAM_TEXT.clear()
+    shown = show_param(ruleset, name, when, lang)
+    _PARAM_TEXT[key] = (ruleset, shown)
     return shown
 
 
