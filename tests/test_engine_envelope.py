@@ -187,7 +187,7 @@ def test_a_session_costs_one_round_trip_per_rule_that_fired(monkeypatch: pytest.
     asked = [(fact, period) for _, fact, period in claims]
     answers = compiled.verdicts_many(asked)
     names = [entry[2 : entry.index('"', 2)] for entry in entries]
-    firings = sum(len(compiler._FRAME_END.findall(entry)) for entry in entries)
+    firings = sum(len(compiler._FRAME.findall(entry)) for entry in entries)
     assert len(names) < firings / 10  # batched: 300 applications fire thousands of rules
     # at least one firing per verdict and one catch-all per claim and stage
     stages = sum(len(compiled.programs[f["program"]].plan.stages[p.index]) for f, p in asked)

@@ -28,6 +28,8 @@ durable_rules 2.0.28 is measured to be safe:
 * the engine is shown only the facts the programme's rules read, flat and under short names
   (``_0``, ``_1``, … checked to hash apart): it parses every fact and copies it into every agenda
   entry of a rule it fires, so the long dotted names were much of its work.
+* texts the rules only compare with one another (the applicant's name among a patent's holders)
+  are sent as tokens, equal texts as equal tokens (:mod:`engine.rulebook.engine_tokens`).
 
 A derived condition (is the patent high-value? which category?) is decided
 by its own rules. A criterion that names one is compiled with the reference
@@ -56,6 +58,7 @@ from pydantic_core import to_json as _to_json
 from ..errors import EngineInconsistencyError
 from .durable_errors import RETURN_CODES, describe
 from .engine_names import _OWN, SESSION_FACTS, _fnv1, _names_in, _registered, _renamed, _short_names  # noqa: F401
+from .engine_tokens import compared_only, tokenise
 from .patterns import derived_key
 from .plan import SEEN, Item, ProgramPlan, RuleKey, compile_program
 from .ruleset import Period, Ruleset
@@ -67,9 +70,12 @@ _PREFIX = f"{os.getpid():x}"
 _LOCK = threading.Lock()
 
 
-# a frame of an agenda entry ends with its fact's id, the fact's last property: '…,"id":7}}' then
-# ',' or ']' (no key of the vocabulary is "id", and a quote inside a text is escaped)
-_FRAME_END = re.compile(r'"id":(\d+)\}\}[,\]]')
+# a frame of an agenda entry begins with its fact's id, the fact's first property: '{"m":{"id":7,…'
+# (the engine echoes a fact as it was asserted; no key of the vocabulary is "id", and a quote inside
+# a text is escaped, so the opening cannot occur within a fact). Read from the frame's opening, not
+# from its end: the pattern's first character, '{', opens only frames, so the search skips ahead
+# (6.6 → 5.3 µs an application against '"id":N}}' at the end, whose '"' opens every property)
+_FRAME = re.compile(r'\{"m":\{"id":(\d+)')
 
 
 class _EngineProgram:
@@ -80,6 +86,8 @@ class _EngineProgram:
         self.plan = plan
         self.short = _short_names(plan.definition, facts)
         self.facts = tuple((path, self.short[path]) for path in facts)
+        # texts the rules only compare with one another, sent as tokens (engine_tokens)
+        self.tokened = tuple(self.short[name] for name in sorted(compared_only(plan.definition)) if name in self.short)
         # what each rule's firing says: ((kind, item), status), looked up by rule name
         self.verdict_of = {rule: ((key.kind, key.item), key.status) for rule, key in plan.meaning.items()}
         # per period index, per stage: the items the stage decides (as a set) and its derived
@@ -100,6 +108,9 @@ class _EngineProgram:
         }
         self._items = {frozenset(items): items for stages in plan.stages.values() for items in stages}
         self.kept = {index: _stage_names(plan, stages, self.short) for index, stages in plan.stages.items()}
+        # whether any rule reads the stage: a programme decided in one stage is sent no stage_ (the
+        # engine parses it in every message and echoes it in every frame)
+        self.staged = any(len(stages) > 1 for stages in plan.stages.values())
         text = json.dumps(_registered(plan.definition, self.short), ensure_ascii=False, sort_keys=True)
         try:
             self.handle = _core.create_ruleset(name, text)
@@ -110,9 +121,13 @@ class _EngineProgram:
 
     def project(self, fact: dict[str, Any]) -> dict[str, Any]:
         """Only the facts this programme's rules read, under their short names, as a new claim
-        message (``kind_``)."""
+        message (``kind_``), its ``id`` first (:data:`_FRAME`; the number is set when it is
+        asserted)."""
         get = fact.get
-        message = {short: value for path, short in self.facts if (value := get(path)) is not None}
+        message: dict[str, Any] = {"id": 0}
+        message.update({short: value for path, short in self.facts if (value := get(path)) is not None})
+        if self.tokened:
+            tokenise(message, self.tokened)
         message["kind_"] = "claim"
         return message
 
@@ -195,14 +210,16 @@ class CompiledRuleset:
                     for _, _, base, derived, kept in now:
                         if stage == 0:
                             message = base
-                        else:  # what this stage's rules read, the derived verdicts; sid and id last again (_FRAME_END)
+                        else:  # what this stage's rules read, the derived verdicts; the id first again (_FRAME)
                             keep = kept[stage]
                             if keep is None:
-                                message = {k: v for k, v in base.items() if k != "sid" and k != "id"}
+                                message = base.copy()
                             else:
-                                message = {k: base[k] for k in keep if k in base}
+                                message = {"id": 0}
+                                message.update({k: base[k] for k in keep if k in base})
                             message.update(derived)
-                        message["stage_"] = stage
+                        if engine.staged:
+                            message["stage_"] = stage
                         messages.append(message)
                     asked = [stages[stage] for _, stages, _, _, _ in now]
                     fired = _fire_all(engine.handle, messages)
@@ -223,13 +240,13 @@ class CompiledRuleset:
 def _fire(handle: int, message: dict[str, Any]) -> list[str]:
     """Assert one fact in its own session, drain the agenda, delete the session: the
     names of the rules that fired."""
-    return list(_fire_all(handle, [message]))
+    return list(_fire_all(handle, [{"id": 0, **message}]))
 
 
 def _fire_all(handle: int, messages: list[dict[str, Any]]) -> dict[str, list[int]]:
     """Assert the facts in one new session, drain the agenda once, delete the session:
     the names of the rules that fired, each with the facts (by their number in ``messages``)
-    it fired on, once per firing."""
+    it fired on, once per firing. Each message's first key is ``id`` (:data:`_FRAME`)."""
     fired: dict[str, list[int]] = {}
     with _LOCK:  # the C core is not re-entrant across sessions
         sid = f"{_PREFIX}-{next(_SIDS)}"
@@ -249,10 +266,10 @@ def _fire_all(handle: int, messages: list[dict[str, Any]]) -> dict[str, list[int
             if started is not None:
                 pending = started[1]
                 while pending:
-                    # the agenda entry is {"<rule name>":[{"m":{…a fact…,"sid":"…","id":N}},…]}: one
-                    # rule (names are plain ASCII) and every fact of the session it matched
+                    # the agenda entry is {"<rule name>":[{"m":{"id":N,…a fact…}},…]}: one rule
+                    # (names are plain ASCII) and every fact of the session it matched
                     numbers = fired.setdefault(pending[2 : pending.index('"', 2)], [])
-                    numbers += map(int, _FRAME_END.findall(pending))
+                    numbers += map(int, _FRAME.findall(pending))
                     pending = _core.complete_and_start_action(handle, state)
         except Exception as exc:
             raise EngineInconsistencyError(f"durable_rules failed while firing rules: {describe(exc)}") from None
