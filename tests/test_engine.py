@@ -107,6 +107,33 @@ def test_an_engine_answer_for_the_wrong_facts_is_an_error(rulebook, monkeypatch,
         evaluator.evaluate(app)
 
 
+@pytest.mark.parametrize(("swap", "message"), [(False, "decided at the wrong stage"), (True, "got no verdict")])
+def test_a_verdict_of_an_item_another_stage_decides_is_an_error(rulebook, monkeypatch, swap, message) -> None:
+    """A first-stage session answered with a verdict of a second-stage item, beside its own verdicts
+    or instead of one of them (the same count): named, not taken."""
+    evaluator = Evaluator(rulebook)
+    app = read_application(ROOT / "applications" / "p3-strategic-emerging-industry.yaml", rulebook)
+    evaluator.evaluate(app)
+    program = compiler.compile_ruleset(rulebook.rulesets[0]).programs["high-value-inventor-grant"]
+    first, second = program.plan.stages[0][:2]
+    later = next(name for name, key in program.plan.meaning.items() if (key.kind, key.item) == second[0])
+    real = compiler._fire_all
+
+    def tampered(handle, messages):
+        fired = real(handle, messages)
+        if messages[0].get("stage_") == 0:
+            fired[later] = [0]
+            if swap:  # and no verdict of a first-stage item for that fact
+                for name, key in program.plan.meaning.items():
+                    if (key.kind, key.item) == first[0] and name in fired:
+                        fired[name] = [n for n in fired[name] if n != 0]
+        return fired
+
+    monkeypatch.setattr(compiler, "_fire_all", tampered)
+    with pytest.raises(EngineInconsistencyError, match=message):
+        evaluator.evaluate(app)
+
+
 def test_a_durable_rules_failure_is_translated(rulebook, monkeypatch) -> None:
     evaluator = Evaluator(rulebook)
     app = read_application(SAMPLE, rulebook)
