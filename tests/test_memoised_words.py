@@ -84,6 +84,19 @@ def test_a_memo_emptied_or_given_up_still_words_alike(monkeypatch: pytest.Monkey
     prepared.forget()
 
 
+def test_a_memo_given_up_by_another_thread_meanwhile_still_words_alike() -> None:
+    """A thread that chose a criterion's memoised words just before another gave its memo up
+    (the web words decisions in several threads) words it without the memo, alike."""
+    prepared.forget()
+    _same_as_worded_afresh(ASSESSMENTS[:200], RULEBOOK, "zh")
+    kept = [p for w in prepared._WORDINGS.values() for p in w.prepared.values() if p.memo is not None]
+    assert {p.words.__func__ for p in kept} >= {prepared.Prepared._one_memo, prepared.Prepared._many}
+    for p in kept:  # the memo gone, the memoised method still chosen: the moment between
+        p.memo = None
+    _same_as_worded_afresh(ASSESSMENTS, RULEBOOK, "zh")
+    prepared.forget()
+
+
 def test_wordings_past_the_limit_are_dropped_and_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prepared, "_WORDINGS_KEPT", 1)
     prepared.forget()

@@ -185,9 +185,11 @@ class Prepared:
 
     def _one_memo(self, fact: dict[str, Any]) -> str:
         value = fact.get(self.first)  # type: ignore[arg-type]
-        key = tuple(value) if type(value) is list else value
         memo = self.memo
-        text = memo.get(key)  # type: ignore[union-attr]
+        if memo is None:  # given up by another thread since ``words`` was read (the web words in threads)
+            return self.prefix + self.show(value) + self.suffix  # type: ignore[operator]
+        key = tuple(value) if type(value) is list else value
+        text = memo.get(key)
         self.lookups += 1
         if text is None:
             text = self.prefix + self.show(value) + self.suffix
