@@ -146,3 +146,34 @@ def test_rules_written_before_co_owned_patents_still_load_and_decide(tmp_path: P
     both = read_upload(json.dumps(p1(holder=f"{APPLICANT}；郑州大学"), ensure_ascii=False).encode(), "a.json", earlier)
     [decision] = evaluate(both, earlier).decisions
     assert next(c.status for c in decision.criteria if c.id == "applicant-is-patentee") == "not_met"
+
+
+SEPARATED = "濮阳市甲、乙联合有限公司"  # an applicant's own name may hold 、 or ;
+
+
+def _named(holder: str) -> dict[str, Any]:
+    data = p1(holder=holder)
+    data["applicant"]["name"] = SEPARATED
+    return data
+
+
+@pytest.mark.parametrize(
+    ("holder", "patentees"),
+    [
+        (SEPARATED, [SEPARATED]),
+        (f"{SEPARATED}、郑州大学", [SEPARATED, "郑州大学"]),
+        (f"郑州大学；{SEPARATED}", ["郑州大学", SEPARATED]),
+        ("濮阳市甲、郑州大学", ["濮阳市甲", "郑州大学"]),  # not the applicant's name: split as before
+        (f"{SEPARATED}分公司、郑州大学", ["濮阳市甲", "乙联合有限公司分公司", "郑州大学"]),  # nor a longer name
+    ],
+)
+def test_an_applicant_whose_name_holds_a_separator_is_one_patentee(holder: str, patentees: list[str]) -> None:
+    assert read(_named(holder)).claims[0].patent.patentees == tuple(patentees)
+
+
+def test_an_applicant_whose_name_holds_a_separator_is_the_patentee(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    decision = check(tmp_path, capsys, _named(SEPARATED))
+    assert (decision["outcome"], decision["amount"]) == ("eligible", "500000.00")
+    assert criterion(decision, "co-owned-award-share")["explanation"] == f"专利权人仅 {SEPARATED} 一方"

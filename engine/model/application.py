@@ -137,6 +137,27 @@ class HighValue(_Model):
 _PATENTEE_SEPARATORS = re.compile(r"[;、]")  # after NFKC, the full-width ； is ;
 
 
+def _names_keeping(text: str, whole: str) -> list[str]:
+    """The names a patentees' text joins with ；, ; or 、, a run of them that makes up ``whole``
+    (a name holding a separator) kept as one: ``甲、乙公司、郑州大学`` keeping ``甲、乙公司`` gives
+    ``[甲、乙公司, 郑州大学]``; a name only containing ``whole`` is split as any other."""
+    parts = _PATENTEE_SEPARATORS.split(text)
+    seps = _PATENTEE_SEPARATORS.findall(text)
+    names, i = [], 0
+    while i < len(parts):
+        joined, j = parts[i], i
+        while joined.strip() != whole and len(joined.strip()) < len(whole) and j + 1 < len(parts):
+            joined += seps[j] + parts[j + 1]
+            j += 1
+        if joined.strip() == whole:
+            names.append(whole)
+            i = j + 1
+        else:
+            names.append(parts[i])
+            i += 1
+    return [n for n in names if n.strip()]
+
+
 class Patent(_Model):
     """A patent as claimed. Its patentees of record: one ``holder``, or several ``holders``
     (a ``holder`` text joining names with ；, ; or 、 reads as ``holders``); one patentee is
@@ -324,6 +345,30 @@ class Application(_Model):
                 "write format: 1, a whole number",
             )
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _the_applicant_is_one_patentee(cls, data: Any) -> Any:
+        """An applicant whose own name holds ；, ; or 、 (濮阳市甲、乙联合有限公司) is one patentee
+        where a ``holder`` text names it: only the rest of that text is split into names."""
+        applicant = data.get("applicant") if isinstance(data, dict) else None
+        name = applicant.get("name") if isinstance(applicant, dict) else None
+        claims = data.get("claims") if isinstance(name, str) else None
+        if not isinstance(claims, list):
+            return data
+        whole = canonical_name(name)  # type: ignore[arg-type]
+        if not _PATENTEE_SEPARATORS.search(whole):  # nearly every applicant: nothing to do
+            return data
+        read = []
+        for claim in claims:
+            patent = claim.get("patent") if isinstance(claim, dict) else None
+            holder = patent.get("holder") if isinstance(patent, dict) else None
+            if isinstance(holder, str) and "holders" not in patent and whole in canonical_name(holder):  # type: ignore[operator]
+                names = _names_keeping(canonical_name(holder), whole)
+                rest = {k: v for k, v in patent.items() if k != "holder"}  # type: ignore[union-attr]
+                claim = {**claim, "patent": {**rest, "holders": names}}
+            read.append(claim)
+        return {**data, "claims": read}
 
     def canonical(self) -> dict[str, Any]:
         """The canonical input: what is stored, hashed and replayed."""
