@@ -318,12 +318,20 @@ def _control_problem(doc: Located, loc: tuple[Any, ...], text: str, what: str) -
             "remove it (it often comes with text copied from a web page or a document): "
             "unseen, it splits a name or a number into something else than it shows",
         )
-    kind = "half of a surrogate pair" if 0xD800 <= code <= 0xDFFF else "control character"
+    if 0xD800 <= code <= 0xDFFF:
+        return Problem(
+            doc.file,
+            doc.line_of(loc),
+            shown_path(loc),
+            f"{what} holding the half of a surrogate pair U+{code:04X}, which is no character of any text",
+            "write the character itself (a JSON \\u escape of a character beyond U+FFFF takes both halves, "
+            "e.g. \\ud842\\udfb7 for 𠮷)",
+        )
     return Problem(
         doc.file,
         doc.line_of(loc),
         shown_path(loc),
-        f"{what} holding the {kind} U+{code:04X}; text may hold no control characters",
+        f"{what} holding the control character U+{code:04X}; text may hold no control characters",
         "remove it: only tabs and line breaks may stand in a text (a control character can forge what is shown)",
     )
 

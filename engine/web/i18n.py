@@ -267,6 +267,7 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
 # Field errors of an application (the reader's messages carry no code yet): recognised, said in Chinese.
 _FIELD_ERRORS: tuple[tuple[str, str], ...] = (
     (r"invisible format character", "含有不可见的格式字符（如零宽空格、双向文字控制符），请删除后重新填写。"),
+    (r"surrogate pair", "含有残缺的字符编码（半个代理对），请重新输入该字符。"),
     (r"control character", "含有控制字符，请删除后重新填写（文字中只能有制表符和换行）。"),
     (r"not an application file", "不是申报文件：请上传 .yaml、.yml、.json 或 .jsonl 文件。"),
     (r"country", "填写国家或地区的两位代码，如 CN（中国）、US（美国），或其中文、英文名称。"),
