@@ -34,13 +34,14 @@ def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsy
     assert query(legacy, "PRAGMA user_version") == [(1,)]
     code, out, err = run(capsys, "migrate", "--db", legacy)
     assert code == 0, err
-    assert out.splitlines()[:6] == [
+    assert out.splitlines()[:7] == [
         "applied 0001_initial",
         "applied 0002_decision_index",
         "applied 0003_users",
         "applied 0004_limits",
         "applied 0005_records_lz4",
         "applied 0006_user_sessions",
+        "applied 0007_grants_of_nothing",
     ]
     assert [name for name, _ in query(legacy, "SELECT name, applied_at FROM migrations ORDER BY name")] == [
         "0001_initial",
@@ -49,6 +50,7 @@ def test_a_store_of_the_first_format_is_adopted_and_migrated(legacy: Path, capsy
         "0004_limits",
         "0005_records_lz4",
         "0006_user_sessions",
+        "0007_grants_of_nothing",
     ]
     assert all(at.endswith("+00:00") for (at,) in query(legacy, "SELECT applied_at FROM migrations"))
     assert query(legacy, "SELECT version_num FROM alembic_version") == [(HEAD,)]
@@ -111,6 +113,7 @@ def test_the_migrations_build_exactly_the_schema(store_url: str) -> None:
         "0004_limits",
         "0005_records_lz4",
         "0006_user_sessions",
+        "0007_grants_of_nothing",
     ]
     store.close()
     url = store_url.replace("postgresql://", "postgresql+psycopg://") if is_pg(store_url) else f"sqlite:///{store_url}"
@@ -127,7 +130,7 @@ def test_a_store_before_sessions_gets_session_keys_and_names_of_one_spelling(sto
     respelt as a login looks it up, unless another account already holds that spelling."""
     engine.open_store(store_url, create=True).close()
     execute(store_url, "ALTER TABLE users DROP COLUMN session_key")  # back to 0005, as it was
-    execute(store_url, "DELETE FROM migrations WHERE name = '0006_user_sessions'")
+    execute(store_url, "DELETE FROM migrations WHERE name IN ('0006_user_sessions', '0007_grants_of_nothing')")
     execute(store_url, "UPDATE alembic_version SET version_num = '0005'")
     for name in ("Ｒeviewer", "Auditor", "auditor"):
         execute(

@@ -602,3 +602,49 @@ def test_an_inventor_grant_keeps_its_kinds_apart_in_show_report_and_csv(store: P
     p2 = [r for r in rows if r["section"] == "program" and r["program"] == P2]
     assert [(r["total"], r["unit"], r["housing_m2"]) for r in p2] == [("100000.00", "yuan", "")]
     assert {r["section"] for r in rows} >= {"program", "enterprise", "division", "month", "needs_review"}
+
+
+# ------------------------------------------------------------------ an inventor grant of nothing
+
+
+def test_an_eligible_inventor_grant_names_what_it_grants(store: Path, capsys: Any) -> None:
+    """Blank is not "the most" for an up-to grant: eligible with neither a research fund nor
+    housing would be a grant of nothing, recorded as an award no total shows. Refused, as a
+    slip of the form, with what to give."""
+    before = query(store, "SELECT * FROM records ORDER BY seq")
+    code, out, err = settle(capsys, store, f"{P3_APP}/1", "eligible")
+    assert code == 2 and out == ""
+    assert err.startswith(
+        "error: an eligible inventor grant names what it grants: the research fund per year, the housing area, or both"
+    )
+    assert "hint: give the research fund in yuan a year, the housing in m², or both" in err
+    assert query(store, "SELECT * FROM records ORDER BY seq") == before
+    assert settle(capsys, store, f"{P3_APP}/1", "eligible", "--housing-m2", "120")[0] == 0  # either one will do
+
+
+def test_an_inventor_granted_nothing_before_it_was_refused_is_counted(
+    store: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store may hold such a settlement from before: the store's next opening indexes it
+    (migration 0007), the report counts it at 0.00 a year and 0 m², and it verifies."""
+    from engine.services import settlement
+
+    monkeypatch.setattr(settlement, "_up_to", lambda maximums, amount, housing_m2: {})  # the engine of before
+    assert settle(capsys, store, f"{P3_APP}/1", "eligible")[0] == 0
+    monkeypatch.undo()
+    assert record_body(store, f"{P3_APP}/1/settlement")["amount"] is None
+    # indexed as it was then: no award row; the schema of before
+    execute(store, "DELETE FROM awards WHERE decision_id = ?", (f"{P3_APP}/1",))
+    execute(store, "DELETE FROM migrations WHERE name = '0007_grants_of_nothing'")
+    execute(store, "UPDATE alembic_version SET version_num = '0006'")
+    code, text, err = run(capsys, "report", "--db", store)
+    assert code == 0, err
+    assert "  高价值专利发明人奖励：1 项，0.00 元/年，住房 0 平方米" in text.splitlines()
+    assert "另：科研经费补贴每年 0.00 元 · 住房 0 平方米" in text
+    assert "李国栋 · 高价值专利发明人奖励 · 1 项 · 0.00 元/年，住房 0 平方米" in text
+    code, en, err = run(capsys, "report", "--db", store, "--lang", "en")
+    assert "  High-value inventor grant: 1, 0.00 yuan a year, housing 0 m²" in en.splitlines()
+    rows = _report_csv(capsys, store)
+    p3 = [(r["section"], r["awards"], r["total"], r["unit"]) for r in rows if r["program"] == P3]
+    assert p3 == [(s, "1", "0.00", "yuan_per_year") for s in ("program", "enterprise", "division", "month")]
+    verify_ok(capsys, store)

@@ -160,6 +160,7 @@ def test_two_processes_opening_a_new_store_at_once_migrate_it_once(pg_url: str) 
         "0004_limits",
         "0005_records_lz4",
         "0006_user_sessions",
+        "0007_grants_of_nothing",
     ]
     assert engine.verify(store := engine.open_store(fresh)).intact and store.count() == 2
     store.close()

@@ -229,3 +229,25 @@ def test_signing_in_returns_to_the_page_asked_for(web: Web) -> None:
         data={"csrf": csrf(client), "username": "aud", "password": "auditor-pass", "next": f"/decision?id={APP_A}/1"},
     )
     assert done.headers["location"] == f"/decision?id={APP_A}/1"
+
+
+def test_an_eligible_inventor_grant_of_nothing_is_refused_on_the_settle_form(web: Web) -> None:
+    """The form says what a blank fund or housing field means (none of it); both blank is refused
+    beside the form in Chinese, as `subsidy settle` and the API refuse it, and nothing is recorded."""
+    client = web.client("reviewer")
+    decision = "PY-2024-0503/1"  # review-p3-high-value-not-stated.yaml
+    page = visible_text(client.get(f"/decision?id={decision}").text)
+    assert "科研经费（元/年，不填即不给予）" in page and "住房面积（平方米，不填即不给予）" in page
+    assert "结论为“符合条件”时，科研经费和住房面积至少填写一项。" in page
+    form = {"csrf": csrf(client), "decision": decision, "outcome": "eligible", "amount": "", "housing_m2": ""}
+    refused = client.post("/decision/settle", data=form | {"reason": "效益显著"})
+    assert refused.status_code == 422
+    assert "符合条件的发明人奖励须写明给予的内容：每年科研经费（元/年）、住房面积（平方米），或两者都填" in refused.text
+    assert web.store.record(f"{decision}/settlement") is None
+    api = web.api("reviewer").post(
+        "/api/v1/settlements", json={"decision": decision, "outcome": "eligible", "reason": "效益显著"}
+    )
+    assert api.status_code == 422 and api.json()["error"]["message"].startswith(
+        "an eligible inventor grant names what it grants"
+    )
+    assert web.store.record(f"{decision}/settlement") is None

@@ -20,11 +20,12 @@ def _label(report: Any, program: str, zh: bool) -> str:
 
 def _money(total: Any, zh: bool) -> str:
     parts = []
-    if total.one_off or not total.per_year:
+    yearly = total.per_year or total.yearly
+    if total.one_off or not yearly:
         parts.append(f"{format_yuan(total.one_off)} 元" if zh else f"{format_yuan(total.one_off)} yuan")
-    if total.per_year:
+    if yearly:
         parts.append(f"{format_yuan(total.per_year)} 元/年" if zh else f"{format_yuan(total.per_year)} yuan a year")
-    if total.housing_m2:
+    if total.housing_m2 or (yearly and not total.per_year):  # a grant of nothing says so: 0.00 a year, 0 m²
         area = f"{total.housing_m2.normalize():f}"
         parts.append(f"住房 {area} 平方米" if zh else f"housing {area} m²")
     return ("，" if zh else ", ").join(parts)
@@ -51,7 +52,7 @@ def render_report(report: Any, lang: str = "zh") -> str:
             f"Awarded {format_yuan(report.one_off_total)} yuan · held for claims awaiting review "
             f"{format_yuan(report.held_for_review)} yuan",
         ]
-    if report.per_year_total or report.housing_total:
+    if report.per_year_total or report.housing_total or any(t.yearly for t in report.by_program):
         yearly = format_yuan(report.per_year_total)
         area = f"{Decimal(report.housing_total).normalize():f}"
         lines.append(

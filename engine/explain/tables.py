@@ -110,8 +110,9 @@ def _money_rows(section: str, totals: list[Any], key: Any) -> list[list[str]]:
     rows = []
     for t in totals:
         program, applicant, code, division, month = key(t.key)
+        yearly = t.per_year or t.yearly  # a yearly grant of none is a row of 0.00 a year
         for unit, amount in (("yuan", t.one_off), ("yuan_per_year", t.per_year)):
-            if amount or (unit == "yuan" and not t.per_year):
+            if (unit == "yuan" and (amount or not yearly)) or (unit == "yuan_per_year" and yearly):
                 rows.append(
                     [section, program, applicant, code, str(t.awards), str(amount), "", "", unit, _m2(t.housing_m2)]
                     + [division, month]

@@ -43,6 +43,7 @@ class AwardTotal:
     one_off: Decimal = ZERO  # yuan, paid once
     per_year: Decimal = ZERO  # yuan a year (the inventor grant's research fund)
     housing_m2: Decimal = Decimal(0)
+    yearly: bool = False  # it holds a yearly grant, even one of none (an inventor granted nothing is counted)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def report(store: Reader) -> Report:
             total.awards += row.awards
             if row.amount_kind == "per_year":
                 total.per_year += row.amount
+                total.yearly = True
             else:
                 total.one_off += row.amount
             total.housing_m2 += row.housing_m2

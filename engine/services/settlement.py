@@ -301,10 +301,25 @@ def _up_to(
     maximums: dict[str, Decimal], amount: str | Decimal | None, housing_m2: str | Decimal | None
 ) -> dict[str, Any]:
     """An up-to grant (the inventor grant): a research fund per year and housing, each
-    within its maximum."""
+    within its maximum, at least one of them given (none has a default)."""
     terms: dict[str, Any] = {}
     fund_max = maximums.get("research_fund_per_year")
     house_max = maximums.get("housing_m2")
+    if amount is None and housing_m2 is None:  # blank is not "the most": an eligible grant of nothing is a slip
+        raise UsageError(
+            [
+                Problem(
+                    "",
+                    None,
+                    "",
+                    "an eligible inventor grant names what it grants: "
+                    "the research fund per year, the housing area, or both",
+                    "give the research fund in yuan a year, the housing in m², or both: "
+                    "one left blank grants none of it",
+                    "settle_nothing_granted",
+                )
+            ]
+        )
     if amount is not None:
         value = _money(amount, "the research fund")
         if fund_max is not None and value > fund_max:

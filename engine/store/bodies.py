@@ -119,9 +119,12 @@ def awards_of(content: dict[str, Any]) -> list[AwardRow]:
     """The awards index rows a record adds: what it grants and, for a claim awaiting
     review, the provisional amount it holds until it is settled."""
     if content.get("type") == SETTLEMENT:
-        amount, housing = _money(content.get("amount")), content.get("housing_m2")
-        if content["outcome"] != "eligible" or (amount is None and housing is None):
+        if content["outcome"] != "eligible":
             return []
+        amount, housing = _money(content.get("amount")), content.get("housing_m2")
+        # an eligible settlement is an award, even one granting nothing (only an up-to grant
+        # can be, and only one recorded before such a settlement was refused): a yearly fund of none
+        yearly = content.get("amount_is") == "research_fund_per_year" or (amount is None and housing is None)
         return [
             AwardRow(
                 content["decision"],
@@ -133,7 +136,7 @@ def awards_of(content: dict[str, Any]) -> list[AwardRow]:
                 content["applicant"],
                 amount,
                 "settlement",
-                PER_YEAR if content.get("amount_is") == "research_fund_per_year" else ONE_OFF,
+                PER_YEAR if yearly else ONE_OFF,
                 None if housing is None else Decimal(housing),
             )
         ]

@@ -126,8 +126,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_batch": ("没有找到此批次。", "No such batch."),
     "settle_outcome": ("评审结论", "Outcome"),
     "settle_amount": ("金额（元，不填按决定所允许）", "Amount (yuan; empty: what the decision allows)"),
-    "settle_fund": ("科研经费（元/年）", "Research fund (yuan a year)"),
-    "settle_housing": ("住房面积（平方米）", "Housing (m²)"),
+    "settle_fund": ("科研经费（元/年，不填即不给予）", "Research fund (yuan a year; empty: none)"),
+    "settle_housing": ("住房面积（平方米，不填即不给予）", "Housing (m²; empty: none)"),
+    "settle_up_to_note": (
+        "结论为“符合条件”时，科研经费和住房面积至少填写一项。",
+        "An eligible settlement gives the research fund, the housing, or both.",
+    ),
     "settle_reason": ("理由", "Reason"),
     "record_settlement": ("记录评审结论", "Record the settlement"),
     "settled": ("已记录评审结论", "Settlement recorded"),
@@ -257,6 +261,11 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
     "settle_patent_taken": (
         "专利 {patent} 已由决定 {other} 占用或获奖：每项专利只奖励一次。",
         "Patent {patent} is held or awarded by decision {other}: a patent is awarded once.",
+    ),
+    "settle_nothing_granted": (
+        "符合条件的发明人奖励须写明给予的内容：每年科研经费（元/年）、住房面积（平方米），或两者都填；不填的一项即不给予。",
+        "An eligible inventor grant names what it grants: the research fund per year, the housing area, or both; "
+        "a field left empty grants none of it.",
     ),
     "settle_cap_reached": (
         "本企业已达单个企业奖励上限 {cap} 元。",

@@ -30,12 +30,14 @@ import yaml
 from helpers_store import (
     P1,
     P2,
+    P3,
     RULESET_DIR,
     copy_rules,
     enterprise_app,
     execute,
     p1_claim,
     p2_claim,
+    patent,
     query,
     run,
     write_jsonl,
@@ -262,6 +264,25 @@ def industrialization_applications(desk: StoreDesk, datatable: list[list[str]]) 
         name = row["申请人"]
         claim = p1_claim(row["专利号"], name, site=row["产业化地点"])
         _add(desk, enterprise_app(row["申请编号"], row["提交日期"], name, _applicant(desk, name), [claim]))
+
+
+@given(parsers.re(r"以下高价值专利发明人奖励申请[：:]"))
+def inventor_applications(desk: StoreDesk, datatable: list[list[str]]) -> None:
+    """Inventors applying in person for their own patent of a strategic emerging industry,
+    transformed in Puyang: every criterion met but the panel's "significant benefit"."""
+    for row in _rows(datatable, ["申请编号", "提交日期", "申请人", "专利号"]):
+        name = row["申请人"]
+        invention = patent(row["专利号"], name, inventors=[name], high_value={"strategic_emerging_industry": True})
+        claim = {
+            "program": P3,
+            "patent": invention,
+            "owns_ip": True,
+            "transformed_in_puyang": True,
+            "benefits": "新增产值 3,000 万元",
+        }
+        applicant = {"type": "individual", "name": name, "division": "410902", "infringement_record": False}
+        app = {"format": 1, "id": row["申请编号"], "submitted_on": row["提交日期"], "applicant": applicant}
+        _add(desk, app | {"claims": [claim]})
 
 
 def _case(desk: StoreDesk, app_id: str) -> Case:
