@@ -75,6 +75,33 @@
     而且 输出中写明“缺少信息：专利有效”
     而且 输出中写明“1 项待评审，奖励待评审后确定”
 
+  场景: 三(二)2 自查不提交申报：只能由评审小组认定的事项，提示提交后交评审小组评审，而不说“已在待评审”
+    假如 申请书 PY-2025-0504.yaml 的内容为：
+      """
+      format: 1
+      id: PY-2025-0504
+      submitted_on: 2025-05-20
+      applicant: {type: individual, name: 彭晓东, division: "410928", infringement_record: false}
+      claims:
+        - program: high-value-inventor-grant
+          patent:
+            number: ZL201914166573.X
+            kind: invention
+            holder: 濮阳县晓东农业科技有限公司
+            filed_on: 2019-02-26
+            granted_on: 2021-09-14
+            in_force: true
+            inventors: [彭晓东]
+            high_value: {pledge_financing: "8000000.00"}
+          owns_ip: true
+          transformed_in_puyang: true
+          benefits: 年新增产值1.2亿元
+      """
+    当 运行 subsidy check PY-2025-0504.yaml
+    那么 退出码为 0
+    而且 输出中写明“最小改动：无——可达到的最好结果是由评审小组评审：提交申报后，本项即按现状交评审小组评审”
+    而且 输出中不出现“已在待评审”
+
   场景: 三(二)2 审核结论为不符合条件时，命令照常完成，退出码仍为 0
     假如 专利类型为实用新型
     当 运行 subsidy check PY-2024-0101.yaml

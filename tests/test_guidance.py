@@ -139,19 +139,30 @@ def test_an_eligible_claim_has_no_guidance(capsys) -> None:
 
 def test_a_claim_awaiting_the_panel_is_told_review_is_the_best_it_can_reach(capsys) -> None:
     """P3's significant benefit is always for the panel and its pledge threshold is unset: no change
-    takes the claim further, and the guidance says its best outcome is the panel's review, which it
-    already awaits — not that the claim is hopeless."""
+    takes the claim further, and the guidance says its best outcome is the panel's review — not that
+    the claim is hopeless. A self-check files nothing: it is told that submitted as it is, the claim
+    goes to the panel, not that it already awaits review."""
     sample = ROOT / "applications" / "review-p3-pledge-financing-only.yaml"
     decision = _check_json(sample, capsys)["decisions"][0]
     assert decision["outcome"] == "needs_review"
     assert decision["guidance"]["reachable"] is False and decision["guidance"]["best_reachable"] == "needs_review"
     for lang, said, not_said in (
-        ("zh", "  最小改动：无——可达到的最好结果是由评审小组评审，本项已在待评审\n", "没有能使本项符合条件的改动"),
-        ("en", "the best reachable outcome is review by the panel, which the claim awaits now\n", "no change would"),
+        (
+            "zh",
+            "  最小改动：无——可达到的最好结果是由评审小组评审：提交申报后，本项即按现状交评审小组评审\n",
+            "本项已在待评审",
+        ),
+        (
+            "en",
+            "  Smallest change: none — the best reachable outcome is review by the panel: "
+            "submit the application and it goes to the panel as it is\n",
+            "awaits now",
+        ),
     ):
         assert main(["check", str(sample), "--lang", lang]) == 0
         out = capsys.readouterr().out
         assert said in out and not_said not in out, out
+        assert ("没有能使本项符合条件的改动" if lang == "zh" else "no change would") not in out
     blocked = _check_json(ROOT / "applications" / "p1-utility-model-patent.yaml", capsys)["decisions"][0]
     assert blocked["guidance"]["best_reachable"] == "ineligible"
 

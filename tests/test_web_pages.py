@@ -251,3 +251,17 @@ def test_an_eligible_inventor_grant_of_nothing_is_refused_on_the_settle_form(web
         "an eligible inventor grant names what it grants"
     )
     assert web.store.record(f"{decision}/settlement") is None
+
+
+def test_a_self_check_that_only_the_panel_can_take_further_is_not_told_it_awaits_review(web: Web) -> None:
+    """Nothing is filed by a self-check: its best outcome is the panel's review once submitted."""
+    client = web.client()
+    upload = (SAMPLES / "review-p3-pledge-financing-only.yaml").read_bytes()
+    shown = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("mine.yaml", upload)})
+    page = visible_text(shown.text)
+    assert "最小改动：无——可达到的最好结果是由评审小组评审：提交申报后，本项即按现状交评审小组评审" in page
+    assert "已在待评审" not in page
+    client.get("/lang/en?next=/check")
+    shown = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("mine.yaml", upload)})
+    page = visible_text(shown.text)
+    assert "submit the application and it goes to the panel as it is" in page and "awaits now" not in page

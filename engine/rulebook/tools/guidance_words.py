@@ -153,10 +153,11 @@ def guidance_lines(
     elif best_reachable(g, outcome) == "needs_review":
         by = ("评审小组" if zh else "the panel") if g.discretionary else ("评审人" if zh else "a reviewer")
         lines.append(
-            f"  最小改动：无——可达到的最好结果是由{by}评审，本项已在待评审"
+            f"  最小改动：无——可达到的最好结果是由{by}评审：提交申报后，本项即按现状交{by}评审"
             if zh
-            else f"  Smallest change: none — the best reachable outcome is review by {by}, which the claim awaits now"
-        )
+            else f"  Smallest change: none — the best reachable outcome is review by {by}: "
+            f"submit the application and it goes to {by} as it is"
+        )  # guidance is a self-check's: nothing is filed yet, so the claim awaits nothing
     else:
         lines.append(
             "  最小改动：没有能使本项符合条件的改动"
