@@ -176,3 +176,37 @@ def test_a_bad_token_is_anonymous(web: Web, token: str) -> None:
 
     client = TestClient(web.app, raise_server_exceptions=False, headers={"Authorization": token} if token else {})
     assert client.get("/api/v1/decisions").status_code == 401
+
+
+def test_a_slow_check_does_not_hold_other_requests(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deciding is CPU work done in a worker thread: while one check is decided, the event loop
+    answers others (a check held on the loop made every other request wait for it)."""
+    import asyncio
+    import threading
+
+    import httpx
+
+    from engine.web import api
+
+    started, release = threading.Event(), threading.Event()
+    real = api.check
+
+    def held(*args: object, **kwargs: object) -> object:
+        started.set()
+        assert release.wait(30), "the other request was never answered"
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "check", held)
+    body = json.dumps(sample("purchase-two-deals.yaml"), default=str)
+
+    async def both() -> tuple[int, int]:
+        transport = httpx.ASGITransport(app=web.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            slow = asyncio.ensure_future(client.post("/api/v1/check", content=body))
+            while not started.is_set():  # the check is being decided now
+                await asyncio.sleep(0.01)
+            other = await client.get("/api/v1/schema/application")  # answered meanwhile
+            release.set()
+            return other.status_code, (await slow).status_code
+
+    assert asyncio.run(both()) == (200, 200)

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import UsageError
 from ..explain.json_bytes import json_bytes
@@ -80,8 +81,13 @@ def application_schema() -> Response:
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _APPLICATION_SCHEMA}}}},
 )
 async def api_check(request: Request, lang: Literal["zh", "en"] = "zh") -> Response:
-    rulebook = request.app.state.rulebook
-    application = read_upload(await _body(request, MAX_CHECK_BYTES), "request.json", rulebook)
+    body = await _body(request, MAX_CHECK_BYTES)
+    # reading and deciding are CPU work: in a worker thread, so that the event loop serves others meanwhile
+    return await run_in_threadpool(_checked, body, request.app.state.rulebook, lang)
+
+
+def _checked(body: bytes, rulebook: Any, lang: str) -> Response:
+    application = read_upload(body, "request.json", rulebook)
     return _json(masked(check(application, rulebook).json(lang)))
 
 
@@ -99,11 +105,16 @@ async def api_check(request: Request, lang: Literal["zh", "en"] = "zh") -> Respo
 async def api_screen(request: Request, user: CurrentUser) -> Response:
     require(user, "reviewer")
     data = await _body(request, MAX_SCREEN_BYTES)
+    return await run_in_threadpool(_screen_batch, data, request.app.state.store, request.app.state.rulebook)
+
+
+def _screen_batch(data: bytes, store: Any, rulebook: Any) -> Response:
+    """A batch screened in a worker thread (the event loop serves other requests meanwhile)."""
     folder = Path(tempfile.mkdtemp(prefix="subsidy-api-"))
     try:
         (folder / "batch.jsonl").write_bytes(data)
         results, summary = [], ScreenSummary()
-        for event in screen([folder / "batch.jsonl"], request.app.state.store, request.app.state.rulebook, workers=0):
+        for event in screen([folder / "batch.jsonl"], store, rulebook, workers=0):
             if isinstance(event, ScreenResult):
                 results.append(_screened(event, str(folder) + "/"))
             elif isinstance(event, ScreenSummary):

@@ -21,6 +21,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError, UsageError
 from ..explain import REPORT_COLUMNS, report_rows
@@ -129,6 +130,10 @@ async def settle_decision(request: Request) -> Response:
     user = require(page_user(request), "reviewer")
     form, _ = await read_form(request)
     check_csrf(request, form)
+    return await run_in_threadpool(_settle, request, user, form)  # the store's work: off the event loop
+
+
+def _settle(request: Request, user: User, form: dict[str, str]) -> Response:
     decision = str(form.get("decision") or "")[:200]
     try:
         done = settle(
@@ -247,6 +252,10 @@ async def replay_page(request: Request) -> Response:
     user = require(page_user(request), "auditor")
     form, _ = await read_form(request)
     check_csrf(request, form)
+    return await run_in_threadpool(_replay, request, user, form)  # deciding again is CPU work: off the event loop
+
+
+def _replay(request: Request, user: User, form: dict[str, str]) -> Response:
     ids = [i for i in str(form.get("ids") or "").split() if i][:MAX_REPLAYED]
     filters = {key: (str(form.get(key) or "").strip() or None) for key in ("program", "division", "outcome", "search")}
     if not ids and any(filters.values()):
@@ -270,6 +279,10 @@ async def verify_run(request: Request) -> Response:
     user = require(page_user(request), "auditor")
     form, _ = await read_form(request)
     check_csrf(request, form)
+    return await run_in_threadpool(_verify, request, user, form)  # a whole chain read: off the event loop
+
+
+def _verify(request: Request, user: User, form: dict[str, str]) -> Response:
     expect = str(form.get("expect_head") or "").strip() or None
     try:
         report = verify(request.app.state.store, expect_head=expect)

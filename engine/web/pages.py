@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import ApplicationError
 from ..reading import application_from_data, read_upload
@@ -74,7 +75,7 @@ async def login(request: Request) -> Response:
     check_csrf(request, form)
     name, password = str(form.get("username") or ""), str(form.get("password") or "")
     target = _local(str(form.get("next") or "/"))
-    user = sign_in(request, name, password)
+    user = await run_in_threadpool(sign_in, request, name, password)  # a password hash: ~0.1 s of CPU
     if user is None:
         return render(request, "login.html", status=401, next=target, failed=True, username=name[:64])
     if target == "/":
@@ -189,6 +190,10 @@ def _result(request: Request, checked: Any, values: dict[str, str] | None = None
 async def run_check(request: Request) -> Response:
     form, _ = await read_form(request)
     check_csrf(request, form)
+    return await run_in_threadpool(_run_check, request, form)  # CPU work: the event loop serves others meanwhile
+
+
+def _run_check(request: Request, form: dict[str, str]) -> Response:
     values = {k: v for k, v in form.items() if k != "csrf"}
     rulebook = request.app.state.rulebook
     try:
@@ -224,6 +229,10 @@ async def run_check_upload(request: Request) -> Response:
             words="file_too_large",
             params={"kb": str(MAX_UPLOAD_BYTES // 1024)},
         )
+    return await run_in_threadpool(_run_check_upload, request, filename, data)
+
+
+def _run_check_upload(request: Request, filename: str, data: bytes) -> Response:
     rulebook = request.app.state.rulebook
     try:
         application = read_upload(data, filename, rulebook)
