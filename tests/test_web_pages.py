@@ -4,6 +4,7 @@ reviewer's desk, the auditor's view, the enterprise's own page, security."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from helpers_web import APP_A, APP_B, CODE_A, INVENTOR_APP, INVENTOR_ID, SAMPLES, Web, csrf, visible_text
@@ -265,3 +266,17 @@ def test_a_self_check_that_only_the_panel_can_take_further_is_not_told_it_awaits
     shown = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("mine.yaml", upload)})
     page = visible_text(shown.text)
     assert "submit the application and it goes to the panel as it is" in page and "awaits now" not in page
+
+
+def test_the_queue_separates_the_open_criteria_as_the_cli_queue_does(web: Web) -> None:
+    """Two open criteria of one claim are joined with 、 (with "; " in English), not run together;
+    in English the recorded Chinese summary says whose words it is."""
+    client = web.client("reviewer")
+    row = "PY-2024-0501/1"  # two criteria open: the site and the industrialization by the submission date
+    page = visible_text(client.get("/desk/queue").text)
+    assert "产业化地点在濮阳市辖区内、提交日已实施产业化" in page, page
+    client.get("/lang/en?next=/desk/queue")
+    page = visible_text(client.get("/desk/queue").text)
+    assert row in page
+    assert re.search(r"[a-z]; [A-Z]", page[page.index(row) :]), page
+    assert "as the applicant was told: 待评审：" in page

@@ -100,6 +100,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "filter": ("筛选", "Filter"),
     "all": ("全部", "all"),
     "open_points": ("待定条件", "Open criteria"),
+    "as_told": ("", "as the applicant was told: "),  # the recorded summary is Chinese
     "held": ("暂占金额", "Held for review"),
     "applications_n": ("申请 {n} 份", "{n} applications"),
     "none_waiting": ("没有待评审的决定。", "Nothing awaits review."),
