@@ -9,6 +9,8 @@ import time
 
 from helpers_web import APP_A, APP_B, CODE_A, INVENTOR_APP, INVENTOR_ID, SAMPLES, Web, csrf, visible_text
 
+import engine
+
 NAME_A = "濮阳市龙丰新材料有限公司"
 SELF_CHECK = {
     "id": "SELF-CHECK",
@@ -280,3 +282,19 @@ def test_the_queue_separates_the_open_criteria_as_the_cli_queue_does(web: Web) -
     assert row in page
     assert re.search(r"[a-z]; [A-Z]", page[page.index(row) :]), page
     assert "as the applicant was told: 待评审：" in page
+
+
+def test_the_report_page_splits_the_claims_awaiting_review_into_settled_and_open(web: Web) -> None:
+    """As `subsidy report` does: a settled claim still counts under 待评审 (its recorded outcome),
+    and the header says how many of those have a settlement and how many are still open."""
+    client = web.client("reviewer")
+    form = {"csrf": csrf(client, "/desk/queue"), "decision": f"{APP_B}/1", "outcome": "ineligible", "reason": "关联"}
+    assert client.post("/decision/settle", data=form).status_code == 303
+    data = engine.report(web.store)
+    waiting, still = data.outcomes["needs_review"], len(data.awaiting_review)
+    assert (data.settlements, still) == (1, waiting - 1)
+    page = visible_text(client.get("/desk/report").text)
+    assert f"待评审 {waiting}（已有评审结论 1 项，尚待评审 {still} 项）" in page, page
+    client.get("/lang/en?next=/desk/report")
+    page = visible_text(client.get("/desk/report").text)
+    assert f"({data.settlements} settled, {still} still awaiting review)" in page, page

@@ -103,6 +103,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "as_told": ("", "as the applicant was told: "),  # the recorded summary is Chinese
     "held": ("暂占金额", "Held for review"),
     "applications_n": ("申请 {n} 份", "{n} applications"),
+    "review_split": (
+        "（已有评审结论 {settled} 项，尚待评审 {open} 项）",
+        " ({settled} settled, {open} still awaiting review)",
+    ),
     "none_waiting": ("没有待评审的决定。", "Nothing awaits review."),
     "settle": ("评审结论", "Settle"),
     "settled_col": ("已评审", "Settled"),
