@@ -166,6 +166,20 @@ def test_verify_catches_a_change_that_only_reformats_the_body(store: Path, capsy
     assert code == 1 and named(output) == TARGET, output
 
 
+@pytest.mark.parametrize(("amount", "fmt"), [("80000.01", "text"), ("80000.01", "json"), ("\\ud800", "json")])
+def test_show_refuses_a_record_whose_body_was_altered(store: Path, capsys: Any, amount: str, fmt: str) -> None:
+    """An auditor shown a record reads the one written, or is told it was altered (exit 1):
+    an amount changed, or made a text no application could hold (half of a surrogate pair)."""
+    assert run(capsys, "show", "--db", store, TARGET, "--format", fmt)[0] == 0
+    body = query(store, "SELECT body FROM records WHERE record_id = ?", (TARGET,))[0][0]
+    was = json.dumps(record_body(store, TARGET)["result"]["decisions"][0]["amount"])
+    altered = body.replace(f'"amount":{was}', f'"amount":"{amount}"', 1)
+    assert altered != body and execute(store, "UPDATE records SET body = ? WHERE record_id = ?", (altered, TARGET))
+    code, out, err = run(capsys, "show", "--db", store, TARGET, "--format", fmt)
+    assert (code, out) == (1, "")
+    assert f"record {TARGET} (#3) was altered" in err and "Traceback" not in err
+
+
 COLUMN_EDITS: dict[str, Any] = {
     "hash column": "UPDATE records SET hash = printf('%064d', 7) WHERE record_id = ?",
     "hash column, one character": "UPDATE records SET hash = substr(hash, 1, 63) || "
@@ -569,3 +583,27 @@ def test_verify_prints_the_whole_head_to_note_down(store: Path, capsys: Any) -> 
     head = query(store, "SELECT hash FROM records ORDER BY seq DESC LIMIT 1")[0][0]
     code, out, err = run(capsys, "verify", "--db", store)
     assert code == 0 and f"chain head {head}" in out, out + err
+
+
+def test_the_decision_page_of_an_altered_record_says_so(store: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from engine import load_rulebook, open_store
+    from engine.services import add_user
+    from engine.web import create_app
+
+    opened = open_store(store)
+    try:
+        add_user(opened, "aud", "auditor", "auditor-pass-1")
+        body = query(store, "SELECT body FROM records WHERE record_id = ?", (TARGET,))[0][0]
+        altered = body.replace("濮阳", "滑县", 1)
+        assert execute(store, "UPDATE records SET body = ? WHERE record_id = ?", (altered, TARGET))
+        client = TestClient(create_app(opened, load_rulebook(), secret="s"), follow_redirects=False)
+        page = client.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        client.post("/login", data={"csrf": csrf, "username": "aud", "password": "auditor-pass-1"})
+        response = client.get(f"/decision?id={TARGET}/1")
+        assert response.status_code == 409
+        assert "写入后被改动过" in response.text and "此项填写有误" not in response.text
+    finally:
+        opened.close()

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import EngineError, Problem, UsageError
+from ..errors import EngineError, IntegrityError, Problem, UsageError
 from ..reading import application_from_data
 from ..rulebook import Ruleset
-from ..store import Reader, StoredRecord, parse_reference
+from ..store import Reader, StoredRecord, chain_hash, parse_reference
 from ..store.bodies import stored_result
 from ..yamlio import Located
 from .archive import Archive
@@ -47,7 +47,8 @@ class Shown:
 
 def show(store: Reader, wanted: str, *, as_recorded: bool = False) -> Shown:
     """The decision ``wanted`` names (see the module's notes). Raises UsageError when
-    nothing is recorded under that id; IntegrityError when its rules archive was altered."""
+    nothing is recorded under that id; IntegrityError when the record, one of its settlements
+    or its rules archive was altered."""
     ref = parse_reference(wanted)
     record = store.record(ref.application)
     if record is None and ref.kind == "application":
@@ -58,7 +59,12 @@ def show(store: Reader, wanted: str, *, as_recorded: bool = False) -> Shown:
     claims = {d["claim"] for d in content["result"]["decisions"]} if content else set()
     if record is None or content is None or (ref.claim is not None and ref.claim not in claims):
         raise UsageError([Problem(store.location, None, "", f"nothing recorded as '{wanted}'")])
-    settlements = [r.content for r in store.records_for(record.application) if r.kind == "settlement"]
+    _intact(store, record)
+    settlements = []
+    for other in store.records_for(record.application):
+        if other.kind == "settlement":
+            _intact(store, other)
+            settlements.append(other.content)
     archive = Archive(store)
     ruleset = archive.ruleset(content["ruleset"]["version"])
     if as_recorded:
@@ -68,6 +74,16 @@ def show(store: Reader, wanted: str, *, as_recorded: bool = False) -> Shown:
         return Shown(record, content, settlements, ruleset)
     zh, en, changed = today
     return Shown(record, content, settlements, ruleset, zh, en, changed)
+
+
+def _intact(store: Reader, record: StoredRecord) -> None:
+    """A record shown is the one written: its body still gives its hash (``verify`` checks
+    the whole chain). Raises IntegrityError (exit 1) naming it otherwise."""
+    if chain_hash(record.prev, record.body) != record.hash:
+        raise IntegrityError(
+            f"{store.location}: record {record.record_id} (#{record.seq}) was altered: its content does not "
+            "match its hash, so it is not shown; `subsidy verify` checks the whole chain"
+        )
 
 
 def _today(

@@ -136,7 +136,7 @@ def from_engine_error(exc: EngineError) -> WebError:
         message = first.message if len(problems) == 1 else f"{len(problems)} problems: {first.message} …"
         return WebError(status, message, code=code, field=first.path or None, hint=first.hint, problems=problems)
     if isinstance(exc, IntegrityError):
-        return WebError(409, str(exc), code="altered_record")
+        return WebError(409, str(exc), code="altered_record", words="altered_record")
     return internal_error(exc)
 
 

@@ -222,6 +222,11 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
     "not_found": ("没有找到此页面或记录。", "Nothing was found at this address."),
     "method_not_allowed": ("此页面不能这样打开，请从菜单进入。", "This page cannot be opened this way: use the menu."),
     "bad_request": ("请求有误。", "The request is not valid."),
+    "altered_record": (
+        "存储中的此记录或其规则档案在写入后被改动过（与其哈希值不符），不予显示；请由审计人员核验决定记录。",
+        "This record or its rules archive was altered after it was written (it does not match its hash) and is "
+        "not shown: an auditor should verify the decision log.",
+    ),
     "csrf": (
         "表单已过期或并非来自本站：请刷新页面后重试。",
         "The form has expired or did not come from this site: reload the page and try again.",
