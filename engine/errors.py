@@ -90,6 +90,8 @@ class Problem:
         object.__setattr__(self, "message", mask_id_numbers(self.message))
         if self.hint:
             object.__setattr__(self, "hint", mask_id_numbers(self.hint))
+        if self.params:
+            object.__setattr__(self, "params", tuple((k, mask_id_numbers(v)) for k, v in self.params))
 
     def location(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -166,13 +168,17 @@ class ApplicationError(InputError):
 
 class InvalidValueError(InputError, ValueError):
     """One value that cannot be what it claims (an amount of money, an identifier):
-    ``message`` says what is wrong, ``hint`` how to fix it. The caller that knows the
+    ``message`` says what is wrong, ``hint`` how to fix it; ``code`` and ``params`` (the
+    values the message names) let a face say it in its own words. The caller that knows the
     file and field reports it there (model validators do, being ``ValueError``-aware)."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, *, code: str | None = None, **params: object) -> None:
         self.message = mask_id_numbers(message)
         self.hint = hint
-        super().__init__([Problem(file="", line=None, path="", message=message, hint=hint)])
+        self.code = code
+        self.params = tuple((k, str(v)) for k, v in params.items())
+        problem = Problem(file="", line=None, path="", message=message, hint=hint, code=code, params=self.params)
+        super().__init__([problem])
 
     def __str__(self) -> str:
         return self.message

@@ -64,26 +64,34 @@ def _form_error(text: str, value: object) -> MoneyError:
     """Why ``text`` (normalised) is not written as the contract writes money."""
     shown = quoted(value)
     if _EXPONENT.fullmatch(text):
-        return MoneyError(f"an amount is written in full, not as an exponent: {shown}", _FORM_HINT)
+        return MoneyError(
+            f"an amount is written in full, not as an exponent: {shown}", _FORM_HINT, code="money_exponent", got=shown
+        )
     if re.fullmatch(r"[+-]?\.?(nan|inf|infinity)", text, flags=re.IGNORECASE):
-        return MoneyError(f"not an amount of money: {shown}", _FORM_HINT)
+        return MoneyError(f"not an amount of money: {shown}", _FORM_HINT, code="money_form", got=shown)
     if "万" in text or "亿" in text:
         return MoneyError(
             f"amounts are in yuan, not in 万 or 亿: {shown}",
             'write the whole number of yuan: 25万 is "250000.00"',
+            code="money_unit",
+            got=shown,
         )
     if _CURRENCY.search(text):
         return MoneyError(
             f"an amount is a number of yuan, without currency or unit: {shown}",
             'amounts are in yuan (元); write only the number, e.g. "250000.00"',
+            code="money_currency",
+            got=shown,
         )
     if "," in text:
         return MoneyError(
             f"a comma may only separate thousands (1,500,000.00), never stand for the decimal point "
             f"or sit elsewhere: {shown}",
             _FORM_HINT,
+            code="money_comma",
+            got=shown,
         )
-    return MoneyError(f"not an amount of money: {shown}", _FORM_HINT)
+    return MoneyError(f"not an amount of money: {shown}", _FORM_HINT, code="money_form", got=shown)
 
 
 def parse_money(value: object, *, positive: bool = False) -> Decimal:
@@ -108,17 +116,26 @@ or sit elsewhere: '1500000,00'
     engine.money.MoneyError: at most two decimal places (fen) are allowed, got 0.125
     """
     if isinstance(value, bool) or isinstance(value, float):
-        raise MoneyError(f'money must be a decimal string such as "1500000.00", not a {type(value).__name__}')
+        raise MoneyError(
+            f'money must be a decimal string such as "1500000.00", not a {type(value).__name__}',
+            code="money_type",
+        )
     if isinstance(value, ExponentForm):
-        raise MoneyError(f"an amount is written in full, not as an exponent: {value}", _FORM_HINT)
+        raise MoneyError(
+            f"an amount is written in full, not as an exponent: {value}", _FORM_HINT, code="money_exponent", got=value
+        )
     if isinstance(value, int):
         if abs(value) > MAX_AMOUNT:  # before str(): an integer may have thousands of digits
-            raise MoneyError(f"too large: at most {format_yuan(MAX_AMOUNT)} yuan")
+            raise MoneyError(
+                f"too large: at most {format_yuan(MAX_AMOUNT)} yuan",
+                code="money_too_large",
+                most=format_yuan(MAX_AMOUNT),
+            )
         amount = Decimal(value)
         written = str(value)
     elif isinstance(value, Decimal):
         if not value.is_finite():
-            raise MoneyError(f"not an amount of money: {value}", _FORM_HINT)
+            raise MoneyError(f"not an amount of money: {value}", _FORM_HINT, code="money_form", got=value)
         amount = value
         written = str(value)
     elif isinstance(value, str):
@@ -128,16 +145,22 @@ or sit elsewhere: '1500000,00'
         amount = Decimal(text.replace(",", ""))
         written = text
     else:
-        raise MoneyError(f"money must be a decimal string, got {type(value).__name__}")
+        raise MoneyError(f"money must be a decimal string, got {type(value).__name__}", code="money_type")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2:
-        raise MoneyError(f"at most two decimal places (fen) are allowed, got {quoted(written, bare=True)}")
+        shown = quoted(written, bare=True)
+        raise MoneyError(f"at most two decimal places (fen) are allowed, got {shown}", code="money_decimals", got=shown)
     if amount < 0:
-        raise MoneyError(f"money cannot be negative, got {quoted(written, bare=True)}")
+        shown = quoted(written, bare=True)
+        raise MoneyError(f"money cannot be negative, got {shown}", code="money_negative", got=shown)
     if amount > MAX_AMOUNT:
-        raise MoneyError(f"too large: at most {format_yuan(MAX_AMOUNT)} yuan, got {quoted(written, bare=True)}")
+        most = format_yuan(MAX_AMOUNT)
+        raise MoneyError(
+            f"too large: at most {most} yuan, got {quoted(written, bare=True)}", code="money_too_large", most=most
+        )
     if positive and amount == 0:
-        raise MoneyError(f"must be greater than 0, got {quoted(written, bare=True)}")
+        shown = quoted(written, bare=True)
+        raise MoneyError(f"must be greater than 0, got {shown}", code="money_zero", got=shown)
     return amount.quantize(FEN)
 
 

@@ -91,7 +91,7 @@ def test_field_errors_are_in_chinese_next_to_the_field(web: Web) -> None:
     assert response.status_code == 422
     html = response.text
     field = html.index('name="claims[1].patent.number"')
-    error = html.index("校验位不正确", field)
+    error = html.index("校验位应为", field)
     assert error - field < 600  # the message sits beside its field
     assert 'id="claims-1-patent-number-err"' in html
 

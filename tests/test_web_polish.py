@@ -94,7 +94,7 @@ def test_an_uploaded_file_s_errors_name_the_field_in_words_at_the_top(web: Web) 
     page = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("bad.yaml", bad.encode())}).text
     top = page.index('id="upload-problems"')
     assert top < page.index('<form method="post" action="/check"')
-    assert "第1个申报项目 · 专利号：校验位不正确" in visible_text(page[top:])
+    assert "第1个申报项目 · 专利号：校验位应为" in visible_text(page[top:])
     readme = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("README.md", b"# x")}).text
     assert "README.md：不是申报文件" in visible_text(readme)
     assert "claims[1]" not in visible_text(page[top : page.index("</div>", top)])

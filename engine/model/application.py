@@ -105,6 +105,7 @@ class Applicant(_Model):
                 "required for an enterprise applicant (统一社会信用代码)",
                 "the 18-character code printed on the business licence",
                 field="credit_code",
+                code="credit_code_required",
             )
         return self
 
@@ -194,6 +195,10 @@ class Patent(_Model):
                 f"declared {value}, but type digit {parsed.type_digit} of {number} makes it {parsed.kind}",
                 "the type digit is the 5th digit of a 12-digit number (3rd of an 8-digit one): "
                 "1 or 8 invention, 2 or 9 utility model, 3 design",
+                code="kind_mismatch",
+                declared=value,
+                digit=parsed.type_digit,
+                kind=parsed.kind,
             )
         return value
 
@@ -209,6 +214,9 @@ class Patent(_Model):
                 f"{value} is in {value.year}, but application number {parsed.application_number} "
                 f"was filed in {parsed.year}",
                 "the first digits of a Chinese application number are its filing year",
+                code="filing_year",
+                year=value.year,
+                number_year=parsed.year,
             )
         return value
 
@@ -217,7 +225,13 @@ class Patent(_Model):
     def _granted_after_filing(cls, value: date | None, info: ValidationInfo) -> date | None:
         filed = info.data.get("filed_on")
         if value is not None and filed is not None and value < filed:
-            raise fail(f"{value} is before filed_on {filed}")
+            raise fail(
+                f"{value} is before filed_on {filed}",
+                code="date_before",
+                date=value,
+                other="patent.filed_on",
+                when=filed,
+            )
         return value
 
     @model_validator(mode="before")

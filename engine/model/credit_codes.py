@@ -110,7 +110,10 @@ def normalize_credit_code(value: str, *, strict: bool = False) -> str:
     code = compact(require_text(value, "a credit code"), "-").upper()
     if len(code) != 18:
         raise IdentifierError(
-            f"a credit code has 18 characters, found {len(code):,} ({quoted(code, bare=True)})", _CREDIT_HINT
+            f"a credit code has 18 characters, found {len(code):,} ({quoted(code, bare=True)})",
+            _CREDIT_HINT,
+            code="credit_code_length",
+            found=len(code),
         )
     _check_credit_chars(code)
     expected = _mod31_check(code[:17])
@@ -118,6 +121,9 @@ def normalize_credit_code(value: str, *, strict: bool = False) -> str:
         raise IdentifierError(
             f"check character should be {expected}, got {code[17]} ({code})",
             "re-copy the code from the business licence; one character is probably misread",
+            code="check_char",
+            expected=expected,
+            got=code[17],
         )
     if not (code[2:8].isascii() and code[2:8].isdigit()):  # the letters of the alphabet are ASCII
         raise IdentifierError(

@@ -256,6 +256,9 @@ class Gazetteer:
         raise IdentifierError(
             f"unknown division name{guess} ({shown})",
             f"give a name {example}a 6-digit code; " + self.codes_hint(),
+            code="division_unknown",
+            given=shown,
+            suggestions="、".join(close),
         )
 
 

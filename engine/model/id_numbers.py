@@ -38,7 +38,12 @@ def normalize_id_number(value: str) -> str:
             "give the 18-digit number of the current ID card",
         )
     if len(text) != 18:
-        raise IdentifierError(f"an ID number has 18 characters, found {len(text)} ({shown})", _ID_HINT)
+        raise IdentifierError(
+            f"an ID number has 18 characters, found {len(text)} ({shown})",
+            _ID_HINT,
+            code="id_number_length",
+            found=len(text),
+        )
     bad = next((pos for pos, ch in enumerate(text[:17], start=1) if ch not in DIGITS), None)
     if bad is not None:
         raise IdentifierError(f"character {text[bad - 1]!r} at position {bad} is not a digit ({shown})", _ID_HINT)
@@ -57,5 +62,8 @@ def normalize_id_number(value: str) -> str:
         raise IdentifierError(
             f"check character should be {_ID_CHECKS[total % 11]}, got {text[17]} ({shown})",
             "re-copy the number from the ID card; a digit is probably wrong",
+            code="check_char",
+            expected=_ID_CHECKS[total % 11],
+            got=text[17],
         )
     return text

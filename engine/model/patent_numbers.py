@@ -154,11 +154,16 @@ def _parse_patent_number(value: str) -> PatentNumber:
         raise IdentifierError(
             f"check digit missing: the number should end in .{expected} ({shown})",
             "copy the digit after the dot from the certificate",
+            code="check_digit_missing",
+            expected=expected,
         )
     if check is not None and check != expected:
         raise IdentifierError(
             f"check digit should be {expected}, got {check} ({shown})",
             "re-copy the number from the certificate; a digit is probably wrong",
+            code="check_char",
+            expected=expected,
+            got=check,
         )
     application = digits if no_check_era else f"{digits}.{expected}"
     return PatentNumber(

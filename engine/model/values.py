@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Strict, ValidationInfo
 from pydantic_core import PydanticCustomError
 
-from ..errors import quoted
+from ..errors import InvalidValueError, quoted
 from ..money import parse_money
 from ..privacy import mask_id_numbers
 from ..yamlio import ExponentForm
@@ -49,7 +49,9 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+        raise InvalidValueError(
+            f"a date is written YYYY-MM-DD, got {quoted(value)}", code="date_form", got=quoted(value)
+        )
     if len(value) == 10 and value.isascii() and _DATE.fullmatch(value):  # as the contract writes it
         try:
             return date.fromisoformat(value)
@@ -58,12 +60,14 @@ def parse_date(value: Any) -> date:
     text = "".join(unicodedata.normalize("NFKC", value).split())
     match = _DATE.fullmatch(text)
     if match is None:
-        raise ValueError(f"a date is written YYYY-MM-DD, got {quoted(value)}")
+        raise InvalidValueError(
+            f"a date is written YYYY-MM-DD, got {quoted(value)}", code="date_form", got=quoted(value)
+        )
     y, m, d = (int(x) for x in match.groups())
     try:
         return date(y, m, d)
     except ValueError:
-        raise ValueError(f"{text} is not a real date") from None
+        raise InvalidValueError(f"{text} is not a real date", code="date_unreal", got=text) from None
 
 
 def _money(value: Any) -> Decimal:
@@ -82,6 +86,8 @@ def _not_a_float(value: Any) -> Any:
         raise fail(
             f"money is a decimal string in yuan, never a float: {value} is written without quotes",
             f'write it in quotes, as text: "{value}"',
+            code="money_float",
+            got=value,
         )
     return value
 
@@ -146,14 +152,19 @@ def application_id(value: Any) -> Any:
     return text
 
 
-def fail(message: str, hint: str | None = None, field: str | None = None) -> PydanticCustomError:
-    """An error whose message, hint and (for cross-field checks) field survive
-    pydantic's wrapping; :mod:`engine.intake` turns them into a Problem."""
-    return PydanticCustomError("engine", "{message}", {"message": message, "hint": hint or "", "field": field or ""})
+def fail(
+    message: str, hint: str | None = None, field: str | None = None, *, code: str | None = None, **params: object
+) -> PydanticCustomError:
+    """An error whose message, hint, (for cross-field checks) field, and code with the values
+    it names (for a face that words it itself) survive pydantic's wrapping;
+    :mod:`engine.reading.validate` turns them into a Problem."""
+    named = tuple((k, str(v)) for k, v in params.items())
+    ctx = {"message": message, "hint": hint or "", "field": field or "", "code": code or "", "params": named}
+    return PydanticCustomError("engine", "{message}", ctx)
 
 
 def from_identifier(exc: identifiers.IdentifierError) -> PydanticCustomError:
-    return fail(exc.message, exc.hint)
+    return fail(exc.message, exc.hint, code=exc.code, **dict(exc.params))
 
 
 Date = Annotated[date, BeforeValidator(parse_date)]

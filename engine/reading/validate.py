@@ -45,9 +45,9 @@ def shown_path(loc: tuple[Any, ...]) -> str:
     return out if len(out) <= MAX_SHOWN_FIELD_CHARS else out[:MAX_SHOWN_FIELD_CHARS] + "…"
 
 
-def _suggest(word: str, choices: list[str]) -> str | None:
+def _closest(word: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return close[0] if close else None
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
@@ -86,35 +86,45 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
         ctx = error.get("ctx") or {}
         kind = error["type"]
         hint: str | None = None
+        code: str | None = None  # what kind of problem, with the values it names: for a face's own words
+        params: dict[str, str] = {}
         if kind == "engine":
             message = ctx["message"]
             hint = ctx.get("hint") or None
+            code, params = ctx.get("code") or None, dict(ctx.get("params") or ())
             if ctx.get("field"):
                 loc = loc + (ctx["field"],)
         elif kind == "missing":
-            message = "required field is missing"
+            message, code = "required field is missing", "required"
         elif kind == "extra_forbidden":
-            message = f"unknown field {quoted(str(loc[-1]))}"
+            message, code = f"unknown field {quoted(str(loc[-1]))}", "unknown_field"
+            params["name"] = quoted(str(loc[-1]), bare=True)
             owner = _model_at(loc[:-1])
-            if owner is not None:
-                hint = _suggest(str(loc[-1])[:100], list(owner.model_fields))
+            close = _closest(str(loc[-1])[:100], list(owner.model_fields)) if owner is not None else None
+            if close is not None:
+                hint, params["suggestion"] = f"did you mean '{close}'?", close
         elif kind in ("literal_error", "int_parsing_size") and loc == ("format",):
             message = f"this engine reads application format 1, got {quoted(error['input'])}"
         elif kind == "literal_error":
             expected = ctx.get("expected", "")
-            message = f"must be one of {expected}, got {quoted(error['input'])}"
+            message, code = f"must be one of {expected}, got {quoted(error['input'])}", "one_of"
             options = [x.strip(" '") for x in str(expected).replace(" or ", ",").split(",")]
-            hint = _suggest(str(error["input"])[:100], options)
+            params = {"expected": "、".join(options), "got": quoted(error["input"])}
+            close = _closest(str(error["input"])[:100], options)
+            if close is not None:
+                hint, params["suggestion"] = f"did you mean '{close}'?", close
         elif kind == "value_error":
             cause = ctx.get("error")
             message = str(cause if cause is not None else error["msg"])
-            hint = cause.hint if isinstance(cause, InvalidValueError) else None
+            if isinstance(cause, InvalidValueError):
+                hint, code, params = cause.hint, cause.code, dict(cause.params)
         elif kind == "too_short" and loc and loc[-1] == "claims":
             message = "an application needs at least one claim"
         elif kind in ("model_type", "dict_type", "model_attributes_type"):
             message = f"expected a mapping of fields, got {type(error['input']).__name__}"
         elif kind == "bool_type":  # a Bool (strict: pydantic checks it without calling back into Python)
             message = f"must be true or false, got {quoted(error['input'])}"
+            code, params = "true_false", {"got": quoted(error["input"])}
         elif kind in ("string_type",):
             message = f"expected text, got {quoted(error['input'])}"
         else:
@@ -122,7 +132,9 @@ def _problems(exc: ValidationError, doc: Located) -> list[Problem]:
         if loc in seen and kind == "engine":
             continue
         seen.add(loc)
-        problems.append(Problem(doc.file, doc.line_of(loc), shown_path(loc), message, hint))
+        problems.append(
+            Problem(doc.file, doc.line_of(loc), shown_path(loc), message, hint, code, tuple(params.items()))
+        )
     return problems
 
 
@@ -220,12 +232,15 @@ def _program_problem(
             "no criteria or amounts yet, so it cannot be evaluated",
             item.status.en,
         )
+    close = _closest(name[:100], sorted(known))
     return Problem(
         doc.file,
         doc.line_of(loc),
         shown_path(loc),
         f"unknown programme {quoted(name)}",
-        _suggest(name[:100], sorted(known)) or "programmes: " + ", ".join(sorted(known)),
+        f"did you mean '{close}'?" if close else "programmes: " + ", ".join(sorted(known)),
+        "unknown_program",
+        (("name", quoted(name, bare=True)),) + ((("suggestion", close),) if close else ()),
     )
 
 

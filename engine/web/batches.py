@@ -13,10 +13,11 @@ import secrets
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..errors import Problem
 from ..services import ScreenProgress, ScreenResult, ScreenSummary, screen
 from .errors import WebError, internal_error
 
@@ -35,7 +36,7 @@ class Row:
     status: str  # recorded | already_recorded | invalid | failed | skipped
     application: str | None = None
     decisions: tuple[tuple[str, str | None], ...] = ()  # recorded: (outcome, amount) per claim
-    problems: tuple[tuple[str, str], ...] = ()  # invalid: (field path, message)
+    problems: tuple[Problem, ...] = ()  # invalid: each problem, its file named as uploaded
     error: str | None = None
 
 
@@ -115,7 +116,10 @@ def _run(app: Any, job: Job, folder: Path, names: dict[str, str]) -> None:
                         event.status,
                         event.application,
                         event.output or (),
-                        tuple((p.path, p.message.replace(prefix, "")) for p in event.problems),
+                        tuple(
+                            replace(p, file=p.file.replace(prefix, ""), message=p.message.replace(prefix, ""))
+                            for p in event.problems
+                        ),
                         (event.error or "").replace(prefix, "") or None,
                     )
                 )

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, Problem, UsageError
 from ..explain import REPORT_COLUMNS, report_rows
 from ..services import history, replay, report, review_queue, settle, show, verify
 from ..store import User
@@ -31,7 +31,8 @@ from .app import lang_of, read_form, render
 from .batches import job_of, start_batch
 from .charts import report_charts
 from .errors import WebError, from_engine_error
-from .i18n import field_error, field_words, problem_text
+from .i18n import problem_text
+from .problem_words import field_error, problem_line
 from .security import check_csrf, page_user, require
 from .tables import csv_for_excel
 from .views import recorded_view
@@ -175,13 +176,10 @@ def batch_status(request: Request, job_id: str) -> Response:
     template = "batch_progress.html" if request.headers.get("hx-request") else "batch.html"
     lang = lang_of(request)
 
-    def said(path: str, message: str) -> str:
-        where = field_words(path, lang)
-        return (
-            f"{where}{'：' if lang != 'en' else ': '}{field_error(message, lang)}"
-            if where
-            else field_error(message, lang)
-        )
+    def said(problem: Problem | str, file: str) -> str:
+        if isinstance(problem, str):  # a file that could not be screened at all
+            return field_error(problem, lang)
+        return problem_line(problem, lang, file)
 
     return render(request, template, user=user, job=job, said=said)
 

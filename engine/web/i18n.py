@@ -7,10 +7,9 @@ rule files through :mod:`engine.explain`, never from this table.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from ..explain.words import field_label
+from .problem_words import field_error, field_words
 
 __all__ = ["LANGS", "PROBLEM_WORDS", "ROLES", "field_error", "field_words", "problem_text", "text"]
 
@@ -283,43 +282,11 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# Field errors of an application (the reader's messages carry no code yet): recognised, said in Chinese.
-_FIELD_ERRORS: tuple[tuple[str, str], ...] = (
-    (r"invisible format character", "含有不可见的格式字符（如零宽空格、双向文字控制符），请删除后重新填写。"),
-    (r"surrogate pair", "含有残缺的字符编码（半个代理对），请重新输入该字符。"),
-    (r"control character", "含有控制字符，请删除后重新填写（文字中只能有制表符和换行）。"),
-    (r"not an application file", "不是申报文件：请上传 .yaml、.yml、.json 或 .jsonl 文件。"),
-    (r"country", "填写国家或地区的两位代码，如 CN（中国）、US（美国），或其中文、英文名称。"),
-    (r"is required|field required|missing", "此项必填。"),
-    (r"check (digit|character)", "校验位不正确，请核对号码。"),
-    (r"was filed in|is in \d{4}", "申请日与专利号中的申请年份不一致。"),
-    (r"date is written|not a real date", "请按“年-月-日”填写一个真实的日期。"),
-    (r"amount|money|yuan|decimal", "金额以元为单位，如 1500000.00，最多两位小数，须大于零。"),
-    (r"division|place", "请选择或填写正确的行政区划（代码或名称）。"),
-    (r"credit code", "统一社会信用代码不正确。"),
-    (r"patent number|type digit", "专利号不正确（ZL + 12 位数字 + . + 校验位）。"),
-    (r"kind", "专利类型与专利号的类型位不一致。"),
-    (r"true or false", "请选择“是”或“否”。"),
-    (r"an id is", "申请编号只能含字母、数字、“-”“_”“.”。"),
-)
-
 
 def text(key: str, lang: str, **values: object) -> str:
     zh, en = WORDS.get(key, (key, key))
     chosen = en if lang == "en" else zh
     return chosen.format(**values) if values else chosen
-
-
-def field_error(message: str, lang: str) -> str:
-    """A field's error as shown beside it: in Chinese, what kind of mistake (the engine's
-    own words follow, so nothing it said is lost); in English, the engine's words."""
-    if lang == "en":
-        return message
-    lowered = message.lower()
-    for pattern, said in _FIELD_ERRORS:
-        if re.search(pattern, lowered):
-            return f"{said}（{message}）"
-    return f"此项填写有误（{message}）"
 
 
 def problem_text(error: Any, lang: str) -> str:
@@ -338,14 +305,3 @@ def problem_text(error: Any, lang: str) -> str:
     except (KeyError, IndexError):
         return field_error(error.message, lang)
     return said[:1].upper() + said[1:] if lang == "en" else said
-
-
-def field_words(path: str, lang: str) -> str:
-    """An application field path as people call it: ``claims[1].patent.number`` ->
-    第1个申报项目 · 专利号 (Claim 1 · patent number)."""
-    match = re.fullmatch(r"claims\[(\d+)\](?:\.(.+))?", path)
-    if match is None:
-        return field_label(path, lang) if path else ""
-    n, rest = match.groups()
-    head = f"第{n}个申报项目" if lang != "en" else f"Claim {n}"
-    return f"{head} · {field_label(rest, lang)}" if rest else head

@@ -21,7 +21,8 @@ from ..yamlio import Located
 from .app import lang_of, read_form, render
 from .errors import WebError
 from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data, window_text
-from .i18n import field_error, field_words, text
+from .i18n import text
+from .problem_words import problem_line, problem_words
 from .security import check_csrf, sign_in, sign_out
 from .views import checked_view
 
@@ -167,7 +168,7 @@ def _errors(exc: ApplicationError, lang: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for p in exc.problems:
         key = p.path or "_"
-        said = field_error(p.message, lang)
+        said = problem_words(p, lang)
         out[key] = f"{out[key]}；{said}" if key in out else said
     return out
 
@@ -237,8 +238,6 @@ def _run_check_upload(request: Request, filename: str, data: bytes) -> Response:
     try:
         application = read_upload(data, filename, rulebook)
     except ApplicationError as exc:
-        lang = lang_of(request)
-        colon = "：" if lang != "en" else ": "
-        said = [f"{field_words(p.path, lang) or filename}{colon}{field_error(p.message, lang)}" for p in exc.problems]
+        said = [problem_line(p, lang_of(request), filename) for p in exc.problems]
         return _form_page(request, 422, upload_problems=said)
     return _result(request, check(application, rulebook))
