@@ -162,7 +162,7 @@ def test_the_auditor_searches_replays_and_verifies(web: Web) -> None:
     token = csrf(client, "/audit/history")
     replayed = client.post("/audit/replay", data={"csrf": token, "ids": APP_A})
     page = visible_text(replayed.text)
-    assert "结果一致" in page and "decisions[0].outcome" in page and "今日重算" in page
+    assert "结果一致" in page and "结论 符合条件 符合条件" in page and "今日重算" in page
     assert "[]" not in page and "False" not in page and "None" not in page  # no raw values on screen
     verified = client.post("/audit/verify", data={"csrf": token})
     assert web.store.head()[1] in verified.text and "完整" in verified.text

@@ -33,6 +33,7 @@ from .charts import report_charts
 from .errors import WebError, from_engine_error
 from .i18n import problem_text
 from .problem_words import field_error, problem_line
+from .replay_view import replay_view
 from .security import check_csrf, page_user, require
 from .tables import csv_for_excel
 from .views import recorded_view
@@ -263,7 +264,9 @@ def _replay(request: Request, user: User, form: dict[str, str]) -> Response:
         error = WebError(422, "name the decisions to replay", field="ids", words="replay_ids")
         return _replay_form(request, user, 422, error=problem_text(error, lang_of(request)), filters=filters)
     results = list(replay(request.app.state.store, ids, workers=0, detail=len(ids) == 1))
-    return render(request, "replay.html", user=user, results=results, ids=ids)
+    rulebook, lang = request.app.state.rulebook, lang_of(request)
+    shown = [(r, replay_view(r, rulebook, lang)) for r in results]
+    return render(request, "replay.html", user=user, results=results, shown=shown, ids=ids)
 
 
 @router.get("/audit/verify", response_class=HTMLResponse)
