@@ -103,3 +103,28 @@ def test_a_fault_on_a_page_is_a_page_in_the_users_language(web: Web, monkeypatch
 def test_a_body_too_large_is_refused_before_it_is_read(web: Web) -> None:
     response = web.api().post("/api/v1/check", content=b"{}", headers={"content-length": str(10**9)})
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+
+
+def test_an_unknown_id_to_replay_is_a_404_naming_it_and_its_place(web: Web) -> None:
+    response = web.api("auditor").post("/api/v1/replay", json={"ids": [APP_A, "PY-0000-0000"]})
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found" and error["field"] == "ids[1]"
+    assert error["message"] == "no decision recorded as 'PY-0000-0000'"
+
+
+def test_money_sent_as_a_json_number_is_refused_with_the_form_to_send(web: Web) -> None:
+    payload = {"decision": f"{APP_A}/1", "outcome": "eligible", "reason": "r", "amount": 70000}
+    error = web.api("reviewer").post("/api/v1/settlements", json=payload).json()["error"]
+    assert error["status"] == 422 and error["field"] == "body.amount"
+    assert "never a JSON number: 70000" in error["message"]
+    assert error["hint"] == 'send it in quotes, as a decimal string in yuan, e.g. "70000.00"'
+
+
+def test_a_yaml_body_to_check_is_a_415_saying_to_send_json(web: Web) -> None:
+    yaml = b"format: 1\nid: X\n"
+    response = web.api(None).post("/api/v1/check", content=yaml, headers={"Content-Type": "application/yaml"})
+    assert response.status_code == 415
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_media_type" and "as JSON" in error["message"]
+    assert "/check page" in error["hint"] and "subsidy check" in error["hint"]

@@ -33,3 +33,12 @@ def test_replaying_an_application_lists_each_claim_in_order(web: Web) -> None:
     page = visible_text(client.post("/audit/replay", data={"csrf": csrf(client, "/audit/replay"), "ids": APP_A}).text)
     assert page.index(f"申报项目 1 · {APP_A}/1") < page.index(f"申报项目 2 · {APP_A}/2")
     assert "2 / 2 结果一致" in page
+
+
+def test_an_unknown_id_on_the_replay_form_is_said_beside_the_ids_as_typed(web: Web) -> None:
+    client = web.client("auditor")
+    typed = f"{APP_A}\nPY-0000-0000"
+    response = client.post("/audit/replay", data={"csrf": csrf(client, "/audit/replay"), "ids": typed})
+    assert response.status_code == 404
+    assert "没有记录为“PY-0000-0000”的决定" in visible_text(response.text)
+    assert f">{typed}</textarea>" in response.text

@@ -223,6 +223,8 @@ def _selected(store: Reader, ids: Sequence[str]) -> list[tuple[StoredRecord, tup
                         "",
                         f"no decision recorded as '{wanted}'",
                         "ids are application ids or decision ids such as PY-2024-0001/1",
+                        code="no_decision",
+                        params=(("id", wanted),),
                     )
                 ]
             )

@@ -18,10 +18,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import UsageError
+from ..errors import InvalidValueError, StoreError, UsageError, quoted
 from ..explain.json_bytes import json_bytes
 from ..model import Application
 from ..privacy import escape_controls
@@ -81,6 +81,12 @@ def application_schema() -> Response:
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _APPLICATION_SCHEMA}}}},
 )
 async def api_check(request: Request, lang: Literal["zh", "en"] = "zh") -> Response:
+    if "yaml" in request.headers.get("content-type", "").lower():
+        raise WebError(
+            415,
+            "the API reads an application as JSON (Content-Type: application/json), not YAML",
+            hint="send the application as JSON; a YAML file is checked on the /check page or with `subsidy check FILE`",
+        )
     body = await _body(request, MAX_CHECK_BYTES)
     # reading and deciding are CPU work: in a worker thread, so that the event loop serves others meanwhile
     return await run_in_threadpool(_checked, body, request.app.state.rulebook, lang)
@@ -212,6 +218,23 @@ class SettleRequest(BaseModel):
     amount: str | None = Field(None, max_length=40, description="yuan as a decimal string; a yearly fund for P3")
     housing_m2: str | None = Field(None, max_length=20)
 
+    @field_validator("amount", "housing_m2", mode="before")
+    @classmethod
+    def _written_as_text(cls, value: Any, info: ValidationInfo) -> Any:
+        """A JSON number is refused as money is everywhere, with the form to send: a float is not
+        exact, and the record keeps the decimal string as sent."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if info.field_name == "amount":
+                raise InvalidValueError(
+                    f"money is a decimal string in yuan, never a JSON number: {quoted(value)}",
+                    'send it in quotes, as a decimal string in yuan, e.g. "70000.00"',
+                )
+            raise InvalidValueError(
+                f"housing is a decimal string of square metres, never a JSON number: {quoted(value)}",
+                'send it in quotes, e.g. "120"',
+            )
+        return value
+
 
 def _encodable(field: str, text: str) -> str:
     """``text`` when it can be looked up and recorded; a 422 naming ``field`` when it holds the
@@ -243,6 +266,20 @@ def api_settle(request: Request, body: SettleRequest, user: CurrentUser) -> Resp
     return _json({"record": done.record.record_id, "hash": done.record.hash, "content": masked(done.content)}, 201)
 
 
+def _replayed(store: Any, ids: list[str]) -> list[Any]:
+    """Every id replayed; an id that names no recorded decision is a 404 naming it (and its
+    place in ``ids``), as an unknown id is everywhere in the API."""
+    try:
+        return list(replay(store, ids, workers=0, detail=True))
+    except StoreError as exc:
+        first = exc.problems[0]
+        if first.code != "no_decision":
+            raise
+        wanted = dict(first.params).get("id")
+        at = next((f"ids[{n}]" for n, i in enumerate(ids) if i == wanted), None)
+        raise WebError(404, first.message, field=at, hint=first.hint) from None
+
+
 class ReplayRequest(BaseModel):
     ids: list[str] = Field(min_length=1, max_length=200, description="application or decision ids")
 
@@ -253,7 +290,7 @@ def api_replay(request: Request, body: ReplayRequest, user: CurrentUser) -> Resp
     ids = [_encodable(f"ids[{n}]", i[:200]) for n, i in enumerate(body.ids)]
     out = []
     decisions = differ = 0  # a decision per claim: a record holds one or more
-    for done in replay(request.app.state.store, ids, workers=0, detail=True):
+    for done in _replayed(request.app.state.store, ids):
         decisions += done.decisions
         differ += done.differing
         out.append(

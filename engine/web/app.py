@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from .. import __version__
-from ..errors import EngineError, validation_message
+from ..errors import EngineError, InvalidValueError, validation_message
 from ..money import format_yuan
 from ..privacy import shown
 from ..rulebook import Rulebook, load_rulebook
@@ -275,7 +275,9 @@ def create_app(store: Store, rulebook: Rulebook, *, secret: str | None = None) -
         where = ".".join(str(part) for part in first.get("loc", ()))
         words = validation_message(first) or "invalid request"
         message = f"{where}: {words}" if where else words
-        return _respond(request, WebError(422, message, field=where or None))
+        cause = (first.get("ctx") or {}).get("error")
+        hint = cause.hint if isinstance(cause, InvalidValueError) else None  # money's form to write, say
+        return _respond(request, WebError(422, message, field=where or None, hint=hint))
 
     @app.exception_handler(Exception)
     async def _fault(request: Request, exc: Exception) -> Response:

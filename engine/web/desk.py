@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import InputError, Problem, UsageError
+from ..errors import InputError, Problem, StoreError, UsageError
 from ..explain import REPORT_COLUMNS, report_rows
 from ..services import history, replay, report, review_queue, settle, show, verify
 from ..store import User
@@ -263,7 +263,13 @@ def _replay(request: Request, user: User, form: dict[str, str]) -> Response:
     if not ids:
         error = WebError(422, "name the decisions to replay", field="ids", words="replay_ids")
         return _replay_form(request, user, 422, error=problem_text(error, lang_of(request)), filters=filters)
-    results = list(replay(request.app.state.store, ids, workers=0, detail=len(ids) == 1))
+    try:
+        results = list(replay(request.app.state.store, ids, workers=0, detail=len(ids) == 1))
+    except StoreError as exc:  # an id that names no decision: said by the form, with the ids as typed
+        if exc.problems[0].code != "no_decision":
+            raise
+        said = problem_text(from_engine_error(exc), lang_of(request))
+        return _replay_form(request, user, 404, error=said, filters=filters, ids=ids)
     rulebook, lang = request.app.state.rulebook, lang_of(request)
     shown = [(r, replay_view(r, rulebook, lang)) for r in results]
     return render(request, "replay.html", user=user, results=results, shown=shown, ids=ids)

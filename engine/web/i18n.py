@@ -234,6 +234,10 @@ PROBLEM_WORDS: dict[str, tuple[str, str]] = {
         "The form has expired or did not come from this site: reload the page and try again.",
     ),
     "replay_ids": ("请填写要重放的申请编号或决定编号。", "Name the applications or decisions to replay."),
+    "no_decision": (
+        "没有记录为“{id}”的决定：请填写申请编号或决定编号（如 PY-2024-0001/1）。",
+        "No decision is recorded as '{id}': give application ids or decision ids such as PY-2024-0001/1.",
+    ),
     "settle_outcome": ("评审结论只能是“符合条件”或“不符合条件”。", "A settlement is eligible or ineligible."),
     "settle_reason": ("请填写评审理由。", "Give the reason for the settlement."),
     "settle_ineligible_amount": (
