@@ -135,7 +135,7 @@ def test_an_enterprise_self_check_is_told_what_to_add(page: Any, server: dict[st
     page.get_by_label("专利号").fill("ZL202010123456.7")
     page.get_by_role("button", name="核验", exact=True).click()
     page.wait_for_load_state()
-    assert "校验位不正确" in page.locator("#claims-1-patent-number-err").inner_text()
+    assert "校验位应为" in page.locator("#claims-1-patent-number-err").inner_text()
     shot(page, "04-self-check-field-error")
     # the programme switch swaps the claim's fields in place (htmx)
     page.get_by_label("奖补项目").select_option("patent-purchase-reward")
