@@ -203,3 +203,24 @@ def test_the_english_switch(page: Any) -> None:
     page.get_by_role("link", name="中文").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="政策自查").is_visible()
+
+
+def test_an_enterprise_reads_its_decision_on_a_phone_without_scrolling_sideways(
+    browser: Any, server: dict[str, Any]
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=server["base"])
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "longfeng", "longfeng-demo")
+        for path in ("/mine", "/decision?id=PY-2024-0031/1"):
+            page.goto(path)
+            page.wait_for_load_state()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        hash_box = page.locator("dl.meta code.hash").bounding_box()
+        assert hash_box is not None and hash_box["x"] + hash_box["width"] <= 390  # the hash wraps, whole
+        wide = page.locator(".scroll").first  # a wide table scrolls in its own box
+        assert page.evaluate("e => e.scrollWidth >= e.clientWidth && e.clientWidth <= 390", wide.element_handle())
+        shot(page, "15-decision-phone")
+    finally:
+        context.close()
