@@ -8,7 +8,7 @@ import re
 import time
 from decimal import Decimal
 
-from helpers_web import APP_A, APP_B, INVENTOR_ID, SAMPLES, Web, csrf, rulebook, visible_text
+from helpers_web import APP_A, APP_B, CODE_A, INVENTOR_ID, SAMPLES, Web, csrf, rulebook, visible_text
 from test_web_pages import SELF_CHECK
 
 from engine.money import format_yuan
@@ -280,3 +280,14 @@ def test_adding_claims_needs_no_script_on_the_page(web: Web) -> None:
     assert '<span id="add-claim" hx-swap-oob="true"></span>' in last
     changed = client.get("/check/claim?n=1&program=patent-purchase-reward").text  # a programme changed
     assert "add-claim" not in changed
+
+
+def test_a_signed_in_enterprise_s_self_check_opens_with_its_own_name_and_credit_code(web: Web) -> None:
+    own = form_values(web.client("enterprise_a").get("/check").text)
+    assert own["applicant.credit_code"] == CODE_A and own["applicant.name"] == "濮阳市龙丰新材料有限公司"
+    assert own["applicant.type"] == "enterprise"
+    for role in (None, "reviewer"):
+        shown = form_values(web.client(role).get("/check").text)
+        assert shown["applicant.credit_code"] == "" and shown["applicant.name"] == ""
+    mine = visible_text(web.client("enterprise_a").get("/mine").text)
+    assert f"濮阳市龙丰新材料有限公司 · 统一社会信用代码 {CODE_A}" in mine

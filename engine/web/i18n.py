@@ -45,6 +45,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Nothing you type here is stored.",
     ),
     "applicant": ("申请人", "Applicant"),
+    "credit_code": ("统一社会信用代码", "Credit code"),
     "claim": ("申报项目", "Claim"),
     "add_claim": ("再添加一项申报", "Add another claim"),
     "program": ("奖补项目", "Programme"),

@@ -16,14 +16,14 @@ from starlette.concurrency import run_in_threadpool
 
 from ..errors import ApplicationError
 from ..reading import application_from_data, read_upload
-from ..services import check
+from ..services import check, history
 from ..yamlio import Located
 from .app import lang_of, read_form, render
 from .errors import WebError
 from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data, window_text
 from .i18n import text
 from .problem_words import problem_line, problem_words
-from .security import check_csrf, sign_in, sign_out
+from .security import check_csrf, page_user, sign_in, sign_out
 from .views import checked_view
 
 __all__ = ["router"]
@@ -135,7 +135,21 @@ def _form_page(request: Request, status: int = 200, **context: Any) -> HTMLRespo
 
 @router.get("/check", response_class=HTMLResponse)
 def check_page(request: Request) -> Response:
-    return _form_page(request)
+    return _form_page(request, values=_own_applicant(request))
+
+
+def _own_applicant(request: Request) -> dict[str, str]:
+    """A signed-in enterprise's own applicant fields, to open its form with: the credit code of
+    its account and the name its recorded applications give (nothing for anyone else). Only
+    the form is filled: the check itself still reads nothing of the record."""
+    user = page_user(request)
+    if user is None or user.role != "enterprise" or not user.credit_code:
+        return {}
+    values = {"applicant.type": "enterprise", "applicant.credit_code": user.credit_code}
+    found = history(request.app.state.store, credit_code=user.credit_code, limit=1)
+    if found.decisions:
+        values["applicant.name"] = found.decisions[0].row.applicant
+    return values
 
 
 @router.get("/check/claim", response_class=HTMLResponse)
