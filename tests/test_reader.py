@@ -9,11 +9,13 @@ skipped, never silently ignored.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from helpers_store import SAMPLES
 
 from engine import load_rulebook
 from engine.cli import main
@@ -142,6 +144,29 @@ def test_a_file_named_outright_must_be_an_application_file(tmp_path: Path, capsy
     assert code == 2 and err.startswith(want)
     assert run(capsys, "check", tmp_path / "missing.yaml")[2] == f"error: {tmp_path / 'missing.yaml'}: no such file\n"
     assert run(capsys, "check", tmp_path)[2] == f"error: {tmp_path}: is a folder, not an application file\n"
+
+
+def test_a_path_that_does_not_exist_is_missing_before_its_name_is_judged(tmp_path: Path, capsys: Any) -> None:
+    """A mistyped folder is "no such file or folder", with the closest name beside it, not a
+    file to rename; and a screen whose every input is missing makes no store."""
+    (tmp_path / "applications").mkdir()
+    typo, db = tmp_path / "applicaitons", tmp_path / "new.db"
+    want = f"error: {typo}: no such file or folder\n\n  hint: did you mean '{tmp_path / 'applications'}'?\n"
+    assert run(capsys, "check", typo) == (2, "", want)
+    assert run(capsys, "check", tmp_path / "nope")[2] == f"error: {tmp_path / 'nope'}: no such file or folder\n"
+    code, out, err = run(capsys, "screen", typo, tmp_path / "nope.yaml", "--db", db)
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == want
+        + f"error: {tmp_path / 'nope.yaml'}: no such file\nscreened: 0 recorded, 0 already recorded, 2 invalid\n"
+    )
+    assert not db.exists()
+    code, out, err = run(capsys, "verify", "--db", db)
+    assert code == 2 and "no such store" in err
+    shutil.copy(SAMPLES / "p1-utility-model-patent.yaml", tmp_path / "applications")
+    code, out, err = run(capsys, "screen", typo, tmp_path / "applications", "--db", db)  # one there: the store is made
+    assert code == 2 and err.endswith("screened: 1 recorded, 0 already recorded, 1 invalid\n") and db.exists()
 
 
 # ------------------------------------------------------------------- JSON Lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -68,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.format == "csv":
         out.write(CSV_BOM + ",".join(DECISION_COLUMNS) + "\n")
+    if not any(os.path.lexists(path) for path in args.paths):  # nothing to read: no store is made for it
+        return _summarise(_unreadable(args.paths), args)
     progress = Progress(not args.quiet)
     summary = ScreenSummary()
     store = open_db(args, create=not args.dry_run)
@@ -91,6 +94,22 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
         store.close()
+    return _summarise(summary, args)
+
+
+def _unreadable(paths: list[str]) -> Any:
+    """Each path that is not there, said as a screen says it; their summary."""
+    from ..reading import iter_sources
+    from ..services import ScreenSummary
+
+    summary = ScreenSummary()
+    for entry in iter_sources(paths, keep_text=False):
+        print(f"error: {entry.error}", file=sys.stderr)
+        summary.invalid += 1
+    return summary
+
+
+def _summarise(summary: Any, args: argparse.Namespace) -> int:
     failed = f", {summary.failed} failed" if summary.failed else ""
     n = summary.skipped
     failed += f", {n} other file{'' if n == 1 else 's'} skipped" if n else ""

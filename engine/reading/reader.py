@@ -17,7 +17,9 @@ as ``file:line field.path: what is wrong`` (claims numbered from 1), at most
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -128,6 +130,21 @@ def _not_an_application(file: str) -> ApplicationError:
     )
 
 
+def _misnamed(file: str) -> ApplicationError:
+    """A name on disk that is no application file's: a path that does not exist is said to
+    be missing (with the closest name beside it), before its name is judged."""
+    if os.path.lexists(file):
+        return _not_an_application(file)
+    folder, name = os.path.split(file)
+    try:
+        beside = os.listdir(folder or ".")
+    except OSError:
+        beside = []
+    close = difflib.get_close_matches(name, beside, n=1, cutoff=0.75) if name else []
+    hint = f"did you mean '{os.path.join(folder, close[0])}'?" if close else None
+    return ApplicationError([Problem(file, None, "", "no such file or folder", hint)])
+
+
 def _parse(data: bytes, source: Source, kind: str) -> Located:
     """One record's bytes as data with lines, held to the limits; raise ApplicationError."""
     text = decode(data, source.file, source.line)
@@ -152,7 +169,7 @@ def _read(entry: Entry, rulebook: Rulebook) -> tuple[Application, Located]:
     source = entry.source
     kind = kind_of(source.file)
     if kind is None:
-        raise _not_an_application(source.file)
+        raise _misnamed(source.file) if entry.text is None else _not_an_application(source.file)
     if source.line is not None:
         data = entry.text if entry.text is not None else read_line(source)
         kind = "jsonl"
@@ -223,7 +240,7 @@ def iter_sources(paths: Iterable[str | Path], keep_text: bool = True) -> Iterato
             continue
         kind = kind_of(file)
         if kind is None:
-            yield Entry(Source(file), error=_not_an_application(file))
+            yield Entry(Source(file), error=_misnamed(file))
         elif kind == "jsonl":
             yield from _line_entries(file, iter_lines(file), keep_text)
         else:
