@@ -372,3 +372,20 @@ def test_a_broken_rule_test_file_is_refused_with_file_and_line(tmp_path, capsys)
     code, _, err = run(capsys, "rules", "test", str(cases))
     assert code == 2
     assert err.startswith(f"error: {cases}:5 cases[0].expect[0].outcome: Input should be 'eligible', 'ineligible'")
+
+
+def test_lint_of_a_rules_folder_with_no_scenarios_beside_it_says_how_to_give_them(tmp_path, capsys) -> None:
+    """The later-policy recipe's scratch folder: lint says once that no scenarios are there, and
+    how to give them; given them, it passes."""
+    scratch = tmp_path / "two-rulesets"
+    shutil.copytree(RULES / "puyang-2022-19", scratch / "puyang-2022-19")
+    code, out, err = run(capsys, "--rules", str(scratch), "rules", "lint")
+    features = tmp_path / "features"
+    assert (code, out) == (
+        1,
+        f"{features}: no scenarios folder: criteria cannot be matched\n\n"
+        "  hint: give the scenarios with --features DIR (the shipped ones: --features features)\n",
+    )
+    assert err.endswith("1 problem(s)\n")
+    code, out, err = run(capsys, "--rules", str(scratch), "rules", "lint", "--features", str(ROOT / "features"))
+    assert (code, out) == (0, ""), out + err

@@ -61,8 +61,16 @@ def lint_rules(root: Path, features: Path | None = None) -> list[Problem]:
         problems += _switches_without_reason(ruleset, where)
         if scenarios or features.is_dir():
             problems += _criteria_without_scenario(ruleset, where, scenarios, features)
-        else:
-            problems.append(Problem(str(features), None, "", "no scenarios folder: criteria cannot be matched"))
+    if loaded and not (scenarios or features.is_dir()):  # said once, for every folder
+        problems.append(
+            Problem(
+                str(features),
+                None,
+                "",
+                "no scenarios folder: criteria cannot be matched",
+                "give the scenarios with --features DIR (the shipped ones: --features features)",
+            )
+        )
     problems += _overlapping_windows(loaded)
     return problems
 
