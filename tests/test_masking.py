@@ -124,7 +124,8 @@ def test_show_json_masks_the_recorded_input_and_the_store_keeps_it_whole(capsys:
 def test_settle_and_its_refusal_mask_the_id_number(capsys: Any, tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     assert run(capsys, "screen", FILE, "--db", db)[0] == 0
-    argv = ("settle", f"{APP}/1", "--db", db, "--outcome", "eligible", "--reason", "评审通过", "--reviewer", "王审")
+    argv = ("settle", f"{APP}/1", "--db", db, "--outcome", "eligible", "--housing-m2", "120")
+    argv += ("--reason", "评审通过", "--reviewer", "王审")
     code, out, err = run(capsys, *argv)
     assert code == 0, err
     _clean(out + err, named=False)
