@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,27 @@ def test_users_add_without_a_terminal_asks_for_password_stdin(tmp_path: Path) ->
     assert done.stderr.endswith(
         "error: no terminal to ask for the password on: give it on the first line of stdin with --password-stdin\n"
     )
+
+
+def test_every_option_of_every_command_says_what_it_is_for() -> None:
+    """`subsidy COMMAND --help` explains each option and argument (a new user read bare
+    `--format {text,json}` lines and had to guess)."""
+    import argparse
+
+    from engine.cli.parser import build_parser
+
+    def commands(parser: argparse.ArgumentParser, name: str) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+        yield name, parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub, child in action.choices.items():
+                    yield from commands(child, f"{name} {sub}")
+
+    bare = [
+        f"{name}: {action.option_strings or action.dest}"
+        for name, parser in commands(build_parser(), "subsidy")
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction | argparse._HelpAction | argparse._VersionAction)
+        and not action.help
+    ]
+    assert bare == []

@@ -28,7 +28,9 @@ def add_parser(sub: Any) -> None:
 
     rep = sub.add_parser("replay", help="re-evaluate recorded decisions under their archived rules")
     add_db(rep)
-    rep.add_argument("ids", nargs="*", metavar="DECISION_ID")
+    rep.add_argument(
+        "ids", nargs="*", metavar="DECISION_ID", help="the decisions to replay, or applications (default: every one)"
+    )
     rep.add_argument(
         "--workers",
         type=whole_number(0, MAX_WORKERS),

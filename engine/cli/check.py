@@ -13,8 +13,15 @@ from .what_if import add_set_option, with_settings
 def add_parser(sub: Any) -> None:
     check = sub.add_parser("check", help="evaluate one application; store nothing (self-check)")
     check.add_argument("file", metavar="FILE", help="application file (YAML, JSON, or a one-line .jsonl)")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--lang", choices=("zh", "en"), default="zh")
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: the explanation, for people (default); json: the contract's decision object",
+    )
+    check.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="the language of the words: zh (default) or en"
+    )
     add_set_option(check)
     check.set_defaults(func=run)
 

@@ -36,8 +36,10 @@ def add_parser(sub: Any) -> None:
     add_set_option(imp)
     imp.add_argument("--from", dest="since", type=_day, metavar="DATE", help="only applications submitted on or after")
     imp.add_argument("--to", dest="until", type=_day, metavar="DATE", help="only applications submitted on or before")
-    imp.add_argument("--format", choices=("text", "csv", "html"), default="text")
-    imp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    imp.add_argument(
+        "--format", choices=("text", "csv", "html"), default="text", help="text (default), csv or an html page"
+    )
+    imp.add_argument("--lang", choices=("zh", "en"), default="zh", help="the language of the words: zh (default) or en")
     imp.add_argument("--quiet", action="store_true", help="no progress on stderr")
     imp.set_defaults(func=run)
 

@@ -12,28 +12,34 @@ from .common import add_db, csv_text, dumps, open_db
 def add_parser(sub: Any) -> None:
     stl = sub.add_parser("settle", help="record a reviewer's settlement of a decision that needs review")
     add_db(stl)
-    stl.add_argument("decision", metavar="DECISION_ID")
-    stl.add_argument("--outcome", required=True, choices=("eligible", "ineligible"))
+    stl.add_argument("decision", metavar="DECISION_ID", help="the decision to settle, e.g. PY-2024-0301/1")
+    stl.add_argument("--outcome", required=True, choices=("eligible", "ineligible"), help="the panel's conclusion")
     stl.add_argument(
         "--amount", default=None, help="yuan, e.g. 150000.00 (default: what the decision allows); a yearly fund for P3"
     )
     stl.add_argument("--housing-m2", default=None, help="housing granted, for the inventor grant")
-    stl.add_argument("--reason", required=True)
-    stl.add_argument("--reviewer", required=True)
+    stl.add_argument("--reason", required=True, help="why, in the panel's words (recorded, shown with the decision)")
+    stl.add_argument("--reviewer", required=True, help="who settles it (recorded with the settlement)")
     stl.set_defaults(func=run_settle)
 
     show = sub.add_parser("show", help="print a recorded decision with its explanation and settlements")
     add_db(show)
     show.add_argument("id", metavar="ID", help="application, decision or settlement id")
-    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json: the record as stored"
+    )
     show.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of today's wording")
     show.add_argument("--as-recorded", action="store_true", help="the wording the applicant was given, as recorded")
     show.set_defaults(func=run_show)
 
     report = sub.add_parser("report", help="awards by programme, enterprise, division and month; what needs review")
     add_db(report)
-    report.add_argument("--format", choices=("text", "csv"), default="text")
-    report.add_argument("--lang", choices=("zh", "en"), default="zh")
+    report.add_argument(
+        "--format", choices=("text", "csv"), default="text", help="text (default) or csv, for a spreadsheet"
+    )
+    report.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="the language of the words: zh (default) or en"
+    )
     report.set_defaults(func=run_report)
 
     queue = sub.add_parser("queue", help="decisions awaiting review, oldest first")
@@ -41,7 +47,7 @@ def add_parser(sub: Any) -> None:
     queue.add_argument("--program", default=None, help="only this programme (its id)")
     queue.add_argument("--division", default=None, help="only applicants registered in this division (its code)")
     queue.add_argument("--reason", default=None, metavar="CRITERION", help="only those with this criterion open")
-    queue.add_argument("--format", choices=("text", "json"), default="text")
+    queue.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     queue.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the names and reasons")
     queue.set_defaults(func=run_queue)
 

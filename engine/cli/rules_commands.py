@@ -121,15 +121,19 @@ def add_parser(sub: Any) -> None:
 
     cov = rsub.add_parser("coverage", help="the plan's operative phrases, the criteria and scenarios covering each")
     cov.add_argument("dir", nargs="?", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)")
-    cov.add_argument("--format", choices=("text", "html"), default="text")
-    cov.add_argument("--lang", choices=("zh", "en"), default="zh")
+    cov.add_argument("--format", choices=("text", "html"), default="text", help="text (default) or an html page")
+    cov.add_argument("--lang", choices=("zh", "en"), default="zh", help="the language of the words: zh (default) or en")
     cov.add_argument("--features", metavar="DIR", help="scenarios folder (default: features/ beside the rules)")
     cov.set_defaults(func=cmd_coverage)
 
     show = rsub.add_parser("show", help="a readable page per programme, the plan's words beside each criterion")
     show.add_argument("programme", nargs="?", metavar="PROGRAMME", help="programme id or code (default: all)")
-    show.add_argument("--format", choices=("text", "html", "md"), default="text")
-    show.add_argument("--lang", choices=("zh", "en"), default="zh")
+    show.add_argument(
+        "--format", choices=("text", "html", "md"), default="text", help="text (default), an html page or Markdown"
+    )
+    show.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="the language of the words: zh (default) or en"
+    )
     show.add_argument("--ruleset", metavar="ID", help="which ruleset (default: the latest)")
     show.add_argument(
         "--dir", dest="dir", metavar="DIR", help="rules folder (default: --rules, else the shipped rules)"
@@ -141,5 +145,7 @@ def add_parser(sub: Any) -> None:
     test.set_defaults(func=cmd_test)
 
     programmes = sub.add_parser("programmes", help="every programme with its status (operative, announced) and clause")
-    programmes.add_argument("--lang", choices=("zh", "en"), default="zh")
+    programmes.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="the language of the words: zh (default) or en"
+    )
     programmes.set_defaults(func=cmd_programmes)

@@ -15,9 +15,16 @@ ROUND = 10**12  # --batch 0: every application of the batch in one transaction
 
 def add_parser(sub: Any) -> None:
     scr = sub.add_parser("screen", help="evaluate files, folders and .jsonl batches; record every decision")
-    scr.add_argument("paths", nargs="+", metavar="PATH")
+    scr.add_argument(
+        "paths", nargs="+", metavar="PATH", help="application files (.yaml, .yml, .json, .jsonl) or folders of them"
+    )
     add_db(scr, "the decision store, created if new")
-    scr.add_argument("--format", choices=("text", "jsonl", "csv"), default="text")
+    scr.add_argument(
+        "--format",
+        choices=("text", "jsonl", "csv"),
+        default="text",
+        help="what stdout prints of each decision: text (default), jsonl (the contract's object, one a line) or csv",
+    )
     scr.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the text format")
     scr.add_argument("--quiet", action="store_true", help="no progress on stderr")
     scr.add_argument(

@@ -26,7 +26,9 @@ SAMPLE_USERS = (
 def add_parser(sub: Any) -> None:
     srv = sub.add_parser("serve", help="the web pages and the HTTP API on a store (FastAPI, uvicorn)")
     add_db(srv, "the decision store; it must exist")
-    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)"
+    )
     srv.add_argument("--port", type=_port, default=8000, help="TCP port, 0-65535 (default 8000)")
     srv.add_argument(
         "--workers",
@@ -53,14 +55,16 @@ def add_parser(sub: Any) -> None:
     steps = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
     add = steps.add_parser("add", help="add a user (or replace one of that name); the password is asked for")
     add_db(add)
-    add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=("reviewer", "auditor", "enterprise"))
+    add.add_argument("name", metavar="NAME", help="the user name, as typed at sign-in")
+    add.add_argument(
+        "--role", required=True, choices=("reviewer", "auditor", "enterprise"), help="what the user may see and do"
+    )
     add.add_argument("--credit-code", default=None, help="the enterprise an enterprise account is bound to")
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.set_defaults(func=run_add)
     tok = steps.add_parser("token", help="issue an API token for a user (shown once; the old one stops working)")
     add_db(tok)
-    tok.add_argument("name", metavar="NAME")
+    tok.add_argument("name", metavar="NAME", help="the user the token is for")
     tok.set_defaults(func=run_token)
     lst = steps.add_parser("list", help="every user with its role")
     add_db(lst)
