@@ -1,5 +1,6 @@
-"""Decisions are built without their dataclasses' ``__init__`` (it costs ten times a plain
-assignment for a frozen record): they must be the very records ``__init__`` would make."""
+"""Decisions and criterion results are built without their dataclasses' ``__init__`` (it costs
+ten times a plain assignment for a frozen record, and a frame of its own for any): they must be
+the very records ``__init__`` would make."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def assessments():
 
 def test_records_equal_those_their_init_makes_and_stay_frozen(assessments) -> None:
     seen = set()
+    kinds = set()
     for assessment in assessments:
         assert dataclasses.replace(assessment) == assessment
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -33,5 +35,16 @@ def test_records_equal_those_their_init_makes_and_stay_frozen(assessments) -> No
                 decision.outcome = "eligible"  # type: ignore[misc]
             for derived in decision.derived:
                 assert dataclasses.replace(derived) == derived
+            for c in decision.criteria:  # every slot set (reading one unset raises), as __init__ sets it
+                rebuilt_c = dataclasses.replace(c)
+                assert rebuilt_c == c
+                assert [getattr(rebuilt_c, f.name) for f in dataclasses.fields(c)] == [
+                    getattr(c, f.name) for f in dataclasses.fields(c)
+                ]
+                kinds.add((c.status, c.review, bool(c.missing)))
             seen.add(decision.outcome)
     assert seen == {"eligible", "ineligible", "needs_review"}
+    # each way deciding builds a result was taken: met, not met, unknown with fields missing,
+    # and a failed test sent to review
+    ways = {("met", False, False), ("not_met", False, False), ("unknown", False, True), ("unknown", True, False)}
+    assert ways <= kinds
