@@ -10,6 +10,7 @@ small enough to be emptied and given up on, and parameters that change between p
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 from pydantic_core import to_json
 
 from engine import Evaluator, load_rulebook
-from engine.explain import assessment_json, prepared
+from engine.explain import assessment_json, decision_json, prepared
 from engine.explain.contract_text import decision_texts
 from engine.explain.words import value_shower
 from engine.generate import generate_many
@@ -94,6 +95,24 @@ def test_a_memo_given_up_by_another_thread_meanwhile_still_words_alike() -> None
     for p in kept:  # the memo gone, the memoised method still chosen: the moment between
         p.memo = None
     _same_as_worded_afresh(ASSESSMENTS, RULEBOOK, "zh")
+    prepared.forget()
+
+
+def test_a_decision_listing_other_criteria_is_worded_alike() -> None:
+    """A wording keeps each criterion's prepared words in one place per criterion the programme
+    has in force, in order; a decision made otherwise (its criteria reversed, one fewer, one
+    more) is worded as afresh, and the decisions after it still are."""
+    prepared.forget()
+    for assessment in ASSESSMENTS[:80]:
+        ruleset = RULEBOOK.by_id(assessment.ruleset_id)
+        when = assessment.submitted_on
+        for d in assessment.decisions:
+            for criteria in (d.criteria[::-1], d.criteria[1:], d.criteria + d.criteria[:1], d.criteria):
+                changed = dataclasses.replace(d, criteria=criteria)
+                for _ in range(2):  # places filled by the first, read by the second
+                    assert decision_json(changed, ruleset, when, "zh") == decision_json(
+                        changed, ruleset, when, "zh", cache=False
+                    ), assessment.application_id
     prepared.forget()
 
 

@@ -69,12 +69,14 @@ def _criteria(decision: Decision, wording: Wording) -> tuple[list[Any], str]:
     (:mod:`engine.explain.prepared`): its words memoised, its object laid out in one pass."""
     criteria = []
     failed: dict[int, str] = {}  # the words of each criterion not met, for the summary
-    prepared, gap = wording.prepared, wording.missing
-    for c in decision.criteria:
+    gap = wording.missing
+    for c, place in zip(decision.criteria, wording.places_of(decision), strict=True):
         criterion, status, fact, missing = c.criterion, c.status, c.fact, c.missing
-        p = prepared.get((id(criterion), status, c.review))
-        if p is None or p.criterion is not criterion:
+        p = place.get(status)
+        if p is None or p.criterion is not criterion or c.review:
             p = wording.of(c)
+            if not c.review:
+                place[status] = p
         earlier = c.earlier
         if earlier and status != MET:
             said = wording.said(c, p)
@@ -93,13 +95,17 @@ def _criteria(decision: Decision, wording: Wording) -> tuple[list[Any], str]:
         elif len(paths) == 2:
             first, second = paths
             facts = {first: fact.get(first), second: fact.get(second)}
-        else:
-            facts = {path: fact.get(path) for path in paths}
-        for path, table, spec in p.converts:
-            value = facts[path]
-            if value is not None:
-                shown = table.get(value)
-                facts[path] = shown if shown is not None else plain_of(table, spec, value)
+        else:  # a loop, not a comprehension: no function made and called each time
+            facts = {}
+            for path in paths:
+                facts[path] = fact.get(path)
+        converts = p.converts
+        if converts:  # dates and money (a third of the criteria)
+            for path, table, spec in converts:
+                value = facts[path]
+                if value is not None:
+                    shown = table.get(value)
+                    facts[path] = shown if shown is not None else plain_of(table, spec, value)
         if earlier:
             item = p.head.copy()
             item["explanation"] = said

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from ..evaluation.decision import MET, NOT_MET, UNKNOWN, CriterionResult
+from ..evaluation.decision import MET, NOT_MET, UNKNOWN, CriterionResult, Decision
 from ..rulebook import Ruleset
 from ..rulebook.conditions import UNSET
 from ..rulebook.facts import FACTS, FactSpec, plain_value
@@ -297,12 +297,30 @@ def _label_words(
 class Wording:
     """Every criterion of one ruleset prepared for one language and parameter period."""
 
-    __slots__ = ("ruleset", "lang", "when", "zh", "prepared", "gaps")
+    __slots__ = ("ruleset", "lang", "when", "zh", "prepared", "gaps", "places")
 
     def __init__(self, ruleset: Ruleset, lang: str, when: date) -> None:
         self.ruleset, self.lang, self.when, self.zh = ruleset, lang, when, is_zh(lang)
         self.prepared: dict[tuple[int, str, bool], Prepared] = {}
         self.gaps: dict[tuple[str, ...], str] = {}
+        self.places: dict[str, tuple[dict[str, Prepared], ...]] = {}
+
+    def places_of(self, decision: Decision) -> tuple[dict[str, Prepared], ...]:
+        """Per criterion of ``decision``, in order, a place keeping its prepared words by status
+        (not sent to review), found there without a key to make and hash: one place per criterion
+        the programme has in force in this period, the criteria a decision reports, in that order.
+        A place may hold another criterion's words (a decision made otherwise): the caller checks
+        the criterion and prepares it then. A decision listing more or fewer criteria gets places
+        of its own, dropped after."""
+        found = self.places.get(decision.program)
+        if found is None:
+            if decision.program not in self.ruleset.programs:
+                return tuple({} for _ in decision.criteria)
+            active = self.ruleset.active_criteria(decision.program, self.ruleset.period_of(self.when))
+            found = self.places[decision.program] = tuple({} for _ in active)
+        if len(found) != len(decision.criteria):
+            return tuple({} for _ in decision.criteria)
+        return found
 
     def of(self, c: CriterionResult) -> Prepared:
         """``c``'s criterion prepared for its status."""
