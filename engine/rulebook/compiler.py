@@ -128,7 +128,10 @@ class _EngineProgram:
         asserted)."""
         get = fact.get
         message: dict[str, Any] = {"id": 0}
-        message.update({short: value for path, short in self.facts if (value := get(path)) is not None})
+        for path, short in self.facts:  # a loop, not a comprehension and update: no function nor dict made
+            value = get(path)
+            if value is not None:
+                message[short] = value
         if self.tokened:
             tokenise(message, self.tokened)
         message["kind_"] = "claim"
