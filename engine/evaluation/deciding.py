@@ -92,10 +92,11 @@ def decide(
         result.earlier = limits[limit]
         append(result)
     # a derived condition's result holds nothing of the claim: one frozen record per verdict, shared
-    derived = tuple(
-        made.get(verdicts[key]) or DerivedResult(d, label, source, verdicts[key])
-        for d, label, source, key, made in derived_steps
-    )
+    # (a loop, not a generator: none made and resumed for each claim)
+    results: list[DerivedResult] = []
+    for d, label, source, key, made in derived_steps:
+        results.append(made.get(verdicts[key]) or DerivedResult(d, label, source, verdicts[key]))
+    derived = tuple(results)
     outcome = INELIGIBLE if failed else NEEDS_REVIEW if unsettled else ELIGIBLE
     if outcome == INELIGIBLE:
         amount, maximums, arithmetic = None, None, None
