@@ -169,6 +169,21 @@ def test_a_path_that_does_not_exist_is_missing_before_its_name_is_judged(tmp_pat
     assert code == 2 and err.endswith("screened: 1 recorded, 0 already recorded, 1 invalid\n") and db.exists()
 
 
+def test_a_missing_file_with_an_application_s_name_gets_the_closest_name_too(tmp_path: Path, capsys: Any) -> None:
+    shutil.copy(SAMPLES / "p1-utility-model-patent.yaml", tmp_path / "a.yaml")
+    hint = f"\n\n  hint: did you mean '{tmp_path / 'a.yaml'}'?\n"
+    assert run(capsys, "check", tmp_path / "aa.yaml") == (2, "", f"error: {tmp_path / 'aa.yaml'}: no such file{hint}")
+
+
+def test_a_dangling_link_is_named_as_one_and_makes_no_store(tmp_path: Path, capsys: Any) -> None:
+    link, db = tmp_path / "gone.yaml", tmp_path / "new.db"
+    link.symlink_to(tmp_path / "nowhere.yaml")
+    code, out, err = run(capsys, "screen", link, "--db", db)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {link}: a link to a file that does not exist\n")
+    assert not db.exists()
+
+
 # ------------------------------------------------------------------- JSON Lines
 
 

@@ -174,6 +174,18 @@ def test_a_decision_is_settled_only_once(store: Path, capsys: Any, second: str) 
     verify_ok(capsys, store)
 
 
+def test_a_decision_whose_record_was_altered_is_not_settled(store: Path, capsys: Any) -> None:
+    """A reviewer concludes only on the record as written: one altered behind the engine's
+    back is named (exit 1, as `show` and `verify` name it) and nothing is appended."""
+    body = query(store, "SELECT body FROM records WHERE record_id = 'RV1-1'")[0][0]
+    assert execute(store, "UPDATE records SET body = ? WHERE record_id = 'RV1-1'", (body.replace("濮阳", "滑县", 1),))
+    before = query(store, "SELECT * FROM records ORDER BY seq")
+    code, out, err = settle(capsys, store, "RV1-1/1", "eligible")
+    assert (code, out) == (1, "")
+    assert "record RV1-1 (#" in err and "was altered" in err
+    assert query(store, "SELECT * FROM records ORDER BY seq") == before
+
+
 @pytest.mark.parametrize("decision", ["NOPE-1/1", "RV1-1/2", "RV1-1", "RV1-1/1/settlement"])
 def test_an_unknown_decision_cannot_be_settled(store: Path, capsys: Any, decision: str) -> None:
     code, out, err = settle(capsys, store, decision, "ineligible")

@@ -111,6 +111,9 @@ def test_an_unknown_id_to_replay_is_a_404_naming_it_and_its_place(web: Web) -> N
     error = response.json()["error"]
     assert error["code"] == "not_found" and error["field"] == "ids[1]"
     assert error["message"] == "no decision recorded as 'PY-0000-0000'"
+    shaped = "410902199001011238"  # an id shaped like an ID number is masked in the message, its place still named
+    error = web.api("auditor").post("/api/v1/replay", json={"ids": [APP_A, shaped]}).json()["error"]
+    assert error["field"] == "ids[1]" and shaped not in error["message"]
 
 
 def test_money_sent_as_a_json_number_is_refused_with_the_form_to_send(web: Web) -> None:

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.format == "csv":
         out.write(CSV_BOM + ",".join(DECISION_COLUMNS) + "\n")
-    if not any(os.path.lexists(path) for path in args.paths):  # nothing to read: no store is made for it
+    if not any(os.path.exists(path) for path in args.paths):  # nothing to read: no store is made for it
         return _summarise(_unreadable(args.paths), args)
     progress = Progress(not args.quiet)
     summary = ScreenSummary()

@@ -10,6 +10,7 @@ text only as UTF-8 (a byte-order mark is dropped); sizes are held to :mod:`.limi
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import stat
@@ -122,6 +123,18 @@ def _unreadable(errors: list[OSError]) -> Iterator[Found]:
         yield Found(str(error.filename), error=f"a folder that cannot be read: {error.strerror or error}")
 
 
+def closest_beside(file: str) -> str | None:
+    """A hint naming the entry beside a missing ``file`` whose name is closest to its own
+    ("did you mean 'applications/a.yaml'?"), or None."""
+    folder, name = os.path.split(file)
+    try:
+        beside = os.listdir(folder or ".")
+    except OSError:
+        beside = []
+    close = difflib.get_close_matches(name, beside, n=1, cutoff=0.75) if name else []
+    return f"did you mean '{os.path.join(folder, close[0])}'?" if close else None
+
+
 def _refused(file: str, message: str, hint: str | None = None, line: int | None = None) -> ApplicationError:
     return ApplicationError([Problem(file, line, "", message, hint)])
 
@@ -151,7 +164,9 @@ def open_regular(file: str) -> BinaryIO:
         # never blocks, even if the file became a pipe since it was looked at
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise _refused(file, "no such file") from None
+        if os.path.islink(file):
+            raise _refused(file, "a link to a file that does not exist", "name the application file itself") from None
+        raise _refused(file, "no such file", closest_beside(file)) from None
     except PermissionError:
         raise _refused(file, "cannot be read: permission denied") from None
     except OSError as exc:

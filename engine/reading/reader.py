@@ -17,7 +17,6 @@ as ``file:line field.path: what is wrong`` (claims numbered from 1), at most
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import unicodedata
@@ -35,6 +34,7 @@ from .files import (
     MAX_FILE_BYTES,
     LineReader,
     Source,
+    closest_beside,
     decode,
     iter_files,
     iter_lines,
@@ -135,14 +135,7 @@ def _misnamed(file: str) -> ApplicationError:
     be missing (with the closest name beside it), before its name is judged."""
     if os.path.lexists(file):
         return _not_an_application(file)
-    folder, name = os.path.split(file)
-    try:
-        beside = os.listdir(folder or ".")
-    except OSError:
-        beside = []
-    close = difflib.get_close_matches(name, beside, n=1, cutoff=0.75) if name else []
-    hint = f"did you mean '{os.path.join(folder, close[0])}'?" if close else None
-    return ApplicationError([Problem(file, None, "", "no such file or folder", hint)])
+    return ApplicationError([Problem(file, None, "", "no such file or folder", closest_beside(file))])
 
 
 def _parse(data: bytes, source: Source, kind: str) -> Located:

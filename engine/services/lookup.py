@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import EngineError, IntegrityError, Problem, UsageError
 from ..reading import application_from_data
 from ..rulebook import Ruleset
-from ..store import Reader, StoredRecord, chain_hash, parse_reference
+from ..store import Reader, StoredRecord, parse_reference
 from ..store.bodies import stored_result
 from ..yamlio import Located
 from .archive import Archive
@@ -24,7 +24,7 @@ from .ledger import RecordedLedger
 from .recording import result_json
 from .replaying import Replayed, compare
 
-__all__ = ["Shown", "show"]
+__all__ = ["Shown", "intact", "show"]
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,11 @@ def show(store: Reader, wanted: str, *, as_recorded: bool = False) -> Shown:
     claims = {d["claim"] for d in content["result"]["decisions"]} if content else set()
     if record is None or content is None or (ref.claim is not None and ref.claim not in claims):
         raise UsageError([Problem(store.location, None, "", f"nothing recorded as '{wanted}'")])
-    _intact(store, record)
+    intact(store, record)
     settlements = []
     for other in store.records_for(record.application):
         if other.kind == "settlement":
-            _intact(store, other)
+            intact(store, other)
             settlements.append(other.content)
     archive = Archive(store)
     ruleset = archive.ruleset(content["ruleset"]["version"])
@@ -76,13 +76,13 @@ def show(store: Reader, wanted: str, *, as_recorded: bool = False) -> Shown:
     return Shown(record, content, settlements, ruleset, zh, en, changed)
 
 
-def _intact(store: Reader, record: StoredRecord) -> None:
-    """A record shown is the one written: its body still gives its hash (``verify`` checks
-    the whole chain). Raises IntegrityError (exit 1) naming it otherwise."""
-    if chain_hash(record.prev, record.body) != record.hash:
+def intact(store: Reader, record: StoredRecord) -> None:
+    """A record shown or settled is the one written: its body still gives its hash (``verify``
+    checks the whole chain). Raises IntegrityError (exit 1) naming it otherwise."""
+    if not record.intact:
         raise IntegrityError(
             f"{store.location}: record {record.record_id} (#{record.seq}) was altered: its content does not "
-            "match its hash, so it is not shown; `subsidy verify` checks the whole chain"
+            "match its hash, so it is neither shown nor settled; `subsidy verify` checks the whole chain"
         )
 
 

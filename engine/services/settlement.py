@@ -30,6 +30,7 @@ from ..store.bodies import new_settlement_record
 from ..store.records import now
 from .archive import archived_ruleset
 from .ledger import refs_of
+from .lookup import intact
 from .retry import redone
 
 __all__ = ["Settlement", "settle"]
@@ -195,6 +196,7 @@ def _find(store: Store, transaction: Transaction, decision: str) -> tuple[Stored
             code="settle_no_decision",
             decision=decision,
         )
+    intact(store, record)  # a reviewer concludes only on the record as it was written
     for claim in record.content["result"]["decisions"]:
         if claim["decision"] == decision:
             return record, claim

@@ -150,6 +150,11 @@ class StoredRecord(_Plain):
     def content(self) -> dict[str, Any]:
         return json.loads(self.body)  # type: ignore[no-any-return]
 
+    @property
+    def intact(self) -> bool:
+        """Whether the body still gives the record's hash (``verify`` checks the whole chain)."""
+        return chain_hash(self.prev, self.body) == self.hash
+
 
 @dataclass(frozen=True, slots=True)
 class AwardRow(_Plain):

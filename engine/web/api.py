@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InvalidValueError, StoreError, UsageError, quoted
 from ..explain.json_bytes import json_bytes
 from ..model import Application
-from ..privacy import escape_controls
+from ..privacy import escape_controls, mask_id_numbers
 from ..reading import read_upload
 from ..services import ScreenResult, ScreenSummary, check, history, replay, report, screen, settle, show, verify
 from ..services.accounts import user_for_token
@@ -276,7 +276,8 @@ def _replayed(store: Any, ids: list[str]) -> list[Any]:
         if first.code != "no_decision":
             raise
         wanted = dict(first.params).get("id")
-        at = next((f"ids[{n}]" for n, i in enumerate(ids) if i == wanted), None)
+        # the id as the problem names it: ID-number-shaped ones masked, as in every message
+        at = next((f"ids[{n}]" for n, i in enumerate(ids) if wanted in (i, mask_id_numbers(i))), None)
         raise WebError(404, first.message, field=at, hint=first.hint) from None
 
 
