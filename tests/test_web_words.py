@@ -14,9 +14,9 @@ from test_web_pages import SELF_CHECK
 from test_web_polish import PURCHASE
 
 from engine import load_rulebook
-from engine.errors import ApplicationError
+from engine.errors import ApplicationError, Problem, quoted
 from engine.reading import read_upload
-from engine.web.problem_words import APPLICATION_WORDS
+from engine.web.problem_words import APPLICATION_WORDS, problem_line, problem_words
 
 
 def _error_of(html: str, field: str) -> str:
@@ -104,3 +104,61 @@ def test_a_batch_lists_an_invalid_file_s_errors_with_line_and_hint_and_links_wha
     assert "第21行 · 第1个申报项目 · 卖方类型：须为以下之一" in shown and "您是否要填写“university”？" in shown
     assert "第23行 · 第1个申报项目 · related_praty：没有“related_praty”这一项" in shown
     assert '<a href="/decision?id=PY-2024-0031">PY-2024-0031</a>' in fragment  # already recorded: linked
+
+
+def _upload_problems(data: bytes, name: str) -> list[str]:
+    try:
+        read_upload(data, name, load_rulebook())
+    except ApplicationError as exc:
+        return [problem_line(p, "zh", name) for p in exc.problems]
+    raise AssertionError("read")
+
+
+def test_a_whole_file_s_problem_is_said_in_chinese_without_a_command_to_run() -> None:
+    said = {
+        "empty.yaml": _upload_problems(b"", "empty.yaml"),
+        "u16.yaml": _upload_problems("id: x".encode("utf-16"), "u16.yaml"),
+        "gbk.yaml": _upload_problems("申请".encode("gbk"), "gbk.yaml"),
+        "two.jsonl": _upload_problems(b'{"id":"a"}\n{"id":"b"}\n', "two.jsonl"),
+        "none.jsonl": _upload_problems(b"", "none.jsonl"),
+        "syntax.yaml": _upload_problems(b"id: [x\n", "syntax.yaml"),
+        "syntax.json": _upload_problems(b'{"id": "x",\n}', "syntax.json"),
+    }
+    assert said["empty.yaml"] == ["第1行 · empty.yaml：文件是空的：请上传填写好的申报文件。"]
+    assert said["u16.yaml"] == ["u16.yaml：文件以 UTF-16 编码保存：请另存为 UTF-8 编码后重新上传。"]
+    assert said["gbk.yaml"][0].startswith("gbk.yaml：文件不是 UTF-8 编码（第 1 个字节为 0xc9）")
+    assert said["two.jsonl"] == ["two.jsonl：文件中有不止一份申报，自查一次核验一份：请逐份上传。"]
+    assert said["none.jsonl"] == ["none.jsonl：文件中没有申报。"]
+    assert said["syntax.yaml"][0].startswith("第2行 · ") and "文件格式有误，无法读取" in said["syntax.yaml"][0]
+    assert "JSON 格式有误" in said["syntax.json"][0]
+    shown = "".join(line for lines in said.values() for line in lines)
+    assert "subsidy" not in shown and "此项" not in shown and "hint" not in shown
+
+
+def test_an_application_s_own_fields_are_named_in_words_and_a_batch_line_once() -> None:
+    shown = _upload_problems(b"id: PY-2024-1\nsubmitted_on: 2024-01-01\nclaims:\n - {type: x}\n", "m.yaml")
+    assert "第1行 · 申请人信息：此项必填。" in shown
+    assert "第4行 · 第1个申报项目 · 奖补项目：此项必填。" in shown
+    # a batch names a record by its file and line: the line is said once
+    line = Problem("x.jsonl", 7, "applicant", "field required", code="required")
+    assert problem_line(line, "zh", "x.jsonl:7") == "第7行 · 申请人信息：此项必填。"
+    whole = Problem("x.jsonl", 7, "", "malformed JSON at column 3: x", code="json_syntax", params=(("column", "3"),))
+    assert problem_line(whole, "zh", "x.jsonl:7").startswith("第7行 · x.jsonl：JSON 格式有误（第 3 列）")
+
+
+def test_a_long_value_quoted_back_is_in_chinese_quotes() -> None:
+    got = quoted("9" * 100_000)
+    problem = Problem(
+        "f", 1, "claims[1].transaction_amount", "not an amount", code="money_form", params=(("got", got),)
+    )
+    said = problem_words(problem, "zh")
+    assert "“9999" in said and "…”（共 100,002 个字符）" in said and "'" not in said
+
+
+def test_an_english_upload_of_many_applications_names_no_command(web: Web) -> None:
+    client = web.client()
+    client.get("/lang/en?next=/check")
+    two = b'{"id":"a"}\n{"id":"b"}\n'
+    page = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("two.jsonl", two)})
+    shown = html.unescape(visible_text(page.text))
+    assert page.status_code == 422 and "upload them one by one" in shown and "subsidy screen" not in shown

@@ -135,8 +135,10 @@ def closest_beside(file: str) -> str | None:
     return f"did you mean '{os.path.join(folder, close[0])}'?" if close else None
 
 
-def _refused(file: str, message: str, hint: str | None = None, line: int | None = None) -> ApplicationError:
-    return ApplicationError([Problem(file, line, "", message, hint)])
+def _refused(
+    file: str, message: str, hint: str | None = None, line: int | None = None, code: str | None = None, **params: str
+) -> ApplicationError:
+    return ApplicationError([Problem(file, line, "", message, hint, code, tuple(params.items()))])
 
 
 _NOT_REGULAR = (
@@ -293,7 +295,7 @@ class LineReader:
 def decode(data: bytes, file: str, line: int | None = None) -> str:
     """UTF-8 bytes as text (a byte-order mark dropped); raise ApplicationError otherwise."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _refused(file, "UTF-16 text, not UTF-8", "save the file as UTF-8", line)
+        raise _refused(file, "UTF-16 text, not UTF-8", "save the file as UTF-8", line, "utf16")
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     try:
@@ -304,4 +306,7 @@ def decode(data: bytes, file: str, line: int | None = None) -> str:
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start + 1:,})",
             "save the file as UTF-8; files saved as GBK or GB18030 must be converted",
             line,
+            "not_utf8",
+            byte=f"{data[exc.start]:02x}",
+            position=f"{exc.start + 1:,}",
         ) from None

@@ -287,7 +287,8 @@ def _only(entries: Iterator[Entry], file: str) -> Entry:
     if first is not None and next(entries, None) is None:
         return first
     message = "holds no application" if first is None else "holds more than one application; this reads one"
-    raise ApplicationError([Problem(file, None, "", message, "screen a batch: `subsidy screen FILE --db DB`")])
+    code = "no_application" if first is None else "many_applications"  # the web says it without the command
+    raise ApplicationError([Problem(file, None, "", message, "screen a batch: `subsidy screen FILE --db DB`", code)])
 
 
 def read_application(path: str | Path, rulebook: Rulebook) -> Application:

@@ -44,9 +44,32 @@ APPLICATION_WORDS: dict[str, str] = {
     "money_negative": "金额不能为负数，填写的是 {got}。",
     "money_too_large": "金额过大：最多 {most} 元。",
     "money_zero": "金额须大于零，填写的是 {got}。",
+    # the file as a whole
+    "file_empty": "文件是空的：请上传填写好的申报文件。",
+    "utf16": "文件以 UTF-16 编码保存：请另存为 UTF-8 编码后重新上传。",
+    "not_utf8": "文件不是 UTF-8 编码（第 {position} 个字节为 0x{byte}）：GBK 或 GB18030 文件请另存为 UTF-8。",
+    "no_application": "文件中没有申报。",
+    "many_applications": "文件中有不止一份申报，自查一次核验一份：请逐份上传。",
+    "yaml_syntax": "文件格式有误，无法读取（{what}）：请检查本行及上一行的缩进和括号。",
+    "yaml_quote": '本行的引号没有闭合：请在同一行内补上，如 transaction_amount: "1200000.00"。',
+    "json_syntax": "JSON 格式有误（第 {column} 列）：请检查本行及上一行是否缺少逗号、引号或括号。",
 }
-# English pages show the engine's own words and hint, but for a message naming a field by its key.
-ENGLISH_WORDS: dict[str, str] = {"date_before": "{date} is before the {other} ({when})."}
+# English pages show the engine's own words and hint, but for a message naming a field by its key
+# and a hint naming a command (a web user has no command line).
+ENGLISH_WORDS: dict[str, str] = {
+    "date_before": "{date} is before the {other} ({when}).",
+    "no_application": "The file holds no application.",
+    "many_applications": "The file holds more than one application; a self-check reads one: upload them one by one.",
+}
+# The application's own fields, named on a Chinese page (the English keeps the key, as written);
+# ``program`` only in a claim (at the top it is a field that does not exist).
+_DOCUMENT_FIELDS = {
+    "applicant": "申请人信息",
+    "claims": "申报项目",
+    "format": "文件格式版本（format）",
+    "id": "申请编号",
+}
+_CLAIM_FIELDS = {"program": "奖补项目"}
 
 # Said after a problem whose params name a close match (did you mean).
 _SUGGESTION = "您是否要填写“{suggestion}”？"
@@ -72,16 +95,27 @@ _FIELD_ERRORS: tuple[tuple[str, str], ...] = (
 )
 
 
-def field_error(message: str, lang: str) -> str:
+def field_error(message: str, lang: str, whole_file: bool = False) -> str:
     """An uncoded error's English as shown beside its field: in Chinese, what kind of mistake
-    (the engine's own words follow, so nothing it said is lost); in English, the engine's words."""
+    (the engine's own words follow, so nothing it said is lost); in English, the engine's words.
+    ``whole_file``: the problem is the file's, not a field's."""
     if lang == "en":
         return message
     lowered = message.lower()
     for pattern, said in _FIELD_ERRORS:
         if re.search(pattern, lowered):
             return f"{said}（{message}）"
-    return f"此项填写有误（{message}）"
+    return f"{'文件有误' if whole_file else '此项填写有误'}（{message}）"
+
+
+def _chinese_quotes(value: str) -> str:
+    """A value quoted back (:func:`engine.errors.quoted`) in Chinese quotes: ``'ab'`` -> “ab”,
+    ``'abc… (100,002 characters)`` -> “abc…”（共 100,002 个字符）."""
+    whole = re.fullmatch(r"'(.*)'", value, flags=re.S)
+    if whole:
+        return f"“{whole.group(1)}”"
+    cut = re.fullmatch(r"'(.*…) \(([\d,]+) characters\)", value, flags=re.S)
+    return f"“{cut.group(1)}”（共 {cut.group(2)} 个字符）" if cut else value
 
 
 def _value(value: str, lang: str) -> str:
@@ -96,10 +130,10 @@ def problem_words(problem: Problem, lang: str) -> str:
     template = (ENGLISH_WORDS if en else APPLICATION_WORDS).get(problem.code or "")
     params = dict(problem.params)
     if template is None:
-        said = field_error(problem.message, lang)  # English: the engine's own words
+        said = field_error(problem.message, lang, not problem.path)  # English: the engine's own words
         return f"{said}{'; ' if en else '（提示：'}{problem.hint}{'' if en else '）'}" if problem.hint else said
-    if not en and re.fullmatch(r"'.*'", params.get("got", ""), flags=re.S):  # as typed, in Chinese quotes
-        params["got"] = f"“{params['got'][1:-1]}”"
+    if not en and "got" in params:  # as typed, in Chinese quotes
+        params["got"] = _chinese_quotes(params["got"])
     if "other" in params:  # a field named in the message: in words
         params["other"] = field_label(params["other"], lang)
     if "expected" in params and problem.code == "one_of":
@@ -127,6 +161,8 @@ def problem_line(problem: Problem, lang: str, where: str) -> str:
     ``第12行 · 第1个申报项目 · 卖方类型：须为以下之一…；您是否要填写“university”？``"""
     en = lang == "en"
     parts = [f"line {problem.line}" if en else f"第{problem.line}行"] if problem.line is not None else []
+    if problem.line is not None:  # a batch's record is named by its file and line: the line once
+        where = where.removesuffix(f":{problem.line}")
     parts.append(field_words(problem.path, lang) or where)
     return f"{' · '.join(parts)}{': ' if en else '：'}{problem_words(problem, lang)}"
 
@@ -136,7 +172,11 @@ def field_words(path: str, lang: str) -> str:
     第1个申报项目 · 专利号 (Claim 1 · patent number)."""
     match = re.fullmatch(r"claims\[(\d+)\](?:\.(.+))?", path)
     if match is None:
-        return field_label(path, lang) if path else ""
+        return _field_label(path, lang, _DOCUMENT_FIELDS) if path else ""
     n, rest = match.groups()
     head = f"第{n}个申报项目" if lang != "en" else f"Claim {n}"
-    return f"{head} · {field_label(rest, lang)}" if rest else head
+    return f"{head} · {_field_label(rest, lang, _CLAIM_FIELDS)}" if rest else head
+
+
+def _field_label(path: str, lang: str, own: dict[str, str]) -> str:
+    return own[path] if lang != "en" and path in own else field_label(path, lang)

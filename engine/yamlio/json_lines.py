@@ -87,7 +87,16 @@ def load_json_line(
         )
     except json.JSONDecodeError as exc:
         at = line + exc.lineno - 1  # a record is one line; a file, many
-        raise LoadProblem(Problem(file, at, "", f"malformed JSON at column {exc.colno}: {exc.msg}")) from None
+        raise LoadProblem(
+            Problem(
+                file,
+                at,
+                "",
+                f"malformed JSON at column {exc.colno}: {exc.msg}",
+                code="json_syntax",
+                params=(("column", str(exc.colno)),),
+            )
+        ) from None
     except RecursionError:
         depth = limits.depth if limits.depth is not None else 100
         raise LoadProblem(Problem(file, line, "", f"nested deeper than {depth} levels")) from None

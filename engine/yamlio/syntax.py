@@ -95,6 +95,8 @@ def syntax_problem(
                 fmt(where if where is not None else path),
                 f"malformed JSON: {jexc.msg} at column {jexc.colno}",
                 "look for a missing comma, quote or bracket on this line or the one before it",
+                code="json_syntax",
+                params=(("column", str(jexc.colno)),),
             )
         except ValueError:
             pass
@@ -107,6 +109,7 @@ def syntax_problem(
             fmt(where),
             "malformed YAML: a quote opened on this line is never closed",
             'close the quote on the same line, e.g. transaction_amount: "1200000.00"',
+            code="yaml_quote",
         )
     what = exc.problem or "not valid YAML"
     if exc.context:
@@ -117,4 +120,4 @@ def syntax_problem(
             "write the character itself, or an escape YAML knows: one beyond U+FFFF as \\U0001F600, "
             "never as two \\u halves"
         )
-    return Problem(file, line, fmt(path), f"malformed YAML: {what}", hint)
+    return Problem(file, line, fmt(path), f"malformed YAML: {what}", hint, "yaml_syntax", (("what", what),))

@@ -276,9 +276,11 @@ def load_yaml(
             )
         ) from None
     except yaml.YAMLError as exc:
-        raise LoadProblem(Problem(file, None, "", f"malformed YAML: {exc}")) from None
+        raise LoadProblem(
+            Problem(file, None, "", f"malformed YAML: {exc}", code="yaml_syntax", params=(("what", str(exc)),))
+        ) from None
     finally:
         loader.dispose()
     if not found:
-        raise LoadProblem(Problem(file, 1, "", "the file is empty"))
+        raise LoadProblem(Problem(file, 1, "", "the file is empty", code="file_empty"))
     return Located(data=data, lines=builder.lines, file=file)
