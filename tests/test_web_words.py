@@ -162,3 +162,13 @@ def test_an_english_upload_of_many_applications_names_no_command(web: Web) -> No
     page = client.post("/check/upload", data={"csrf": csrf(client)}, files={"file": ("two.jsonl", two)})
     shown = html.unescape(visible_text(page.text))
     assert page.status_code == 422 and "upload them one by one" in shown and "subsidy screen" not in shown
+
+
+def test_an_unknown_programme_posted_to_the_self_check_is_said_beside_the_programme_choice(web: Web) -> None:
+    client = web.client()
+    crafted = SELF_CHECK | {"claims[1].program": "local-industrialisation-award", "csrf": csrf(client)}
+    page = client.post("/check", data=crafted)
+    assert page.status_code == 422
+    assert _error_of(page.text, "claims-1-program") == (
+        "没有“local-industrialisation-award”这一奖补项目。您是否要填写“local-industrialization-award”？"
+    )
