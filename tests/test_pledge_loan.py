@@ -207,3 +207,13 @@ def test_the_engine_and_the_oracle_decide_every_variant_alike() -> None:
         seen.update((c["id"], c["status"]) for c in got["decisions"][0]["criteria"])
     for criterion in ("small-or-medium-enterprise", "ip-pledge-registered"):
         assert {s for c, s in seen if c == criterion} == {"met", "not_met", "unknown"}, criterion
+
+
+def test_the_english_words_name_the_threshold_nobody_has_published(capsys) -> None:
+    """The Chinese names it (“较高质押融资金额”的具体门槛); the English said only "no threshold"."""
+    from engine.cli import main
+
+    sample = Path(__file__).resolve().parents[1] / "applications" / "review-p3-pledge-financing-only.yaml"
+    main(["check", str(sample), "--lang", "en"])
+    said = capsys.readouterr().out
+    assert 'no threshold for a "high" amount of pledge financing has been published' in said
