@@ -143,3 +143,13 @@ def test_replay_in_detail_lists_every_field_compared(web) -> None:  # type: igno
     assert compared["decisions[1].amount"].recorded == compared["decisions[1].amount"].now == "80000.00"
     (plain,) = replay(web.store, [APP_A], workers=0)
     assert plain.compared == []
+
+
+def test_users_list_on_a_store_with_no_users_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from engine.cli import main
+
+    db = tmp_path / "none.db"
+    open_store(db, create=True).close()
+    assert main(["users", "list", "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("no users: add one with")

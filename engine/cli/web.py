@@ -120,10 +120,13 @@ def run_token(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     store = open_db(args)
     try:
-        for user in store.users():
+        users = list(store.users())
+        for user in users:
             bound = f" {user.credit_code}" if user.credit_code else ""
             token = " (API token)" if user.token_hash else ""
             print(f"{user.name}\t{user.role}{bound}{token}")
+        if not users:  # said beside the list, not in it: a script reading the list reads nothing
+            print("no users: add one with `subsidy users add NAME --role ROLE`", file=sys.stderr)
     finally:
         store.close()
     return 0
