@@ -98,6 +98,7 @@ def test_a_fault_on_a_page_is_a_page_in_the_users_language(web: Web, monkeypatch
     assert response.status_code == 500
     assert "出错了" in response.text and "secret detail" not in response.text and "Traceback" not in response.text
     assert response.headers["x-frame-options"] == "DENY" and response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self';" in response.headers["content-security-policy"]
 
 
 def test_a_body_too_large_is_refused_before_it_is_read(web: Web) -> None:
@@ -131,3 +132,16 @@ def test_a_yaml_body_to_check_is_a_415_saying_to_send_json(web: Web) -> None:
     error = response.json()["error"]
     assert error["code"] == "unsupported_media_type" and "as JSON" in error["message"]
     assert "/check page" in error["hint"] and "subsidy check" in error["hint"]
+
+
+def test_no_page_holds_an_inline_script_the_policy_would_refuse(web: Web) -> None:
+    """Every page's scripts come from the site's files: no <script> with a body, no on…= handler."""
+    import re
+
+    client = web.client("reviewer")
+    for path in ("/", "/check", "/desk/queue", "/desk/report", "/audit/history", "/decision?id=PY-2024-0031/1"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "'self'" in page.headers["content-security-policy"], path
+        assert not re.search(r"<script[^>]*>\s*[^<\s]", page.text), path
+        assert not re.search(r"\son[a-z]+\s*=", page.text), path
