@@ -8,11 +8,13 @@ differ under a what-if parameter, and those whose words alone changed.
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_store import SAMPLES, reword_every_criterion, run
+from helpers_store import SAMPLES, execute, reword_every_criterion, run
 from helpers_web import APP_A, Web, csrf
 
 # 4 claims, all eligible · 3 purchase claims under one enterprise cap · 1 claim
@@ -68,6 +70,26 @@ def test_reworded_decisions_are_counted_each_once(store: Path, capsys: Any, monk
         "replayed 8 decisions under 1 ruleset version(s): 8 reproduced, 0 differ; "
         "wording changed in 8 of them, the decisions the same",
     )
+
+
+def test_a_record_laid_out_otherwise_replays_as_the_one_written(store: Path, capsys: Any) -> None:
+    """Replay compares what was decided, not how the record spells it: every body rewritten
+    with its keys sorted, indented and its Chinese as \\u escapes (an older writer's layout)
+    replays exactly as the bodies screening wrote — the same counts, no wording change — and
+    a decision altered in such a body is still found."""
+    con = sqlite3.connect(store)
+    bodies = con.execute("SELECT record_id, body FROM records WHERE kind = 'decision'").fetchall()
+    con.close()
+    for record_id, body in bodies:
+        text = json.dumps(json.loads(body), ensure_ascii=True, indent=1, sort_keys=True)
+        assert execute(store, "UPDATE records SET body = ? WHERE record_id = ?", (text, record_id)) == 1
+    assert _summary(capsys, store) == (0, "replayed 8 decisions under 1 ruleset version(s): 8 reproduced, 0 differ")
+    altered = json.loads(dict(bodies)[ONE])
+    altered["result"]["decisions"][0]["amount"] = "1.00"
+    text = json.dumps(altered, ensure_ascii=True, indent=1)
+    assert execute(store, "UPDATE records SET body = ? WHERE record_id = ?", (text, ONE)) == 1
+    code, line = _summary(capsys, store)
+    assert code == 1 and line == "replayed 8 decisions under 1 ruleset version(s): 7 reproduced, 1 differ", line
 
 
 def test_the_api_and_the_page_count_decisions(web: Web) -> None:

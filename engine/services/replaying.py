@@ -8,6 +8,11 @@ criterion's status, the facts each read, what was missing and the earlier awards
 counted are equal. The text the applicant was given is kept as issued: where
 today's wording differs from it, that is reported apart, as a wording change, and
 the decision still reproduces.
+
+The recorded input is validated again from its bytes in the body, as screening validated
+it; where the decision evaluated again is stored as the very bytes recorded, every claim
+reproduces in its words and nothing is decoded to compare — only a record that differs in
+any byte is compared field by field.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from ..errors import EngineError, Problem, StoreError
 from ..evaluation import Assessment
 from ..explain.contract_text import decision_texts
 from ..reading import application_from_data
+from ..reading.plain import plain_application
 from ..rulebook import Ruleset
 from ..store import Reader, StoredRecord, decision_id, parse_reference
 from ..yamlio import Located
@@ -164,36 +172,96 @@ def replay_records(
     """Decision records evaluated again — those of one version together — and compared,
     each only for the claims given with it (all when none are)."""
     done: list[Replayed] = []
-    todo: dict[str, list[tuple[Replayed, dict[str, Any], Any, Sequence[int]]]] = {}
+    todo: dict[str, list[tuple[Replayed, _Recorded, Any, Sequence[int]]]] = {}
     for record, claims in items:
-        content = json.loads(record.body)
-        version = content["ruleset"]["version"]
-        out = Replayed(record.record_id, content["ruleset"]["id"], version)
+        recorded = _Recorded.of(record.body)
+        out = Replayed(record.record_id, recorded.ruleset["id"], recorded.ruleset["version"])
         done.append(out)
         try:
-            evaluator = archive.evaluator(version)
-            app = application_from_data(Located(content["input"], {}, f"record {record.record_id}"), evaluator.rulebook)
+            evaluator = archive.evaluator(out.version)
+            app = recorded.application(evaluator.rulebook, f"record {record.record_id}")
         except EngineError as exc:
-            _failed(out, content, claims, exc)
+            _failed(out, recorded, claims, exc)
             continue
-        todo.setdefault(version, []).append((out, content, app, claims))
+        todo.setdefault(out.version, []).append((out, recorded, app, claims))
     for version, group in todo.items():
         ruleset, evaluator = archive.ruleset(version), archive.evaluator(version)
-        asked = [(app, RecordedLedger(content["ledger"]), ruleset) for _, content, app, _ in group]
+        asked = [(app, RecordedLedger(recorded.ledger), ruleset) for _, recorded, app, _ in group]
         try:
             assessments: list[Any] = evaluator.evaluate_many(asked)
         except EngineError:  # each alone, so that only the faulty ones fail
             assessments = [None] * len(group)
-        for (out, content, app, claims), assessment in zip(group, assessments, strict=True):
+        for (out, recorded, app, claims), assessment in zip(group, assessments, strict=True):
             try:
                 if assessment is None:
-                    assessment = evaluator.evaluate(app, RecordedLedger(content["ledger"]), ruleset)
-                now = json.loads(stored_text(assessment, ruleset))
+                    assessment = evaluator.evaluate(app, RecordedLedger(recorded.ledger), ruleset)
+                text = stored_text(assessment, ruleset)
             except EngineError as exc:
-                _failed(out, content, claims, exc)
+                _failed(out, recorded, claims, exc)
                 continue
-            compare(content["result"], now, out, claims, detail)
+            if not detail and recorded.result_text == text.encode():
+                # the very bytes recorded: every claim reproduces, in the words it was given
+                out.decisions += sum(1 for d in assessment.decisions if not claims or d.claim in claims)
+                continue
+            compare(recorded.result, json.loads(text), out, claims, detail)
     return done
+
+
+class _Body(msgspec.Struct):
+    """What replay reads of a decision body: the input and the stored decision as their bytes."""
+
+    input: msgspec.Raw
+    ruleset: dict[str, Any]
+    ledger: Any
+    result: msgspec.Raw
+
+
+_BODY = msgspec.json.Decoder(_Body)
+
+
+@dataclass
+class _Recorded:
+    """A decision record's body as replay reads it: the input and the stored decision kept
+    as their bytes in the body, decoded only where needed (a body in any other shape is
+    decoded whole, as :func:`json.loads` reads it)."""
+
+    ruleset: dict[str, Any]
+    ledger: Any
+    input_text: bytes | None  # None: decoded whole into ``whole``
+    result_text: bytes | None
+    whole: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, body: str) -> _Recorded:
+        try:
+            part = _BODY.decode(body)
+            if isinstance(part.ruleset.get("id"), str) and isinstance(part.ruleset.get("version"), str):
+                return cls(part.ruleset, part.ledger, bytes(part.input), bytes(part.result))
+        except (msgspec.DecodeError, msgspec.ValidationError, UnicodeEncodeError):  # a lone surrogate
+            pass
+        content = json.loads(body)
+        return cls(content["ruleset"], content["ledger"], None, None, content)
+
+    @property
+    def result(self) -> dict[str, Any]:
+        if self.whole is not None:
+            return self.whole["result"]  # type: ignore[no-any-return]
+        assert self.result_text is not None
+        return json.loads(self.result_text)  # type: ignore[no-any-return]
+
+    def application(self, rulebook: Any, file: str) -> Any:
+        """The recorded input validated again under ``rulebook`` — from its bytes when they are
+        plain (:func:`~engine.reading.plain.plain_application`), else as screening's careful way
+        reads it. Raises ApplicationError."""
+        if self.input_text is not None:
+            app = plain_application(self.input_text, rulebook, file, 1)
+            if app is not None:
+                return app
+            given = json.loads(self.input_text)
+        else:
+            assert self.whole is not None
+            given = self.whole["input"]
+        return application_from_data(Located(given, {}, file), rulebook)
 
 
 def stored_text(assessment: Assessment, ruleset: Ruleset) -> str:
@@ -202,8 +270,8 @@ def stored_text(assessment: Assessment, ruleset: Ruleset) -> str:
     return decision_texts(assessment, ruleset, ids, line=False)[1]
 
 
-def _failed(out: Replayed, content: dict[str, Any], claims: Sequence[int], exc: EngineError) -> None:
-    out.decisions = len(claims) or len(content["result"]["decisions"])
+def _failed(out: Replayed, recorded: _Recorded, claims: Sequence[int], exc: EngineError) -> None:
+    out.decisions = len(claims) or len(recorded.result["decisions"])
     out.differing = out.changed = out.decisions
     out.error = str(exc)
 
