@@ -27,7 +27,6 @@ malformed setting or a value of the wrong type.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
@@ -44,7 +43,6 @@ __all__ = [
     "override_ruleset",
     "parse_settings",
     "setting_value",
-    "settings_digest",
     "settings_json",
     "settings_line",
     "values_json",
@@ -119,12 +117,6 @@ def parse_settings(texts: Iterable[str], known: Mapping[str, str], divisions: Ga
     if problems:
         raise UsageError(problems)
     return out
-
-
-def settings_digest(settings: Settings) -> str:
-    """A short, stable digest of some settings (part of an overridden ruleset's name)."""
-    text = "\n".join(f"{k}={settings[k]!r}" for k in sorted(settings))
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def override_ruleset(ruleset: Ruleset, settings: Settings) -> Ruleset:

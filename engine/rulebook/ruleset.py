@@ -7,6 +7,8 @@ built, so one ruleset can serve any number of evaluations and threads.
 from __future__ import annotations
 
 import bisect
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -20,6 +22,12 @@ from .facts import encode_date
 from .schema import AwardSpec, ExplainSpec, PolicySpec, PurposeSpec, Text
 
 __all__ = ["Criterion", "Derived", "Parameter", "Program", "Ruleset"]
+
+
+def settings_digest(settings: Mapping[str, Any]) -> str:
+    """A short, stable digest of what-if settings (part of an overridden ruleset's name)."""
+    text = "\n".join(f"{k}={settings[k]!r}" for k in sorted(settings))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -142,8 +150,6 @@ class Ruleset:
     def name(self) -> str:
         """The inference-engine name of this version: unique per content (and per what-if)."""
         if self.overrides:
-            from .overrides import settings_digest
-
             return f"{self.id}@{self.version}+set:{settings_digest(self.overrides)}"
         return f"{self.id}@{self.version}"
 

@@ -27,12 +27,12 @@ from ..errors import InputError, Problem, StoreError, UsageError
 from ..explain import REPORT_COLUMNS, report_rows
 from ..services import history, replay, report, review_queue, settle, show, verify
 from ..store import User
-from .app import lang_of, read_form, render
 from .batches import job_of, start_batch
 from .charts import report_charts
 from .errors import WebError, from_engine_error
 from .i18n import problem_text
 from .problem_words import field_error, problem_line
+from .rendering import lang_of, read_form, render
 from .replay_view import replay_view
 from .security import check_csrf, page_user, require
 from .tables import csv_for_excel

@@ -18,11 +18,11 @@ from ..errors import ApplicationError
 from ..reading import application_from_data, read_upload
 from ..services import check, history
 from ..yamlio import Located
-from .app import lang_of, read_form, render
 from .errors import WebError
 from .forms import MAX_CLAIMS, application_fields, claim_fields, form_data, window_text
 from .i18n import text
 from .problem_words import problem_line, problem_words
+from .rendering import lang_of, read_form, render
 from .security import check_csrf, page_user, sign_in, sign_out
 from .views import checked_view
 
