@@ -36,7 +36,6 @@ contended.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
@@ -90,15 +89,9 @@ def best_of(runs: int, fn) -> float:  # type: ignore[no-untyped-def]
     return min(times)
 
 
-def tune_gc() -> None:
-    """What the batch commands do too: long-lived objects frozen out of the cyclic collector."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 50)
-
-
 def section_eval(n: int, seed: int, runs: int) -> None:
     from engine import Evaluator, assessment_json, iter_upload, load_rulebook
+    from engine.cli.common import tune_gc
     from engine.explain.contract_text import decision_texts
     from engine.explain.json_bytes import json_bytes
     from engine.generate import generate_many
@@ -110,7 +103,7 @@ def section_eval(n: int, seed: int, runs: int) -> None:
     apps = [record.application for record in iter_upload(batch, "generated.jsonl", rulebook) if record.application]
     parse = time.process_time() - start
     claims = sum(len(a.claims) for a in apps)
-    tune_gc()
+    tune_gc()  # as the batch commands set the cyclic collector
     print(f"eval: {n:,} generated applications (seed {seed}), {claims:,} claims; best of {runs} runs")
     print(f"  read and validate (the reader, .jsonl)   {n / parse:>9,.0f} apps/s")
     chunks = [apps[i : i + 250] for i in range(0, len(apps), 250)]  # as screening hands them out
@@ -290,10 +283,17 @@ def section_stores(n: int, seed: int, server: str | None) -> None:
                 pg_cluster.stop(cluster)
 
 
-def main() -> None:
+SECTIONS = ("eval", "stages", "cold", "screen", "memory", "stores")
+QUICK = ["eval", "stages", "cold"]  # the sections run when none is named
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: the sections named (:data:`QUICK` when none is) and the sizes."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    choices = ["eval", "stages", "cold", "screen", "memory", "stores"]
-    parser.add_argument("sections", nargs="*", default=["eval", "stages", "cold"], choices=choices)
+    # no choices here: argparse holds an empty list of sections itself to them, and refuses it
+    parser.add_argument(
+        "sections", nargs="*", metavar="SECTION", help=f"{', '.join(SECTIONS)} (default: {' '.join(QUICK)})"
+    )
     parser.add_argument("--n", type=int, default=10_000, help="applications for eval and stages (default 10,000)")
     parser.add_argument("--screen-n", type=int, default=100_000, help="applications for screen (default 100,000)")
     parser.add_argument("--memory-n", default="10000,100000", help="sizes for memory (default 10000,100000)")
@@ -301,7 +301,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--against", metavar="REV", help="then the benchmark of this commit, in the same run")
     parser.add_argument("--server", default=None, help="stores: a PostgreSQL URL (default: start a cluster here)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    for section in args.sections:
+        if section not in SECTIONS:
+            parser.error(f"invalid choice: {section!r} (choose from {', '.join(SECTIONS)})")
+    args.sections = args.sections or list(QUICK)
+    return args
+
+
+def main() -> None:
+    args = parse()
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs")
     load = os.getloadavg()[0]
     print(f"load average {load:.2f} ({'quiet' if load < 0.5 else 'contended: other work shares the machine'})")

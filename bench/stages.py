@@ -39,8 +39,10 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def stage_times(batch: Path, n: int) -> dict[str, float]:
-    """CPU seconds per application of each stage, for the ``n`` records of ``batch``."""
+    """CPU seconds per application of each stage, for the ``n`` records of ``batch``, with the
+    cyclic collector set as the batch commands set it (run alone or after ``eval``, the same)."""
     from engine import Evaluator, load_rulebook, open_store
+    from engine.cli.common import tune_gc
     from engine.evaluation.facts import LedgerView, application_part, build_fact
     from engine.explain import prepared
     from engine.explain.sentences import summary
@@ -51,8 +53,10 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
     from engine.services.recording import record_decision
     from engine.store import input_hash
 
+    threshold = gc.get_threshold()
     rulebook = load_rulebook()
     evaluator = Evaluator(rulebook)
+    tune_gc()
     seconds: dict[str, float] = {}
 
     def keys() -> list[Any]:
@@ -162,6 +166,7 @@ def stage_times(batch: Path, n: int) -> dict[str, float]:
         seconds["store"], _ = _timed(write)
         store.close()
     gc.unfreeze()
+    gc.set_threshold(*threshold)
     return {stage: seconds[stage] / n for stage in STAGES}
 
 

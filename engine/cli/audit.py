@@ -36,7 +36,8 @@ def add_parser(sub: Any) -> None:
         type=whole_number(0, MAX_WORKERS),
         default=None,
         metavar="N",
-        help=f"processes, 0 to {MAX_WORKERS} (0: this process only)",
+        help=f"processes that evaluate, 0 to {MAX_WORKERS} (default: for 400 decisions or more, one per idle "
+        "core but one, at most 8, when at least three cores are idle, else none; 0: this process only)",
     )
     add_set_option(rep)
     rep.set_defaults(func=run_replay)

@@ -32,8 +32,8 @@ def add_parser(sub: Any) -> None:
         type=whole_number(0, MAX_WORKERS),
         default=None,
         metavar="N",
-        help=f"processes that evaluate, 0 to {MAX_WORKERS} (default: one per core for long batches; "
-        "0: this process only)",
+        help=f"processes that evaluate, 0 to {MAX_WORKERS} (default: for 400 applications or more, one per "
+        "idle core but one, at most 8, when at least three cores are idle, else none; 0: this process only)",
     )
     scr.add_argument("--dry-run", action="store_true", help="evaluate against the store, record nothing")
     scr.add_argument(
