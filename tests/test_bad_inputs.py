@@ -329,6 +329,15 @@ CASES: dict[str, tuple[list[Expected], list[pytest.MarkDecorator]]] = {
     "json-nested-1000-deep.json": ([E(1, "applicant", "nested deeper than 10 levels", prefix=True)], []),
     "jsonl-nested-1000-deep.jsonl": ([E(1, "", "nested deeper than 10 levels")], []),
     "jsonl-not-utf8.jsonl": ([E(1, "", "not UTF-8 text", "byte 0xe5", hint=("GBK",))], []),
+    # a number whose exponent no decimal holds (1e-99999999999999999999): refused, never a fault of the engine
+    "json-number-exponent-out-of-range.json": (
+        [E(1, "claims[1].transaction_amount", "1E+8446744073709551616", "exponent out of range", hint=("in digits",))],
+        [],
+    ),
+    "jsonl-number-exponent-out-of-range.jsonl": (
+        [E(1, "claims[1].transaction_amount", "1e-99999999999999999999", "exponent out of range", hint=("in digits",))],
+        [],
+    ),
     "claims-hundreds-deeply-nested.jsonl": (
         [E(1, "claims[1].benefits", "nested deeper than 10 levels", prefix=True)],
         [],

@@ -135,6 +135,14 @@ def test_a_whole_file_s_problem_is_said_in_chinese_without_a_command_to_run() ->
     assert "subsidy" not in shown and "此项" not in shown and "hint" not in shown
 
 
+def test_a_number_no_decimal_holds_is_said_in_chinese() -> None:
+    line = b'{"format": 1e-99999999999999999999, "id": "PY-1"}'
+    assert _upload_problems(line, "e.jsonl") == [
+        "第1行 · 文件格式版本（format）：数字的指数超出可读范围：“1e-99999999999999999999”；"
+        "请用数字完整写出，如 1500000.00。"
+    ]
+
+
 def test_an_application_s_own_fields_are_named_in_words_and_a_batch_line_once() -> None:
     shown = _upload_problems(b"id: PY-2024-1\nsubmitted_on: 2024-01-01\nclaims:\n - {type: x}\n", "m.yaml")
     assert "第1行 · 申请人信息：此项必填。" in shown

@@ -44,6 +44,7 @@ APPLICATION_WORDS: dict[str, str] = {
     "money_negative": "金额不能为负数，填写的是 {got}。",
     "money_too_large": "金额过大：最多 {most} 元。",
     "money_zero": "金额须大于零，填写的是 {got}。",
+    "number_range": "数字的指数超出可读范围：{got}；请用数字完整写出，如 1500000.00。",
     # the file as a whole
     "file_empty": "文件是空的：请上传填写好的申报文件。",
     "utf16": "文件以 UTF-16 编码保存：请另存为 UTF-8 编码后重新上传。",

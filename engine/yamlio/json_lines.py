@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, quoted
 from .located import NO_LIMITS, ExponentForm, Formatter, Limits, LoadProblem, Located, Path, format_path
 from .yaml_builder import load_yaml
 
@@ -32,6 +32,13 @@ class _Oversized:
         self.digits = digits
 
 
+class _OutOfRange:
+    """A JSON number whose exponent no ``Decimal`` holds (``1e-99999999999999999999``), as written."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
 def _json_number(limits: Limits, decimal: bool) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         if limits.digits is not None and len(text) > limits.digits:
@@ -40,7 +47,10 @@ def _json_number(limits: Limits, decimal: bool) -> Callable[[str], Any]:
                 return _Oversized(digits)
         if not decimal:
             return int(text)
-        return ExponentForm(text) if "e" in text or "E" in text else Decimal(text)
+        try:
+            return ExponentForm(text) if "e" in text or "E" in text else Decimal(text)
+        except InvalidOperation:  # an exponent past what a Decimal holds: refused, not a fault
+            return _OutOfRange(text)
 
     return parse
 
@@ -69,6 +79,18 @@ def _check_json(data: Any, file: str, line: int, fmt: Formatter, limits: Limits)
         elif isinstance(value, _Oversized):
             raise LoadProblem(
                 Problem(file, line, fmt(path), f"a number of {value.digits:,} digits; at most {limits.digits} are read")
+            )
+        elif isinstance(value, _OutOfRange):
+            raise LoadProblem(
+                Problem(
+                    file,
+                    line,
+                    fmt(path),
+                    f"the number {quoted(value.text, bare=True)} has an exponent out of range",
+                    "write the number out in digits, e.g. 1500000.00",
+                    "number_range",
+                    (("got", quoted(value.text)),),
+                )
             )
 
 
