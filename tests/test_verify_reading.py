@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,29 @@ def test_a_body_that_is_not_json_is_refused() -> None:
         read_body(b'{"type":"\xff"}', "settlement")
 
 
+def test_an_integer_json_cannot_convert_is_refused_in_a_field_the_trimmed_reading_skips() -> None:
+    """msgspec steps over the fields verify does not read without converting them: a body
+    holding an integer of more digits than Python converts is still not JSON, as json.loads
+    finds it (and as every reader of the whole body, ``show`` among them, then fails)."""
+    digits = "7" * (sys.get_int_max_str_digits() + 1)
+    body = ('{"type":"decision","format":2,"engine":{"n":%s},"input":{"a":1}}' % digits).encode()
+    with pytest.raises(ValueError):
+        json.loads(body)
+    with pytest.raises(ValueError):
+        read_body(body, "decision")
+    below = body.replace(b"7", b"", 2)  # as many digits as convert: read as before
+    assert read_body(below, "decision")[0]["input"] == {"a": 1}
+
+
+@pytest.mark.parametrize("number", ["1e-99999999999999999999", "1E+8446744073709551616"])
+def test_an_input_number_no_decimal_holds_is_read_as_json_reads_it(number: str) -> None:
+    """A number of the input whose exponent no Decimal holds (json.loads reads it as a
+    float) is no fault of verify: the input is then not canonical, and read as JSON reads it."""
+    body = ('{"type":"decision","format":2,"input":{"a":%s},"input_sha256":"x"}' % number).encode()
+    content, _ = read_body(body, "decision")
+    assert content == json.loads(body)
+
+
 # ------------------------------------------------------------------ judged as before, through verify
 
 
@@ -174,6 +198,28 @@ def test_an_input_stored_in_another_layout_is_checked_by_its_canonical_form(
     code, output = verify(capsys, db)
     assert code == 1, output
     assert output.startswith(f"ALTERED: record {first} (#") and "input does not match the input hash" in output, output
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda body: body.replace('"engine":{', '"engine":{"n":%s,' % ("7" * 5000), 1), "not valid JSON"),
+        (lambda body: body.replace('"input":{', '"input":{"n":1e-99999999999999999999,', 1), "input does not match"),
+    ],
+    ids=["an integer of 5000 digits", "an exponent no decimal holds"],
+)
+def test_a_body_rewritten_with_a_number_python_reads_otherwise_is_named(
+    change: Any, reason: str, sample_store: Path, tmp_path: Path, capsys: Any
+) -> None:
+    """The log rewritten and rehashed, one body holding a number that json.loads refuses or reads
+    as a float: the record is named as altered, never passed or failed with a fault of the engine."""
+    db = Path(shutil.copy(sample_store, tmp_path / "numbers.db"))
+    seq, record, body = query(db, "SELECT seq, record_id, body FROM records WHERE kind = 'decision' ORDER BY seq")[1]
+    execute(db, "UPDATE records SET body = ? WHERE seq = ?", (change(body), seq))
+    rehash(db)
+    code, output = verify(capsys, db)
+    assert code == 1, output
+    assert output.startswith(f"ALTERED: record {record} (#{seq})") and reason in output, output
 
 
 # ------------------------------------------------------------------ batches

@@ -9,6 +9,9 @@ records are written and hashes that: an input stored in any other form does not 
 
 msgspec does not check the UTF-8 of what it skips, so the body is first decoded strictly
 (in C, a few microseconds): a body that is not UTF-8 is refused, as reading it whole refuses it.
+Nor does it convert the integers it skips: a body that may hold one of more digits than Python
+converts (``sys.get_int_max_str_digits``, :func:`_long_digits`) is decoded whole, so that
+:mod:`json` refuses it as before.
 
 The result answers every question ``verify`` asks exactly as the whole body would: the
 shape lists each field the index rule reads, a later key of the same name wins as in
@@ -20,6 +23,7 @@ decoded whole with :mod:`json`, as before.
 from __future__ import annotations
 
 import json
+import sys
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -112,8 +116,23 @@ def read_record(body: bytes, kind: str) -> tuple[Any, memoryview | None, bool]:
         raise ValueError("nested too deep") from None
 
 
+def _long_digits(body: bytes) -> bool:
+    """Whether ``body`` may hold a run of more digits than Python converts to an integer, which
+    :func:`json.loads` refuses and msgspec steps over unread. A run of more than ``limit``
+    digits covers a whole block of ``limit // 2`` bytes starting at a multiple of it, so only
+    those blocks are looked at (``isdigit`` stops at the first other byte: well under a
+    microsecond a body)."""
+    limit = sys.get_int_max_str_digits()
+    if limit:
+        step = limit // 2
+        for at in range(0, len(body) - step + 1, step):
+            if body[at : at + step].isdigit():
+                return True
+    return False
+
+
 def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None, bool]:
-    if kind == DECISION:
+    if kind == DECISION and not _long_digits(body):
         try:
             content: dict[str, Any] = _BODY.decode(body)  # type: ignore[assignment]
             if content.get("format") in TRIMMED_FORMATS:
@@ -122,7 +141,10 @@ def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None, bo
                     return content, None, False
                 given = memoryview(raw)
                 stored = bytes(given)
-                value = _INPUT_EXACT.decode(stored)
+                try:
+                    value = _INPUT_EXACT.decode(stored)
+                except ArithmeticError:  # an exponent no Decimal holds: not canonical, read as JSON reads it
+                    value = None
                 shallow = stored.count(b"[") + stored.count(b"{") < MAX_CANONICAL_BRACKETS
                 if shallow and type(value) is dict and _encoded(value) == stored:
                     content["input"] = value
