@@ -92,6 +92,23 @@ def test_a_record_laid_out_otherwise_replays_as_the_one_written(store: Path, cap
     assert code == 1 and line == "replayed 8 decisions under 1 ruleset version(s): 7 reproduced, 1 differ", line
 
 
+def test_a_body_json_refuses_is_not_replayed_as_reproduced(store: Path) -> None:
+    """Replay reads the fields it compares out of the body and steps over the rest unread: a
+    body holding, in a field it skips, an integer of more digits than Python converts is still
+    read as json.loads reads it (and refused), never replayed as if it were JSON."""
+    from engine.services.replaying import _Recorded
+
+    con = sqlite3.connect(store)
+    [body] = con.execute("SELECT body FROM records WHERE record_id = ?", (ONE,)).fetchone()
+    con.close()
+    assert _Recorded.of(body).ruleset["version"]  # as written: read
+    long = body.replace('"engine":{', '"engine":{"n":%s,' % ("7" * 5000), 1)
+    with pytest.raises(ValueError):
+        json.loads(long)
+    with pytest.raises(ValueError):
+        _Recorded.of(long)
+
+
 def test_the_api_and_the_page_count_decisions(web: Web) -> None:
     """APP_A (purchase-two-deals) holds two decisions; with one chosen claim of FOUR, three."""
     response = web.api("auditor").post("/api/v1/replay", json={"ids": [APP_A, f"{FOUR}/2"]})

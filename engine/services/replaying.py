@@ -31,6 +31,7 @@ from ..reading import application_from_data
 from ..reading.plain import plain_application
 from ..rulebook import Ruleset
 from ..store import Reader, StoredRecord, decision_id, parse_reference
+from ..store.body_reading import long_digits
 from ..yamlio import Located
 from .archive import Archive
 from .ledger import RecordedLedger
@@ -234,9 +235,10 @@ class _Recorded:
     @classmethod
     def of(cls, body: str) -> _Recorded:
         try:
-            part = _BODY.decode(body)
-            if isinstance(part.ruleset.get("id"), str) and isinstance(part.ruleset.get("version"), str):
-                return cls(part.ruleset, part.ledger, bytes(part.input), bytes(part.result))
+            if not long_digits(body):  # else json.loads refuses what msgspec would step over unread
+                part = _BODY.decode(body)
+                if isinstance(part.ruleset.get("id"), str) and isinstance(part.ruleset.get("version"), str):
+                    return cls(part.ruleset, part.ledger, bytes(part.input), bytes(part.result))
         except (msgspec.DecodeError, msgspec.ValidationError, UnicodeEncodeError):  # a lone surrogate
             pass
         content = json.loads(body)

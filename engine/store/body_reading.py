@@ -10,7 +10,7 @@ records are written and hashes that: an input stored in any other form does not 
 msgspec does not check the UTF-8 of what it skips, so the body is first decoded strictly
 (in C, a few microseconds): a body that is not UTF-8 is refused, as reading it whole refuses it.
 Nor does it convert the integers it skips: a body that may hold one of more digits than Python
-converts (``sys.get_int_max_str_digits``, :func:`_long_digits`) is decoded whole, so that
+converts (``sys.get_int_max_str_digits``, :func:`long_digits`) is decoded whole, so that
 :mod:`json` refuses it as before.
 
 The result answers every question ``verify`` asks exactly as the whole body would: the
@@ -31,7 +31,7 @@ import msgspec
 
 from .records import DECISION
 
-__all__ = ["TRIMMED_FORMATS", "read_body", "read_record"]
+__all__ = ["TRIMMED_FORMATS", "long_digits", "read_body", "read_record"]
 
 # The decision body formats the shapes below were listed from (1: no ``format`` key).
 # A body of any other format is decoded whole: a new format may read other fields.
@@ -116,12 +116,13 @@ def read_record(body: bytes, kind: str) -> tuple[Any, memoryview | None, bool]:
         raise ValueError("nested too deep") from None
 
 
-def _long_digits(body: bytes) -> bool:
+def long_digits(body: bytes | str) -> bool:
     """Whether ``body`` may hold a run of more digits than Python converts to an integer, which
     :func:`json.loads` refuses and msgspec steps over unread. A run of more than ``limit``
     digits covers a whole block of ``limit // 2`` bytes starting at a multiple of it, so only
     those blocks are looked at (``isdigit`` stops at the first other byte: well under a
-    microsecond a body)."""
+    microsecond a body; in a text, other digits than ASCII ones only send more bodies the whole
+    way). Replay asks it too, before it steps over the fields it does not read."""
     limit = sys.get_int_max_str_digits()
     if limit:
         step = limit // 2
@@ -132,7 +133,7 @@ def _long_digits(body: bytes) -> bool:
 
 
 def _read(body: bytes, text: str, kind: str) -> tuple[Any, memoryview | None, bool]:
-    if kind == DECISION and not _long_digits(body):
+    if kind == DECISION and not long_digits(body):
         try:
             content: dict[str, Any] = _BODY.decode(body)  # type: ignore[assignment]
             if content.get("format") in TRIMMED_FORMATS:
