@@ -19,10 +19,12 @@ from typing import Any
 import helpers_store
 import pytest
 from helpers_store import SAMPLES, execute, query, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engine.services.chain_reading
 from engine.store import chain_hash, index_rows_of, input_hash
-from engine.store.body_reading import read_body
+from engine.store.body_reading import long_digits, read_body
 
 # every verify here runs in one process, then in two (conftest.verify_workers): the same report
 pytestmark = pytest.mark.usefixtures("verify_workers")
@@ -147,6 +149,19 @@ def test_an_integer_json_cannot_convert_is_refused_in_a_field_the_trimmed_readin
         read_body(body, "decision")
     below = body.replace(b"7", b"", 2)  # as many digits as convert: read as before
     assert read_body(below, "decision")[0]["input"] == {"a": 1}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 3 * 4300), st.integers(1, 2 * 4300), st.integers(0, 4300), st.sampled_from([b"", b"-", b'"a":']))
+def test_every_run_of_more_digits_than_python_converts_is_seen(
+    before: int, extra: int, after: int, lead: bytes
+) -> None:
+    """Wherever a run of more digits than Python converts stands in a body, and however long,
+    :func:`long_digits` sees it (it looks only at blocks of half the limit's length)."""
+    limit = sys.get_int_max_str_digits()
+    body = b"x" * before + lead + b"7" * (limit + extra) + b"]" * after
+    assert long_digits(body) and long_digits(body.decode())
+    assert not long_digits(b"x" * before + (b"7" * (limit // 2 - 1) + b",") * 4)
 
 
 @pytest.mark.parametrize("number", ["1e-99999999999999999999", "1E+8446744073709551616"])
