@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ..errors import EngineError, InputError, IntegrityError
+from ..errors import EngineError, InputError, IntegrityError, InternalError
 from ..privacy import mask_id_numbers
 from .output import shown_streams
 from .parser import build_parser, not_utf8, parser_for
@@ -47,8 +47,12 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"ALTERED: {exc}", file=sys.stderr)
         return exc.exit_code
     except EngineError as exc:
+        where = exc.details.get("traceback") if isinstance(exc, InternalError) else None
+        if where and os.environ.get("SUBSIDY_DEBUG"):  # a worker's: where it happened, on request
+            print(mask_id_numbers(str(where)), file=sys.stderr, end="")
         print(
-            f"internal error: {exc}\nthis is a fault of the engine, not of the input; please report it",
+            f"internal error: {exc}\nthis is a fault of the engine, not of the input; "
+            "please report it (set SUBSIDY_DEBUG=1 to see where it happened)",
             file=sys.stderr,
         )
         return 3

@@ -77,7 +77,8 @@ def run_replay(args: argparse.Namespace) -> int:
             decisions += done.decisions
             differ += done.differing
             reworded += done.reworded
-            versions.add(done.version)
+            if done.version:  # none for a record whose body could not be read
+                versions.add(done.version)
             if done.error:
                 print(f"{done.record}: could not replay: {done.error}")
             for d in done.differences:

@@ -57,7 +57,8 @@ def run_replay_what_if(args: argparse.Namespace) -> int:
         for done in replay(store, args.ids, workers=args.workers, settings=args.settings):
             applications += 1
             decisions += done.decisions
-            versions.add(done.version)
+            if done.version:  # none for a record whose body could not be read
+                versions.add(done.version)
             if done.error:
                 failed.append(f"  {done.record}: {done.error}")
                 not_decided += done.decisions

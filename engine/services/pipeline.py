@@ -139,7 +139,8 @@ def pipelined(
             elif kind == "end":
                 break  # the worker whose turn it is has no more: neither have the ones after it
             else:
-                raise InternalError(f"a worker process failed:\n{payload}")
+                last = payload.strip().splitlines()[-1] if payload.strip() else "no message"
+                raise InternalError(f"a worker process failed: {last}", details={"traceback": payload})
             turn = (turn + 1) % workers
         if failure:
             raise failure[0]

@@ -175,8 +175,12 @@ def replay_records(
     done: list[Replayed] = []
     todo: dict[str, list[tuple[Replayed, _Recorded, Any, Sequence[int]]]] = {}
     for record, claims in items:
-        recorded = _Recorded.of(record.body)
-        out = Replayed(record.record_id, recorded.ruleset["id"], recorded.ruleset["version"])
+        try:
+            recorded = _Recorded.of(record.body)
+            out = Replayed(record.record_id, str(recorded.ruleset["id"]), str(recorded.ruleset["version"]))
+        except (ValueError, LookupError, TypeError, RecursionError):
+            done.append(_unreadable(record, claims))
+            continue
         done.append(out)
         try:
             evaluator = archive.evaluator(out.version)
@@ -272,8 +276,21 @@ def stored_text(assessment: Assessment, ruleset: Ruleset) -> str:
     return decision_texts(assessment, ruleset, ids, line=False)[1]
 
 
+def _unreadable(record: StoredRecord, claims: Sequence[int]) -> Replayed:
+    """A record whose body is not a decision body (not JSON, or without its ruleset): it cannot
+    be evaluated again, and counts as its claims chosen, or as one decision, that differ."""
+    out = Replayed(record.record_id, "", "")
+    out.decisions = out.differing = out.changed = len(claims) or 1
+    out.error = "its body is not a decision record this engine reads (not JSON, or a field missing); verify names it"
+    return out
+
+
 def _failed(out: Replayed, recorded: _Recorded, claims: Sequence[int], exc: EngineError) -> None:
-    out.decisions = len(claims) or len(recorded.result["decisions"])
+    try:
+        found = len(recorded.result["decisions"])
+    except (ValueError, LookupError, TypeError, RecursionError):
+        found = 1
+    out.decisions = len(claims) or found
     out.differing = out.changed = out.decisions
     out.error = str(exc)
 
