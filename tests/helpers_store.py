@@ -185,6 +185,13 @@ def run(capsys: Any, *argv: str | Path) -> tuple[int, str, str]:
     return code, out, err
 
 
+def screened(capsys: Any, db: Path, *samples: str) -> Path:
+    """A new store ``db`` with the sample applications named screened into it."""
+    code, _, err = run(capsys, "screen", *[SAMPLES / name for name in samples], "--db", db, "--format", "jsonl")
+    assert code == 0, err
+    return db
+
+
 def run_proc(*argv: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run `subsidy ARGV...` as a real process."""
     return subprocess.run(

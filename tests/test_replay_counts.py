@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_store import SAMPLES, execute, reword_every_criterion, run
+from helpers_store import execute, reword_every_criterion, run, screened
 from helpers_web import APP_A, Web, csrf
 
 # 4 claims, all eligible · 3 purchase claims under one enterprise cap · 1 claim
@@ -24,10 +24,7 @@ FILES = ["multi-p1-four-sites.yaml", "multi-p2-cap-reached.yaml", "p1-eligible-h
 
 @pytest.fixture
 def store(tmp_path: Path, capsys: Any) -> Path:
-    db = tmp_path / "store.db"
-    code, _, err = run(capsys, "screen", *[SAMPLES / name for name in FILES], "--db", db, "--format", "jsonl")
-    assert code == 0, err
-    return db
+    return screened(capsys, tmp_path / "store.db", *FILES)
 
 
 def _summary(capsys: Any, db: Path, *args: str) -> tuple[int, str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers_store import SAMPLES, run
+from helpers_store import run, screened
 
 from engine.services import replaying
 
@@ -24,10 +24,7 @@ ONE = "PY-2023-0101"  # one claim
 
 @pytest.fixture
 def store(tmp_path: Path, capsys: Any) -> Path:
-    db = tmp_path / "store.db"
-    code, _, err = run(capsys, "screen", *[SAMPLES / name for name in FILES], "--db", db, "--format", "jsonl")
-    assert code == 0, err
-    return db
+    return screened(capsys, tmp_path / "store.db", *FILES)
 
 
 def _spoil(db: Path, sql: str) -> None:
