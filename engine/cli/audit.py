@@ -91,7 +91,7 @@ def run_replay(args: argparse.Namespace) -> int:
         store.close()
     wording = f"; wording changed in {reworded} of them, the decisions the same" if reworded else ""
     print(
-        f"replayed {decisions} decisions under {len(versions)} ruleset version(s): "
+        f"replayed {decisions} decision{'' if decisions == 1 else 's'} under {len(versions)} ruleset version(s): "
         f"{decisions - differ} reproduced, {differ} differ{wording}"
     )
     return 1 if differ else 0
