@@ -242,7 +242,14 @@ def against(rev: str, argv: list[str]) -> None:
     try:
         compile_engine(tree)  # as this tree's engine is: a cold start compares like with like
         env = dict(os.environ, PYTHONPATH=str(tree))  # its engine, not this one, for every command it runs
-        subprocess.run([sys.executable, str(tree / "bench" / "benchmark.py"), *argv], env=env, check=False)
+        script = str(tree / "bench" / "benchmark.py")
+        usage = subprocess.run([sys.executable, script, "--help"], env=env, capture_output=True, text=True).stdout
+        kept = [a for a in argv if a.startswith("-") or not a.isalpha() or a in usage]  # the sections it has
+        skipped = [a for a in argv if a not in kept]
+        if skipped:
+            print(f"(it has no section {', '.join(skipped)})", flush=True)
+        if any(a.isalpha() for a in kept):  # else it would run its own default sections
+            subprocess.run([sys.executable, script, *kept], env=env, check=False)
     finally:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=False)
         shutil.rmtree(tmp, ignore_errors=True)
