@@ -108,3 +108,25 @@ def test_every_option_of_every_command_says_what_it_is_for() -> None:
         and not action.help
     ]
     assert bare == []
+
+
+@pytest.mark.parametrize("command", [["verify"], ["replay"], ["report"], ["settle", "PY-2024-0001/1"]])
+def test_a_store_not_named_says_the_variable_that_names_it_too(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SUBSIDY_DB", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        main(command)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and "the following arguments are required: --db" in err
+    assert "the store may be named by SUBSIDY_DB instead of --db" in err
+
+
+def test_another_missing_argument_says_nothing_of_the_store(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUBSIDY_DB", "somewhere.db")
+    with pytest.raises(SystemExit):
+        main(["settle", "PY-2024-0001/1"])
+    err = capsys.readouterr().err
+    assert "required: --outcome" in err and "SUBSIDY_DB" not in err

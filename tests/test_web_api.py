@@ -135,6 +135,18 @@ def test_settle_through_the_api_records_what_subsidy_settle_records(web: Web, tm
     assert again.status_code == 409 and "already settled" in again.json()["error"]["message"]
 
 
+@pytest.mark.parametrize("amount", ["12.345", "-5", "lots"])
+def test_a_settlement_amount_refused_keeps_the_money_hint_apart(web: Web, amount: str) -> None:
+    """The amount's own problem is the message and its hint the ``hint`` (the hint ran on
+    inside the message, the ``hint`` field empty)."""
+    asked = {"decision": f"{APP_B}/1", "outcome": "eligible", "reason": "已核实", "amount": amount}
+    response = web.api("reviewer").post("/api/v1/settlements", json=asked)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["message"].startswith("the amount: ") and "hint" not in error["message"], error
+    assert error["hint"] and "yuan" in error["hint"], error
+
+
 def test_replay_compares_field_by_field_and_verify_gives_the_head(web: Web) -> None:
     response = web.api("auditor").post("/api/v1/replay", json={"ids": [APP_A]})
     assert response.status_code == 200

@@ -16,6 +16,7 @@ import argparse
 import re
 from collections.abc import Sequence
 from importlib import import_module
+from typing import NoReturn
 
 from .. import __version__
 
@@ -65,9 +66,20 @@ a record, a message or a query holds: it must be UTF-8 (:func:`not_utf8`)."""
 _RULES_OPTION = ("--r", "--ru", "--rul", "--rule", "--rules")  # argparse takes any unique prefix
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors say how to name a store that was not named."""
+
+    def error(self, message: str) -> NoReturn:
+        if "required: --db" in message or ("required:" in message and ", --db" in message):
+            message += (
+                "; the store may be named by SUBSIDY_DB instead of --db (an SQLite file or postgresql://USER@HOST/DB)"
+            )
+        super().error(message)
+
+
 def build_parser(groups: Sequence[str] = COMMAND_GROUPS) -> argparse.ArgumentParser:
     """The parser with the commands of ``groups`` (every group by default)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="subsidy",
         description="Eligibility of applications under Puyang's IP-incentive plan (濮政〔2022〕19号).",
     )

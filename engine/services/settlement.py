@@ -209,7 +209,9 @@ def _money(value: str | Decimal, what: str) -> Decimal:
     try:
         return parse_money(value, positive=True)
     except InvalidValueError as exc:
-        raise UsageError(f"{what}: {exc}", code="settle_money") from None
+        hint = exc.hint or "an amount in yuan, e.g. 75000.00: at most two decimals, more than zero"
+        said = Problem("", None, "", f"{what}: {exc.message}", hint, code="settle_money")
+        raise UsageError([said]) from None  # the money's own hint kept, for every face
 
 
 def _terms(
